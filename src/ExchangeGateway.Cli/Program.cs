@@ -1,0 +1,3 @@
+using ExchangeGateway.Cli;
+
+return ExgCommandLine.Run(args, Console.Out, Console.Error);

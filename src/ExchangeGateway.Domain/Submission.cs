@@ -1,0 +1,119 @@
+namespace ExchangeGateway.Domain;
+
+// The submission contract (shared/spec/submission.schema.json) as records. Property order follows the schema so a
+// serialised record reads like the input. Coded values stay as the contract's strings: the intake has already
+// checked them against the schema's enumerations, and keeping the sender's text is what makes unmap lossless.
+
+/// <summary>One event with its DIR and prescribing record, as a sending system submits it.</summary>
+public sealed record Submission(string SubmissionId, SubmissionEvent Event, Dir Dir, Prescribing? Prescribing = null);
+
+/// <summary>What happened, when, and which agency says so.</summary>
+public sealed record SubmissionEvent(string Type, string OccurredAt, string From, string? To = null, bool? PlannedRelease = null);
+
+/// <summary>The Drug Interventions Record.</summary>
+public sealed record Dir(
+    string DirId,
+    Assessment Assessment,
+    Client Client,
+    Custody? Custody,
+    IReadOnlyList<SubstanceUse> Substances,
+    Injecting? Injecting,
+    IReadOnlyList<TreatmentEpisode>? TreatmentInPrison,
+    Risks? Risks,
+    Offence? Offence,
+    ReleasePlan? ReleasePlan,
+    string? KeyworkerNotes,
+    Consent Consent);
+
+/// <summary>The assessment the DIR records.</summary>
+public sealed record Assessment(string Date, string Type, Practitioner Assessor, string? Agency = null);
+
+/// <summary>The person the record is about.</summary>
+public sealed record Client(
+    string Surname,
+    string Forenames,
+    string DateOfBirth,
+    string Sex,
+    string? Ethnicity = null,
+    string? NhsNumber = null,
+    string? PrisonNumber = null,
+    string? PncId = null,
+    Address? Address = null,
+    string? GpPractice = null,
+    bool? NeedsInterpreter = null,
+    string? Language = null);
+
+/// <summary>Where and how the person is held.</summary>
+public sealed record Custody(string? Establishment = null, string? ReceptionDate = null, string? Status = null, string? ExpectedReleaseDate = null);
+
+/// <summary>One problem substance, ranked (1 = main).</summary>
+public sealed record SubstanceUse(int Rank, string Substance, string? Route = null, string? Frequency = null, int? AgeFirstUsed = null);
+
+/// <summary>Injecting status.</summary>
+public sealed record Injecting(string? Status = null, bool? SharedEquipment = null);
+
+/// <summary>A treatment given in prison.</summary>
+public sealed record TreatmentEpisode(string Modality, string Start, string? End = null, string? Outcome = null);
+
+/// <summary>Risks and alerts.</summary>
+public sealed record Risks(string? OverdoseRisk = null, bool? ReducedTolerance = null, bool? SelfHarm = null, bool? MentalHealthNeed = null, BloodBorneVirusStatus? Bbv = null);
+
+/// <summary>Blood-borne virus status.</summary>
+public sealed record BloodBorneVirusStatus(string? HepatitisC = null, string? HepatitisB = null, string? Hiv = null, string? TestedOn = null);
+
+/// <summary>Offence details.</summary>
+public sealed record Offence(string? Category = null, bool? TriggerOffence = null);
+
+/// <summary>The plan for release.</summary>
+public sealed record ReleasePlan(
+    string? ReleaseDate = null,
+    Address? ReleaseAddress = null,
+    string? Accommodation = null,
+    string? CjitArea = null,
+    string? CommunityProvider = null,
+    string? FirstAppointment = null,
+    bool? ReferredToCommunityTreatment = null);
+
+/// <summary>The person's consent to share, per recipient type.</summary>
+public sealed record Consent(string RecordedAt, IReadOnlyList<string> ShareWith, string? WithdrawnAt = null, ConsentOverride? Override = null);
+
+/// <summary>A legal basis other than consent, with who authorised it and why.</summary>
+public sealed record ConsentOverride(string LegalBasis, Practitioner AuthorisedBy, string Justification);
+
+/// <summary>The prescribing record.</summary>
+public sealed record Prescribing(
+    bool? OnOst = null,
+    IReadOnlyList<Prescription>? Prescriptions = null,
+    LastDose? LastDose = null,
+    BridgingPrescription? BridgingPrescription = null,
+    Naloxone? Naloxone = null);
+
+/// <summary>A current or recent prescription.</summary>
+public sealed record Prescription(
+    string Medication,
+    string? MedicationText,
+    Dose Dose,
+    string Frequency,
+    bool? Supervised,
+    string Start,
+    string? End,
+    string? Status,
+    Practitioner Prescriber);
+
+/// <summary>The last dose given, with its exact time.</summary>
+public sealed record LastDose(string Medication, Dose Dose, string AdministeredAt, bool? Witnessed = null);
+
+/// <summary>A bridging prescription to cover the days after release.</summary>
+public sealed record BridgingPrescription(string Medication, Dose Dose, int Days, string? Pharmacy = null);
+
+/// <summary>Naloxone supply on release.</summary>
+public sealed record Naloxone(bool Issued, string? IssuedOn = null, string? Product = null, bool? TrainingGiven = null);
+
+/// <summary>A named practitioner.</summary>
+public sealed record Practitioner(string Name, string? Role = null, string? ProfessionalId = null);
+
+/// <summary>A postal address.</summary>
+public sealed record Address(IReadOnlyList<string>? Lines = null, string? Town = null, string? Postcode = null);
+
+/// <summary>An amount with its unit: mg, ml or microgram.</summary>
+public sealed record Dose(decimal Value, string Unit);

@@ -1,0 +1,84 @@
+namespace ExchangeGateway.Domain;
+
+/// <summary>The rules of a submission that a JSON Schema cannot say.</summary>
+public static class SubmissionRules
+{
+    private static readonly HashSet<string> Placeholders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "n/a", "na", "none", "test", "testing", "tbc", "todo", "unknown", "see notes", "as above", "override",
+    };
+
+    /// <summary>Every rule broken by a structurally valid submission; empty when it may be accepted.</summary>
+    public static IReadOnlyList<ValidationError> Check(Submission submission)
+    {
+        var errors = new List<ValidationError>();
+        var client = submission.Dir.Client;
+
+        if (client.NhsNumber is { } nhs && !NhsNumber.IsValid(nhs))
+        {
+            errors.Add(new("dir.client.nhsNumber", "the NHS number's modulus-11 check digit is wrong"));
+        }
+
+        if (client.NhsNumber is null && client.PrisonNumber is null)
+        {
+            errors.Add(new("dir.client", "the person needs an NHS number or a prison number"));
+        }
+
+        if (submission.Event.Type == EventTypes.Transfer && string.IsNullOrWhiteSpace(submission.Event.To))
+        {
+            errors.Add(new("event.to", "a transfer must name the receiving prison"));
+        }
+
+        if (submission.Event.Type is EventTypes.Transfer or EventTypes.Release
+            && IsOnOst(submission.Prescribing)
+            && submission.Prescribing?.LastDose is null)
+        {
+            errors.Add(new(
+                "prescribing.lastDose",
+                $"the person is on opioid substitution therapy, so a {submission.Event.Type} must give the last dose (medication, dose and date-time)"));
+        }
+
+        if (submission.Dir.Consent.Override is { } over && !IsRealJustification(over.Justification))
+        {
+            errors.Add(new(
+                "dir.consent.override.justification",
+                "an override needs a real justification: at least three words saying why, not a placeholder"));
+        }
+
+        if (submission.Dir.Consent.Override is { } o && string.IsNullOrWhiteSpace(o.AuthorisedBy.Name))
+        {
+            errors.Add(new("dir.consent.override.authorisedBy.name", "an override must name the person who authorised it"));
+        }
+
+        var ranks = submission.Dir.Substances.Select(s => s.Rank).ToList();
+        for (var i = 0; i < ranks.Count; i++)
+        {
+            if (ranks.IndexOf(ranks[i]) != i)
+            {
+                errors.Add(new($"dir.substances[{i}].rank", $"rank {ranks[i]} is given to more than one substance"));
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>On OST now: said so, or an active (or reducing) methadone or buprenorphine prescription.</summary>
+    public static bool IsOnOst(Prescribing? prescribing) =>
+        prescribing is not null
+        && (prescribing.OnOst == true
+            || (prescribing.Prescriptions ?? []).Any(p => OstMedications.Contains(p.Medication) && p.Status is null or "active" or "reducing"));
+
+    private static bool IsRealJustification(string text)
+    {
+        var trimmed = text.Trim();
+        if (Placeholders.Contains(trimmed))
+        {
+            return false;
+        }
+
+        var words = trimmed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => w.Any(char.IsLetter))
+            .ToList();
+        return words.Count >= 3 && words.Distinct(StringComparer.OrdinalIgnoreCase).Count() >= 3;
+    }
+}

@@ -1,0 +1,697 @@
+using System.Globalization;
+using ExchangeGateway.Domain;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using static ExchangeGateway.Fhir.FhirNames;
+using Address = ExchangeGateway.Domain.Address;
+using Consent = ExchangeGateway.Domain.Consent;
+using FhirAddress = Hl7.Fhir.Model.Address;
+using FhirConsent = Hl7.Fhir.Model.Consent;
+using FhirPractitioner = Hl7.Fhir.Model.Practitioner;
+using Practitioner = ExchangeGateway.Domain.Practitioner;
+
+namespace ExchangeGateway.Fhir;
+
+/// <summary>Maps a checked submission to one FHIR R4 document Bundle (see profiles/MAPPING.md).</summary>
+public sealed class ReleaseSummaryMapper(ProfileSet profiles)
+{
+    private static readonly FhirJsonSerializer Serializer = new(new SerializerSettings { Pretty = true });
+
+    /// <summary>The document as pretty JSON; the same submission always gives the same bytes.</summary>
+    public string MapToJson(Submission submission) => Serializer.SerializeToString(Map(submission));
+
+    /// <summary>The document as a Bundle.</summary>
+    public Bundle Map(Submission submission) => new Build(profiles, submission).Bundle();
+
+    private sealed class Build(ProfileSet profiles, Submission s)
+    {
+        private readonly List<(string FullUrl, Resource Resource)> entries = [];
+        private readonly Dictionary<string, ResourceReference> shared = [];
+        private readonly Dir dir = s.Dir;
+
+        public Bundle Bundle()
+        {
+            var composition = new Composition
+            {
+                Identifier = new Identifier(Id.Dir, dir.DirId),
+                Status = CompositionStatus.Final,
+                Type = Coded(Cs.DocumentType, DocumentType(s.Event.Type)),
+                Date = s.Event.OccurredAt,
+                Title = profiles.Display(Cs.DocumentType, DocumentType(s.Event.Type)),
+            };
+            var compositionUrl = Url("Composition");
+            entries.Add((compositionUrl, composition));
+
+            composition.Subject = PatientReference();
+            composition.Author = [Agency(AgencyTypes.Prison, s.Event.From)];
+            composition.Encounter = AssessmentEncounter();
+            if (s.Event.To is { } to)
+            {
+                composition.Extension.Add(new Extension(StructureDefinition(Ext.EventDestination), Agency(AgencyTypes.Prison, to)));
+            }
+
+            if (s.Event.PlannedRelease is { } planned)
+            {
+                composition.Extension.Add(new Extension(StructureDefinition(Ext.PlannedRelease), new FhirBoolean(planned)));
+            }
+
+            AddSection(composition, "custody-release", CustodyAndRelease());
+            AddSection(composition, "substance-use", SubstanceUse());
+            AddSection(composition, "treatment-in-prison", TreatmentInPrison());
+            AddSection(composition, "medications", Medications(), keepEmpty: s.Prescribing is not null);
+            AddSection(composition, "risks-alerts", RisksAndAlerts());
+            AddSection(composition, "consent", [ConsentResource()]);
+            AddSection(composition, "keyworker-notes", dir.KeyworkerNotes is { } notes ? [KeyworkerNote(notes)] : []);
+            AddSection(composition, "offence", dir.Offence is { } offence ? [OffenceObservation(offence)] : []);
+
+            var provenance = new Provenance
+            {
+                Target = [new ResourceReference(compositionUrl)],
+                Recorded = DateTimeOffset.Parse(s.Event.OccurredAt, CultureInfo.InvariantCulture),
+                Agent =
+                [
+                    new Provenance.AgentComponent
+                    {
+                        Type = new CodeableConcept(External.ProvenanceParticipantType, "author", "Author"),
+                        Who = Agency(AgencyTypes.Prison, s.Event.From),
+                    },
+                ],
+            };
+            entries.Add((Url("Provenance"), provenance));
+
+            return new Bundle
+            {
+                Identifier = new Identifier(Id.Submission, s.SubmissionId),
+                Type = Hl7.Fhir.Model.Bundle.BundleType.Document,
+                Timestamp = DateTimeOffset.Parse(s.Event.OccurredAt, CultureInfo.InvariantCulture),
+                Entry = entries.Select(e => new Bundle.EntryComponent { FullUrl = e.FullUrl, Resource = e.Resource }).ToList(),
+            };
+        }
+
+        private static string DocumentType(string eventType) => eventType switch
+        {
+            EventTypes.Transfer => "transfer-record",
+            EventTypes.Release => "release-summary",
+            EventTypes.ReleaseNotice => "release-notice",
+            EventTypes.Reception => "reception-record",
+            _ => throw new ArgumentOutOfRangeException(nameof(eventType), eventType, "not an event type of the contract"),
+        };
+
+        private string Url(string role) => DeterministicId.Urn(s.SubmissionId, role);
+
+        private ResourceReference Add(string role, Resource resource)
+        {
+            var url = Url(role);
+            entries.Add((url, resource));
+            return new ResourceReference(url);
+        }
+
+        private ResourceReference AddOnce(string role, Func<Resource> create)
+        {
+            if (!shared.TryGetValue(role, out var reference))
+            {
+                reference = Add(role, create());
+                shared[role] = reference;
+            }
+
+            return new ResourceReference(reference.Reference);
+        }
+
+        private void AddSection(Composition composition, string code, IReadOnlyList<ResourceReference> sectionEntries, bool keepEmpty = false)
+        {
+            if (sectionEntries.Count == 0 && !keepEmpty)
+            {
+                return;
+            }
+
+            var section = new Composition.SectionComponent
+            {
+                Title = profiles.Display(Cs.DocumentSection, code),
+                Code = Coded(Cs.DocumentSection, code),
+                Entry = sectionEntries.ToList(),
+            };
+            if (sectionEntries.Count == 0)
+            {
+                section.EmptyReason = new CodeableConcept("http://terminology.hl7.org/CodeSystem/list-empty-reason", "nilknown", "Nil Known");
+            }
+
+            composition.Section.Add(section);
+        }
+
+        private CodeableConcept Coded(string codeSystem, string code) =>
+            new() { Coding = [new Coding(CodeSystem(codeSystem), code, profiles.Display(codeSystem, code))] };
+
+        private CodeableConcept Medication(string medication, string? text = null)
+        {
+            // A medication the contract does not code (lastDose, bridging are free text) is kept as text only.
+            var concept = profiles.HasCode(Cs.Medication, medication) ? Coded(Cs.Medication, medication) : new CodeableConcept();
+            concept.Text = concept.Coding.Count == 0 ? medication : text;
+            return concept;
+        }
+
+        private static Quantity Amount(Dose dose) => new()
+        {
+            Value = dose.Value,
+            Unit = dose.Unit,
+            System = External.Ucum,
+            Code = DoseUnits.ToUcum(dose.Unit),
+        };
+
+        private Observation Observation(string code, string category) => new()
+        {
+            Status = ObservationStatus.Final,
+            Category = [new CodeableConcept(External.ObservationCategory, category, CategoryDisplay(category))],
+            Code = Coded(Cs.ObservationCode, code),
+            Subject = PatientReference(),
+        };
+
+        private static string CategoryDisplay(string category) => category switch
+        {
+            "social-history" => "Social History",
+            "laboratory" => "Laboratory",
+            "survey" => "Survey",
+            "therapy" => "Therapy",
+            _ => throw new ArgumentOutOfRangeException(nameof(category), category, "not a category the mapping uses"),
+        };
+
+        private Observation.ComponentComponent Component(string code, DataType value) => new() { Code = Coded(Cs.ObservationCode, code), Value = value };
+
+        private void AddComponent(Observation observation, string code, string? codeSystem, string? value)
+        {
+            if (value is not null)
+            {
+                observation.Component.Add(Component(code, codeSystem is null ? new FhirString(value) : Coded(codeSystem, value)));
+            }
+        }
+
+        private void AddComponent(Observation observation, string code, bool? value)
+        {
+            if (value is { } flag)
+            {
+                observation.Component.Add(Component(code, new FhirBoolean(flag)));
+            }
+        }
+
+        private ResourceReference PatientReference() => AddOnce("Patient", CreatePatient);
+
+        private Patient CreatePatient()
+        {
+            var client = dir.Client;
+            var patient = new Patient
+            {
+                BirthDate = client.DateOfBirth,
+                Gender = client.Sex switch
+                {
+                    "male" => AdministrativeGender.Male,
+                    "female" => AdministrativeGender.Female,
+                    "other" => AdministrativeGender.Other,
+                    _ => AdministrativeGender.Unknown,
+                },
+            };
+            if (client.NhsNumber is { } nhs)
+            {
+                patient.Identifier.Add(new Identifier(Id.NhsNumber, nhs));
+            }
+
+            if (client.PrisonNumber is { } prisonNumber)
+            {
+                patient.Identifier.Add(new Identifier(Id.PrisonNumber, prisonNumber));
+            }
+
+            if (client.PncId is { } pnc)
+            {
+                patient.Identifier.Add(new Identifier(Id.PncId, pnc));
+            }
+
+            patient.Name.Add(new HumanName { Family = client.Surname, Given = PersonName.SplitForenames(client.Forenames) });
+
+            if (client.Ethnicity is { } ethnicity)
+            {
+                patient.Extension.Add(new Extension(StructureDefinition(Ext.EthnicCategory), Coded(Cs.EthnicCategory, ethnicity)));
+            }
+
+            if (client.NeedsInterpreter is { } interpreter)
+            {
+                patient.Extension.Add(new Extension(External.InterpreterRequired, new FhirBoolean(interpreter)));
+            }
+
+            if (client.Address is { } home)
+            {
+                patient.Address.Add(PostalAddress(home, FhirAddress.AddressUse.Home));
+            }
+
+            if (dir.ReleasePlan?.ReleaseAddress is { } releaseAddress)
+            {
+                patient.Address.Add(PostalAddress(releaseAddress, FhirAddress.AddressUse.Temp));
+            }
+
+            if (client.GpPractice is { } gp)
+            {
+                patient.GeneralPractitioner.Add(Agency(AgencyTypes.Gp, gp));
+            }
+
+            if (client.Language is { } language)
+            {
+                patient.Communication.Add(new Patient.CommunicationComponent { Language = new CodeableConcept { Text = language } });
+            }
+
+            return patient;
+        }
+
+        private static FhirAddress PostalAddress(Address address, FhirAddress.AddressUse use) => new()
+        {
+            Use = use,
+            Line = address.Lines?.ToList() ?? [],
+            City = address.Town,
+            PostalCode = address.Postcode,
+        };
+
+        /// <summary>An Organization for an agency id in one role; the role decides its type and identifier system.</summary>
+        private ResourceReference Agency(string type, string id) => AddOnce($"Organization/{type}/{id}", () => new Organization
+        {
+            Identifier = [new Identifier(AgencyIdentifiers.SystemFor(type), id)],
+            Type = [Coded(Cs.AgencyType, type)],
+        });
+
+        private ResourceReference Person(Practitioner practitioner) =>
+            AddOnce($"Practitioner/{practitioner.Name}|{practitioner.Role}|{practitioner.ProfessionalId}", () =>
+            {
+                var resource = new FhirPractitioner { Name = [new HumanName { Text = practitioner.Name }] };
+                if (practitioner.ProfessionalId is { } professionalId)
+                {
+                    resource.Identifier.Add(new Identifier(Id.ProfessionalId, professionalId));
+                }
+
+                if (practitioner.Role is { } role)
+                {
+                    resource.Extension.Add(new Extension(StructureDefinition(Ext.PractitionerRole), new FhirString(role)));
+                }
+
+                return resource;
+            });
+
+        private ResourceReference AssessmentEncounter()
+        {
+            var assessment = dir.Assessment;
+            var encounter = new Encounter
+            {
+                Status = Encounter.EncounterStatus.Finished,
+                Class = new Coding(External.ActCode, "AMB", "ambulatory"),
+                Type = [Coded(Cs.AssessmentType, assessment.Type)],
+                Subject = PatientReference(),
+                Participant = [new Encounter.ParticipantComponent { Individual = Person(assessment.Assessor) }],
+                Period = new Period { Start = assessment.Date },
+            };
+            if (assessment.Agency is { } agency)
+            {
+                encounter.ServiceProvider = Agency("agency", agency);
+            }
+
+            return Add("Encounter/assessment", encounter);
+        }
+
+        private List<ResourceReference> CustodyAndRelease()
+        {
+            var result = new List<ResourceReference>();
+            var custody = dir.Custody;
+            var plan = dir.ReleasePlan;
+            if (custody is not null || plan?.ReleaseDate is not null)
+            {
+                var episode = new EpisodeOfCare
+                {
+                    Status = plan?.ReleaseDate is not null && s.Event.Type == EventTypes.Release ? EpisodeOfCare.EpisodeOfCareStatus.Finished : EpisodeOfCare.EpisodeOfCareStatus.Active,
+                    Type = [Coded(Cs.EpisodeType, "custody")],
+                    Patient = PatientReference(),
+                };
+                if (custody?.ReceptionDate is not null || plan?.ReleaseDate is not null)
+                {
+                    episode.Period = new Period { Start = custody?.ReceptionDate, End = plan?.ReleaseDate };
+                }
+
+                if (custody?.Establishment is { } establishment)
+                {
+                    episode.ManagingOrganization = Agency(AgencyTypes.Prison, establishment);
+                }
+
+                if (custody?.Status is { } status)
+                {
+                    episode.Extension.Add(new Extension(StructureDefinition(Ext.CustodyStatus), Coded(Cs.CustodyStatus, status)));
+                }
+
+                if (custody?.ExpectedReleaseDate is { } expected)
+                {
+                    episode.Extension.Add(new Extension(StructureDefinition(Ext.ExpectedReleaseDate), new Date(expected)));
+                }
+
+                result.Add(Add("EpisodeOfCare/custody", episode));
+            }
+
+            if (plan is null)
+            {
+                return result;
+            }
+
+            if (plan.Accommodation is { } accommodation)
+            {
+                var observation = Observation(Obs.Accommodation, "social-history");
+                observation.Value = Coded(Cs.Accommodation, accommodation);
+                result.Add(Add("Observation/accommodation", observation));
+            }
+
+            // The referral stands for the release plan itself, so it exists whenever a plan does.
+            var referral = new ServiceRequest
+            {
+                Status = plan.ReferredToCommunityTreatment switch
+                {
+                    true => RequestStatus.Active,
+                    false => RequestStatus.Draft,
+                    null => RequestStatus.Unknown,
+                },
+                Intent = RequestIntent.Plan,
+                Code = Coded(Cs.ServiceRequestCode, "community-treatment-referral"),
+                Subject = PatientReference(),
+            };
+            if (plan.CjitArea is { } cjit)
+            {
+                referral.Performer.Add(Agency(AgencyTypes.Cjit, cjit));
+            }
+
+            if (plan.CommunityProvider is { } provider)
+            {
+                referral.Performer.Add(Agency(AgencyTypes.CommunityTreatment, provider));
+            }
+
+            var referralReference = Add("ServiceRequest/referral", referral);
+            result.Add(referralReference);
+
+            if (plan.FirstAppointment is { } first)
+            {
+                var start = DateTimeOffset.Parse(first, CultureInfo.InvariantCulture);
+                var appointment = new Appointment
+                {
+                    Status = Appointment.AppointmentStatus.Booked,
+                    Start = start,
+                    End = start,
+                    Comment = "First community appointment after release; the sender gives its start time only.",
+                    BasedOn = [new ResourceReference(referralReference.Reference)],
+                    Participant = [new Appointment.ParticipantComponent { Actor = PatientReference(), Status = ParticipationStatus.Accepted }],
+                };
+                result.Add(Add("Appointment/first", appointment));
+            }
+
+            return result;
+        }
+
+        private List<ResourceReference> SubstanceUse()
+        {
+            var result = new List<ResourceReference>();
+            for (var i = 0; i < dir.Substances.Count; i++)
+            {
+                var use = dir.Substances[i];
+                var observation = Observation(Obs.ProblemSubstance, "social-history");
+                observation.Effective = new FhirDateTime(dir.Assessment.Date);
+                observation.Value = Coded(Cs.Substance, use.Substance);
+                observation.Component.Add(Component(Obs.Rank, new Integer(use.Rank)));
+                AddComponent(observation, Obs.Route, Cs.Route, use.Route);
+                AddComponent(observation, Obs.Frequency, Cs.UseFrequency, use.Frequency);
+                if (use.AgeFirstUsed is { } age)
+                {
+                    observation.Component.Add(Component(Obs.AgeFirstUsed, new Integer(age)));
+                }
+
+                result.Add(Add($"Observation/substance/{i}", observation));
+            }
+
+            if (dir.Injecting is { } injecting)
+            {
+                var observation = Observation(Obs.Injecting, "social-history");
+                if (injecting.Status is { } status)
+                {
+                    observation.Value = Coded(Cs.InjectingStatus, status);
+                }
+
+                AddComponent(observation, Obs.SharedEquipment, injecting.SharedEquipment);
+                result.Add(Add("Observation/injecting", observation));
+            }
+
+            if (dir.Substances.Count > 0)
+            {
+                var condition = new Condition
+                {
+                    ClinicalStatus = new CodeableConcept(External.ConditionClinical, "active", "Active"),
+                    Code = Coded(Cs.ConditionCode, "problem-substance-use"),
+                    Subject = PatientReference(),
+                    Evidence = [new Condition.EvidenceComponent { Detail = result.Take(dir.Substances.Count).Select(r => new ResourceReference(r.Reference)).ToList() }],
+                };
+                result.Add(Add("Condition/problem-substance-use", condition));
+            }
+
+            return result;
+        }
+
+        private List<ResourceReference> TreatmentInPrison()
+        {
+            var result = new List<ResourceReference>();
+            var treatments = dir.TreatmentInPrison ?? [];
+            for (var i = 0; i < treatments.Count; i++)
+            {
+                var treatment = treatments[i];
+                var episode = new EpisodeOfCare
+                {
+                    Status = treatment.End is null ? EpisodeOfCare.EpisodeOfCareStatus.Active : EpisodeOfCare.EpisodeOfCareStatus.Finished,
+                    Type = [Coded(Cs.TreatmentModality, treatment.Modality)],
+                    Patient = PatientReference(),
+                    Period = new Period { Start = treatment.Start, End = treatment.End },
+                };
+                if (treatment.Outcome is { } outcome)
+                {
+                    episode.Extension.Add(new Extension(StructureDefinition(Ext.TreatmentOutcome), Coded(Cs.TreatmentOutcome, outcome)));
+                }
+
+                result.Add(Add($"EpisodeOfCare/treatment/{i}", episode));
+            }
+
+            return result;
+        }
+
+        private List<ResourceReference> Medications()
+        {
+            var result = new List<ResourceReference>();
+            if (s.Prescribing is not { } prescribing)
+            {
+                return result;
+            }
+
+            if (prescribing.OnOst is { } onOst)
+            {
+                var observation = Observation(Obs.OnOst, "therapy");
+                observation.Value = new FhirBoolean(onOst);
+                result.Add(Add("Observation/on-ost", observation));
+            }
+
+            var prescriptions = prescribing.Prescriptions ?? [];
+            for (var i = 0; i < prescriptions.Count; i++)
+            {
+                result.Add(Add($"MedicationRequest/prescription/{i}", PrescriptionRequest(prescriptions[i])));
+            }
+
+            if (prescribing.BridgingPrescription is { } bridging)
+            {
+                result.Add(Add("MedicationRequest/bridging", BridgingRequest(bridging)));
+            }
+
+            if (prescribing.LastDose is { } lastDose)
+            {
+                var administration = new MedicationAdministration
+                {
+                    Status = MedicationAdministration.MedicationAdministrationStatusCodes.Completed,
+                    Medication = Medication(lastDose.Medication),
+                    Subject = PatientReference(),
+                    Effective = new FhirDateTime(lastDose.AdministeredAt),
+                    Dosage = new MedicationAdministration.DosageComponent { Dose = Amount(lastDose.Dose) },
+                };
+                if (lastDose.Witnessed is { } witnessed)
+                {
+                    administration.Extension.Add(new Extension(StructureDefinition(Ext.DoseWitnessed), new FhirBoolean(witnessed)));
+                }
+
+                result.Add(Add("MedicationAdministration/last-dose", administration));
+            }
+
+            if (prescribing.Naloxone is { } naloxone)
+            {
+                var observation = Observation(Obs.NaloxoneSupply, "therapy");
+                observation.Value = new FhirBoolean(naloxone.Issued);
+                if (naloxone.IssuedOn is { } issuedOn)
+                {
+                    observation.Component.Add(Component(Obs.NaloxoneIssuedOn, new FhirDateTime(issuedOn)));
+                }
+
+                AddComponent(observation, Obs.NaloxoneProduct, Cs.NaloxoneProduct, naloxone.Product);
+                AddComponent(observation, Obs.NaloxoneTraining, naloxone.TrainingGiven);
+                result.Add(Add("Observation/naloxone", observation));
+            }
+
+            return result;
+        }
+
+        private MedicationRequest PrescriptionRequest(Prescription prescription)
+        {
+            var request = new MedicationRequest
+            {
+                Status = prescription.Status switch
+                {
+                    "active" or "reducing" => MedicationRequest.MedicationrequestStatus.Active,
+                    "stopped" => MedicationRequest.MedicationrequestStatus.Stopped,
+                    _ => MedicationRequest.MedicationrequestStatus.Unknown,
+                },
+                Intent = MedicationRequest.MedicationRequestIntent.Order,
+                Category = [Coded(Cs.PrescriptionCategory, "prescription")],
+                Medication = Medication(prescription.Medication, prescription.MedicationText),
+                Subject = PatientReference(),
+                Requester = Person(prescription.Prescriber),
+                DosageInstruction =
+                [
+                    new Dosage
+                    {
+                        Timing = new Timing
+                        {
+                            Code = Coded(Cs.DoseFrequency, prescription.Frequency),
+                            Repeat = new Timing.RepeatComponent { Bounds = new Period { Start = prescription.Start, End = prescription.End } },
+                        },
+                        DoseAndRate = [new Dosage.DoseAndRateComponent { Dose = Amount(prescription.Dose) }],
+                    },
+                ],
+            };
+            if (prescription.Status is { } status)
+            {
+                request.Extension.Add(new Extension(StructureDefinition(Ext.PrescriptionStatus), Coded(Cs.PrescriptionStatus, status)));
+            }
+
+            if (prescription.Supervised is { } supervised)
+            {
+                request.Extension.Add(new Extension(StructureDefinition(Ext.SupervisedConsumption), new FhirBoolean(supervised)));
+            }
+
+            return request;
+        }
+
+        private MedicationRequest BridgingRequest(BridgingPrescription bridging)
+        {
+            var request = new MedicationRequest
+            {
+                Status = MedicationRequest.MedicationrequestStatus.Active,
+                Intent = MedicationRequest.MedicationRequestIntent.Order,
+                Category = [Coded(Cs.PrescriptionCategory, "bridging")],
+                Medication = Medication(bridging.Medication),
+                Subject = PatientReference(),
+                DosageInstruction = [new Dosage { DoseAndRate = [new Dosage.DoseAndRateComponent { Dose = Amount(bridging.Dose) }] }],
+                DispenseRequest = new MedicationRequest.DispenseRequestComponent
+                {
+                    ExpectedSupplyDuration = new Duration { Value = bridging.Days, Unit = "days", System = External.Ucum, Code = "d" },
+                },
+            };
+            if (bridging.Pharmacy is { } pharmacy)
+            {
+                request.DispenseRequest.Performer = Agency("pharmacy", pharmacy);
+            }
+
+            return request;
+        }
+
+        private List<ResourceReference> RisksAndAlerts()
+        {
+            var result = new List<ResourceReference>();
+            if (dir.Risks is not { } risks)
+            {
+                return result;
+            }
+
+            var assessment = Observation(Obs.RiskAssessment, "survey");
+            assessment.Effective = new FhirDateTime(dir.Assessment.Date);
+            AddComponent(assessment, Obs.OverdoseRisk, Cs.OverdoseRisk, risks.OverdoseRisk);
+            AddComponent(assessment, Obs.ReducedTolerance, risks.ReducedTolerance);
+            AddComponent(assessment, Obs.SelfHarm, risks.SelfHarm);
+            AddComponent(assessment, Obs.MentalHealthNeed, risks.MentalHealthNeed);
+            result.Add(Add("Observation/risks", assessment));
+
+            if (risks.Bbv is { } bbv)
+            {
+                var observation = Observation(Obs.BbvStatus, "laboratory");
+                if (bbv.TestedOn is { } testedOn)
+                {
+                    observation.Effective = new FhirDateTime(testedOn);
+                }
+
+                AddComponent(observation, Obs.HepatitisC, Cs.BbvResult, bbv.HepatitisC);
+                AddComponent(observation, Obs.HepatitisB, Cs.BbvResult, bbv.HepatitisB);
+                AddComponent(observation, Obs.Hiv, Cs.BbvResult, bbv.Hiv);
+                result.Add(Add("Observation/bbv", observation));
+            }
+
+            return result;
+        }
+
+        private ResourceReference KeyworkerNote(string notes)
+        {
+            var observation = Observation(Obs.KeyworkerNote, "social-history");
+            observation.Value = new FhirString(notes);
+            return Add("Observation/keyworker-notes", observation);
+        }
+
+        private ResourceReference OffenceObservation(Offence offence)
+        {
+            var observation = Observation(Obs.Offence, "social-history");
+            AddComponent(observation, Obs.OffenceCategory, null, offence.Category);
+            AddComponent(observation, Obs.TriggerOffence, offence.TriggerOffence);
+            return Add("Observation/offence", observation);
+        }
+
+        private ResourceReference ConsentResource()
+        {
+            var consent = dir.Consent;
+            var resource = new FhirConsent
+            {
+                Status = consent.WithdrawnAt is null ? FhirConsent.ConsentState.Active : FhirConsent.ConsentState.Inactive,
+                Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", "Privacy Consent"),
+                Category = [new CodeableConcept("http://loinc.org", "59284-0", "Patient Consent")],
+                Patient = PatientReference(),
+                DateTime = consent.RecordedAt,
+                PolicyRule = new CodeableConcept(External.ActCode, "OPTIN", "opt-in"),
+                Provision = new FhirConsent.provisionComponent
+                {
+                    Type = FhirConsent.ConsentProvisionType.Permit,
+                    Provision = consent.ShareWith.Select(RecipientProvision).ToList(),
+                },
+            };
+            if (consent.WithdrawnAt is { } withdrawnAt)
+            {
+                resource.Provision.Period = new Period { End = withdrawnAt };
+            }
+
+            if (consent.Override is { } over)
+            {
+                var extension = new Extension { Url = StructureDefinition(Ext.ConsentOverride) };
+                extension.Extension.Add(new Extension("legalBasis", Coded(Cs.LegalBasis, over.LegalBasis)));
+                extension.Extension.Add(new Extension("authorisedBy", Person(over.AuthorisedBy)));
+                extension.Extension.Add(new Extension("justification", new FhirString(over.Justification)));
+                resource.Extension.Add(extension);
+            }
+
+            return Add("Consent", resource);
+        }
+
+        private FhirConsent.provisionComponent RecipientProvision(string recipientType) => new()
+        {
+            Type = FhirConsent.ConsentProvisionType.Permit,
+            Actor =
+            [
+                new FhirConsent.provisionActorComponent
+                {
+                    Role = Coded(Cs.RecipientType, recipientType),
+                    Reference = new ResourceReference { Display = $"Any {profiles.Display(Cs.RecipientType, recipientType)} recipient" },
+                },
+            ],
+        };
+    }
+}

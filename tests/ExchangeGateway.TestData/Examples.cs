@@ -1,0 +1,63 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace ExchangeGateway.TestData;
+
+/// <summary>The example submissions from the spec, and bad variants made from them.</summary>
+public static class Examples
+{
+    public const string ReleaseOst = "release-ost.json";
+    public const string Transfer = "transfer.json";
+
+    /// <summary>Every example file name.</summary>
+    public static IReadOnlyList<string> All { get; } = [ReleaseOst, Transfer];
+
+    /// <summary>The path of an example in the test output folder.</summary>
+    public static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "examples", name);
+
+    /// <summary>The example's text.</summary>
+    public static string Text(string name) => File.ReadAllText(PathOf(name));
+
+    /// <summary>The example as a mutable JSON tree.</summary>
+    public static JsonObject Json(string name) => JsonNode.Parse(Text(name))!.AsObject();
+
+    /// <summary>The example changed by <paramref name="change"/>, as UTF-8 bytes.</summary>
+    public static byte[] Variant(string name, Action<JsonObject> change)
+    {
+        var json = Json(name);
+        change(json);
+        return Encoding.UTF8.GetBytes(json.ToJsonString());
+    }
+
+    /// <summary>A full submission touching every field of the contract, for round-trip tests.</summary>
+    public static JsonObject Everything()
+    {
+        var json = Json(ReleaseOst);
+        var dir = json["dir"]!.AsObject();
+        dir["client"]!["needsInterpreter"] = true;
+        dir["client"]!["language"] = "Polish";
+        dir["custody"]!["status"] = "recall";
+        dir["substances"]!.AsArray().Add(new JsonObject { ["rank"] = 3, ["substance"] = "benzodiazepine", ["route"] = "oral", ["frequency"] = "less-than-weekly", ["ageFirstUsed"] = 30 });
+        dir["consent"]!["withdrawnAt"] = "2026-03-12T16:45:30.250+01:00";
+        dir["consent"]!["override"] = new JsonObject
+        {
+            ["legalBasis"] = "vital-interests",
+            ["authorisedBy"] = new JsonObject { ["name"] = "Dr R Jones", ["role"] = "Caldicott guardian", ["professionalId"] = "GMC 1234567" },
+            ["justification"] = "Immediate overdose risk on release with reduced tolerance.",
+        };
+        var prescribing = json["prescribing"]!.AsObject();
+        prescribing["prescriptions"]!.AsArray().Add(new JsonObject
+        {
+            ["medication"] = "other", ["medicationText"] = "Pregabalin 75mg capsules", ["dose"] = new JsonObject { ["value"] = 75.5, ["unit"] = "microgram" },
+            ["frequency"] = "twice-daily", ["supervised"] = false, ["start"] = "2025-12-01", ["end"] = "2026-03-01", ["status"] = "stopped",
+            ["prescriber"] = new JsonObject { ["name"] = "Dr K Mensah" },
+        });
+        prescribing["prescriptions"]!.AsArray().Add(new JsonObject
+        {
+            ["medication"] = "diazepam", ["dose"] = new JsonObject { ["value"] = 5, ["unit"] = "ml" },
+            ["frequency"] = "as-directed", ["start"] = "2026-01-01", ["status"] = "reducing", ["prescriber"] = new JsonObject { ["name"] = "Dr A Patel", ["role"] = "prison GP", ["professionalId"] = "GMC 7012345" },
+        });
+        prescribing["lastDose"]!["administeredAt"] = "2026-03-13T08:05:00Z";
+        return json;
+    }
+}
