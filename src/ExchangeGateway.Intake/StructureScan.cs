@@ -1,11 +1,12 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ExchangeGateway.Domain;
 
 namespace ExchangeGateway.Intake;
 
 /// <summary>One streaming pass over the raw body: syntax, nesting depth and duplicate keys, stopping at the first problem.</summary>
-internal static class StructureScan
+internal static partial class StructureScan
 {
     public static IReadOnlyList<ValidationError> Check(ReadOnlySpan<byte> body, int maxDepth)
     {
@@ -21,7 +22,9 @@ internal static class StructureScan
                     case JsonTokenType.StartArray:
                         if (reader.CurrentDepth >= maxDepth)
                         {
-                            return [new ValidationError(PathOf(frames), $"nesting is deeper than {maxDepth} levels")];
+                            // Name the field that holds the deep structure, not a path of dozens of indices.
+                            var field = TrailingIndices().Replace(PathOf(frames), string.Empty);
+                            return [new ValidationError(field.Length == 0 ? "$" : field, $"nesting is deeper than {maxDepth} levels")];
                         }
 
                         frames.Push(new Frame(reader.TokenType == JsonTokenType.StartObject));
@@ -82,6 +85,9 @@ internal static class StructureScan
 
         return path.Length == 0 ? "$" : path.ToString();
     }
+
+    [GeneratedRegex(@"(\[\d+\])+$")]
+    private static partial Regex TrailingIndices();
 
     private sealed class Frame(bool isObject)
     {
