@@ -8,10 +8,10 @@ public static class AgencyIdentifiers
     /// <summary>The identifier system for an agency type (prison, cjit, community-treatment, gp, pharmacy, agency).</summary>
     public static string SystemFor(string agencyType) => agencyType switch
     {
-        AgencyTypes.Prison => FhirNames.Id.PrisonCode,
-        AgencyTypes.Cjit => FhirNames.Id.CjitArea,
-        AgencyTypes.CommunityTreatment => FhirNames.Id.ProviderCode,
-        AgencyTypes.Gp => FhirNames.Id.OdsOrganisation,
-        _ => FhirNames.Id.Agency,
+        AgencyTypes.Prison => FhirNames.Systems.PrisonCode,
+        AgencyTypes.Cjit => FhirNames.Systems.CjitArea,
+        AgencyTypes.CommunityTreatment => FhirNames.Systems.ProviderCode,
+        AgencyTypes.Gp => FhirNames.Systems.OdsOrganisation,
+        _ => FhirNames.Systems.Agency,
     };
 }

@@ -6,16 +6,30 @@ namespace ExchangeGateway.Fhir;
 /// <summary>Parses FHIR JSON into a Bundle, reporting failure as a message rather than an exception.</summary>
 public static class FhirDocumentJson
 {
-    private static readonly FhirJsonParser Parser = new();
+    // Syntax, unknown elements and wrong types fail here; missing required elements are left to
+    // ConformanceValidator, which reports them against the profile with the resource's path.
+    /// <summary>The one deserializer for documents read from outside.</summary>
+    internal static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings().Ignoring(
+    [
+        Hl7.Fhir.Validation.CodedValidationException.MANDATORY_ELEMENT_MUST_BE_PRESENT_CODE,
+        Hl7.Fhir.Validation.CodedValidationException.INCORRECT_CARDINALITY_MIN_CODE,
+    ]));
 
     /// <summary>True and the bundle when the text is an R4 Bundle; false and the reason otherwise.</summary>
     public static bool TryParse(string json, out Bundle? bundle, out string? problem)
     {
         try
         {
-            bundle = Parser.Parse<Bundle>(json);
-            problem = null;
-            return true;
+            if (Deserializer.Deserialize<Resource>(json) is Bundle parsed)
+            {
+                bundle = parsed;
+                problem = null;
+                return true;
+            }
+
+            bundle = null;
+            problem = "Bundle: the document is a FHIR resource but not a Bundle";
+            return false;
         }
         catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidOperationException or DeserializationFailedException)
         {

@@ -15,7 +15,7 @@ public static class FhirNames
     public static string StructureDefinition(string name) => $"{Base}/StructureDefinition/{name}";
 
     /// <summary>Identifier systems.</summary>
-    public static class Id
+    public static class Systems
     {
         public const string NhsNumber = "https://fhir.nhs.uk/Id/nhs-number";
         public const string OdsOrganisation = "https://fhir.nhs.uk/Id/ods-organization-code";

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ExchangeGateway.Domain;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -15,10 +14,8 @@ namespace ExchangeGateway.Fhir;
 /// <summary>Maps a checked submission to one FHIR R4 document Bundle (see profiles/MAPPING.md).</summary>
 public sealed class ReleaseSummaryMapper(ProfileSet profiles)
 {
-    private static readonly FhirJsonSerializer Serializer = new(new SerializerSettings { Pretty = true });
-
     /// <summary>The document as pretty JSON; the same submission always gives the same bytes.</summary>
-    public string MapToJson(Submission submission) => Serializer.SerializeToString(Map(submission));
+    public string MapToJson(Submission submission) => FhirJsonSerializer.Default.SerializeToString(Map(submission), true);
 
     /// <summary>The document as a Bundle.</summary>
     public Bundle Map(Submission submission) => new Build(profiles, submission).Bundle();
@@ -33,7 +30,7 @@ public sealed class ReleaseSummaryMapper(ProfileSet profiles)
         {
             var composition = new Composition
             {
-                Identifier = new Identifier(Id.Dir, dir.DirId),
+                Identifier = new Identifier(Systems.Dir, dir.DirId),
                 Status = CompositionStatus.Final,
                 Type = Coded(Cs.DocumentType, DocumentType(s.Event.Type)),
                 Date = s.Event.OccurredAt,
@@ -67,7 +64,7 @@ public sealed class ReleaseSummaryMapper(ProfileSet profiles)
             var provenance = new Provenance
             {
                 Target = [new ResourceReference(compositionUrl)],
-                Recorded = DateTimeOffset.Parse(s.Event.OccurredAt, CultureInfo.InvariantCulture),
+                RecordedElement = ExactInstant(s.Event.OccurredAt),
                 Agent =
                 [
                     new Provenance.AgentComponent
@@ -81,12 +78,15 @@ public sealed class ReleaseSummaryMapper(ProfileSet profiles)
 
             return new Bundle
             {
-                Identifier = new Identifier(Id.Submission, s.SubmissionId),
+                Identifier = new Identifier(Systems.Submission, s.SubmissionId),
                 Type = Hl7.Fhir.Model.Bundle.BundleType.Document,
-                Timestamp = DateTimeOffset.Parse(s.Event.OccurredAt, CultureInfo.InvariantCulture),
+                TimestampElement = ExactInstant(s.Event.OccurredAt),
                 Entry = entries.Select(e => new Bundle.EntryComponent { FullUrl = e.FullUrl, Resource = e.Resource }).ToList(),
             };
         }
+
+        // The sender's text as it was (offset, "Z", fraction digits): a DateTimeOffset would normalise it.
+        private static Instant ExactInstant(string dateTime) => new() { JsonValue = dateTime };
 
         private static string DocumentType(string eventType) => eventType switch
         {
@@ -210,17 +210,17 @@ public sealed class ReleaseSummaryMapper(ProfileSet profiles)
             };
             if (client.NhsNumber is { } nhs)
             {
-                patient.Identifier.Add(new Identifier(Id.NhsNumber, nhs));
+                patient.Identifier.Add(new Identifier(Systems.NhsNumber, nhs));
             }
 
             if (client.PrisonNumber is { } prisonNumber)
             {
-                patient.Identifier.Add(new Identifier(Id.PrisonNumber, prisonNumber));
+                patient.Identifier.Add(new Identifier(Systems.PrisonNumber, prisonNumber));
             }
 
             if (client.PncId is { } pnc)
             {
-                patient.Identifier.Add(new Identifier(Id.PncId, pnc));
+                patient.Identifier.Add(new Identifier(Systems.PncId, pnc));
             }
 
             patient.Name.Add(new HumanName { Family = client.Surname, Given = PersonName.SplitForenames(client.Forenames) });
@@ -279,7 +279,7 @@ public sealed class ReleaseSummaryMapper(ProfileSet profiles)
                 var resource = new FhirPractitioner { Name = [new HumanName { Text = practitioner.Name }] };
                 if (practitioner.ProfessionalId is { } professionalId)
                 {
-                    resource.Identifier.Add(new Identifier(Id.ProfessionalId, professionalId));
+                    resource.Identifier.Add(new Identifier(Systems.ProfessionalId, professionalId));
                 }
 
                 if (practitioner.Role is { } role)
@@ -386,12 +386,11 @@ public sealed class ReleaseSummaryMapper(ProfileSet profiles)
 
             if (plan.FirstAppointment is { } first)
             {
-                var start = DateTimeOffset.Parse(first, CultureInfo.InvariantCulture);
                 var appointment = new Appointment
                 {
                     Status = Appointment.AppointmentStatus.Booked,
-                    Start = start,
-                    End = start,
+                    StartElement = ExactInstant(first),
+                    EndElement = ExactInstant(first),
                     Comment = "First community appointment after release; the sender gives its start time only.",
                     BasedOn = [new ResourceReference(referralReference.Reference)],
                     Participant = [new Appointment.ParticipantComponent { Actor = PatientReference(), Status = ParticipationStatus.Accepted }],
@@ -653,8 +652,9 @@ public sealed class ReleaseSummaryMapper(ProfileSet profiles)
             var resource = new FhirConsent
             {
                 Status = consent.WithdrawnAt is null ? FhirConsent.ConsentState.Active : FhirConsent.ConsentState.Inactive,
-                Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", "Privacy Consent"),
-                Category = [new CodeableConcept("http://loinc.org", "59284-0", "Patient Consent")],
+                Scope = new CodeableConcept(External.ConsentScope, "patient-privacy", "Privacy Consent"),
+                // LOINC's display is not restated here; the text carries the meaning.
+                Category = [new CodeableConcept { Coding = [new Coding("http://loinc.org", "59284-0")], Text = "Patient consent" }],
                 Patient = PatientReference(),
                 DateTime = consent.RecordedAt,
                 PolicyRule = new CodeableConcept(External.ActCode, "OPTIN", "opt-in"),

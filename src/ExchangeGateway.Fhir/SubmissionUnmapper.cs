@@ -1,4 +1,3 @@
-using System.Globalization;
 using ExchangeGateway.Domain;
 using Hl7.Fhir.Model;
 using static ExchangeGateway.Fhir.FhirNames;
@@ -26,8 +25,15 @@ public static class SubmissionUnmapper
         public Reader(Bundle bundle)
         {
             this.bundle = bundle;
-            byUrl = bundle.Entry.Where(e => e.FullUrl is not null && e.Resource is not null)
-                .GroupBy(e => e.FullUrl).ToDictionary(g => g.Key, g => g.First().Resource);
+            byUrl = [];
+            foreach (var entry in bundle.Entry)
+            {
+                if (entry.FullUrl is { } url && entry.Resource is { } resource)
+                {
+                    byUrl.TryAdd(url, resource);
+                }
+            }
+
             composition = bundle.Entry.FirstOrDefault()?.Resource as Composition
                 ?? throw new UnmapException("Bundle.entry[0]", "the document does not start with a Composition");
         }
@@ -98,7 +104,7 @@ public static class SubmissionUnmapper
             return new Practitioner(
                 practitioner.Name.FirstOrDefault()?.Text ?? throw new UnmapException("Practitioner.name", "missing"),
                 (practitioner.GetExtension(StructureDefinition(Ext.PractitionerRole))?.Value as FhirString)?.Value,
-                practitioner.Identifier.FirstOrDefault(i => i.System == Id.ProfessionalId)?.Value);
+                practitioner.Identifier.FirstOrDefault(i => i.System == Systems.ProfessionalId)?.Value);
         }
 
         private static DataType? ComponentValue(Observation observation, string code) =>
@@ -131,7 +137,7 @@ public static class SubmissionUnmapper
 
         private static Address? AddressOf(Patient patient, FhirAddress.AddressUse use) =>
             patient.Address.FirstOrDefault(a => a.Use == use) is { } address
-                ? new Address(address.Line.Any() ? address.Line.ToList() : null, address.City, address.PostalCode)
+                ? new Address(address.Line.Any() ? address.Line.Select(l => l ?? string.Empty).ToList() : null, address.City, address.PostalCode)
                 : null;
 
         private Client Client()
@@ -141,7 +147,7 @@ public static class SubmissionUnmapper
             string? Identifier(string system) => patient.Identifier.FirstOrDefault(i => i.System == system)?.Value;
             return new Client(
                 name.Family ?? throw new UnmapException("Patient.name.family", "missing"),
-                PersonName.JoinForenames(name.Given),
+                PersonName.JoinForenames(name.Given.Select(g => g ?? string.Empty)),
                 patient.BirthDate ?? throw new UnmapException("Patient.birthDate", "missing"),
                 patient.Gender switch
                 {
@@ -151,9 +157,9 @@ public static class SubmissionUnmapper
                     _ => "unknown",
                 },
                 CodeOf(patient.GetExtension(StructureDefinition(Ext.EthnicCategory))?.Value, Cs.EthnicCategory),
-                Identifier(Id.NhsNumber),
-                Identifier(Id.PrisonNumber),
-                Identifier(Id.PncId),
+                Identifier(Systems.NhsNumber),
+                Identifier(Systems.PrisonNumber),
+                Identifier(Systems.PncId),
                 AddressOf(patient, FhirAddress.AddressUse.Home),
                 patient.GeneralPractitioner.FirstOrDefault() is { } gp ? AgencyId(gp) : null,
                 (patient.GetExtension(External.InterpreterRequired)?.Value as FhirBoolean)?.Value,
@@ -247,7 +253,7 @@ public static class SubmissionUnmapper
                 CodeOf(Observations(Obs.Accommodation).FirstOrDefault()?.Value, Cs.Accommodation),
                 Performer(AgencyTypes.Cjit),
                 Performer(AgencyTypes.CommunityTreatment),
-                appointment?.StartElement?.Value is { } start ? appointment.StartElement.ToString() : null,
+                appointment?.StartElement?.JsonValue?.ToString(),
                 referral.Status switch
                 {
                     RequestStatus.Active => true,

@@ -85,7 +85,7 @@ public class MappingRoundTripTests
         var bundle = Mapper.Map(Read(Examples.Text(Examples.ReleaseOst)));
         Assert.Equal(Bundle.BundleType.Document, bundle.Type);
         Assert.IsType<Composition>(bundle.Entry[0].Resource);
-        Assert.Equal("6f1c2a3e-7b8d-4e2f-9a10-3c4d5e6f7a81", bundle.Identifier.Value);
+        Assert.Equal("6f1c2a3e-7b8d-4e2f-9a10-3c4d5e6f7a81", bundle.Identifier?.Value);
         Assert.All(bundle.Entry, e => Assert.StartsWith("urn:uuid:", e.FullUrl, StringComparison.Ordinal));
     }
 
@@ -111,17 +111,17 @@ public class MappingRoundTripTests
     {
         var bundle = Mapper.Map(Read(Examples.Text(Examples.Transfer)));
         var dose = bundle.Entry.Select(e => e.Resource).OfType<MedicationAdministration>().Single();
-        Assert.Equal("2026-02-04T06:45:00+00:00", ((FhirDateTime)dose.Effective).Value);
-        Assert.Equal("mg", dose.Dosage.Dose.Code);
+        Assert.Equal("2026-02-04T06:45:00+00:00", Assert.IsType<FhirDateTime>(dose.Effective).Value);
+        Assert.Equal("mg", dose.Dosage?.Dose?.Code);
     }
 
     [Fact]
     public void The_composition_type_follows_the_event()
     {
-        var transfer = (Composition)Mapper.Map(Read(Examples.Text(Examples.Transfer))).Entry[0].Resource;
-        var release = (Composition)Mapper.Map(Read(Examples.Text(Examples.ReleaseOst))).Entry[0].Resource;
-        Assert.Equal("transfer-record", transfer.Type.Coding[0].Code);
-        Assert.Equal("release-summary", release.Type.Coding[0].Code);
+        var transfer = Assert.IsType<Composition>(Mapper.Map(Read(Examples.Text(Examples.Transfer))).Entry[0].Resource);
+        var release = Assert.IsType<Composition>(Mapper.Map(Read(Examples.Text(Examples.ReleaseOst))).Entry[0].Resource);
+        Assert.Equal("transfer-record", transfer.Type?.Coding[0].Code);
+        Assert.Equal("release-summary", release.Type?.Coding[0].Code);
     }
 
     [Fact]

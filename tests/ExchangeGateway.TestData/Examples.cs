@@ -58,6 +58,7 @@ public static class Examples
             ["frequency"] = "as-directed", ["start"] = "2026-01-01", ["status"] = "reducing", ["prescriber"] = new JsonObject { ["name"] = "Dr A Patel", ["role"] = "prison GP", ["professionalId"] = "GMC 7012345" },
         });
         prescribing["lastDose"]!["administeredAt"] = "2026-03-13T08:05:00Z";
+        dir["releasePlan"]!["firstAppointment"] = "2026-03-13T14:00:00.250Z";
         return json;
     }
 }

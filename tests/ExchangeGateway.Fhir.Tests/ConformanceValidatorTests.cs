@@ -1,0 +1,370 @@
+using System.Reflection;
+using ExchangeGateway.Fhir;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+
+namespace ExchangeGateway.Fhir.Tests;
+
+public class ConformanceValidatorTests
+{
+    private const string PatientUrl = "urn:uuid:00000000-0000-4000-8000-000000000001";
+    private const string PrisonUrl = "urn:uuid:00000000-0000-4000-8000-000000000002";
+    private const string AssessorUrl = "urn:uuid:00000000-0000-4000-8000-000000000003";
+    private const string EncounterUrl = "urn:uuid:00000000-0000-4000-8000-000000000004";
+    private const string LastDoseUrl = "urn:uuid:00000000-0000-4000-8000-000000000005";
+    private const string CompositionUrl = "urn:uuid:00000000-0000-4000-8000-000000000006";
+
+    private static readonly ProfileSet Profiles = ProfileSet.Embedded;
+    private static readonly ConformanceValidator Validator = new(Profiles);
+
+    private static CodeableConcept Coded(string codeSystem, string code) =>
+        new(FhirNames.CodeSystem(codeSystem), code, Profiles.Display(codeSystem, code));
+
+    /// <summary>The smallest document the profiles accept: Composition, Patient, prison, assessment, last dose.</summary>
+    private static Bundle MinimalDocument()
+    {
+        var composition = new Composition
+        {
+            Identifier = new Identifier(FhirNames.Systems.Dir, "DIR-1"),
+            Status = CompositionStatus.Final,
+            Type = Coded(FhirNames.Cs.DocumentType, "release-summary"),
+            Subject = new ResourceReference(PatientUrl),
+            Encounter = new ResourceReference(EncounterUrl),
+            Date = "2025-03-01T09:00:00+00:00",
+            Author = [new ResourceReference(PrisonUrl)],
+            Title = Profiles.Display(FhirNames.Cs.DocumentType, "release-summary"),
+            Section =
+            [
+                new Composition.SectionComponent
+                {
+                    Title = Profiles.Display(FhirNames.Cs.DocumentSection, "medications"),
+                    Code = Coded(FhirNames.Cs.DocumentSection, "medications"),
+                    Entry = [new ResourceReference(LastDoseUrl)],
+                },
+            ],
+        };
+        var patient = new Patient
+        {
+            Identifier = [new Identifier(FhirNames.Systems.NhsNumber, "9434765919")],
+            Name = [new HumanName { Family = "Smith", Given = ["John"] }],
+            Gender = AdministrativeGender.Male,
+            BirthDate = "1980-05-17",
+        };
+        var prison = new Organization
+        {
+            Identifier = [new Identifier(FhirNames.Systems.PrisonCode, "BMI")],
+            Type = [Coded(FhirNames.Cs.AgencyType, "prison")],
+        };
+        var assessor = new Practitioner { Name = [new HumanName { Text = "A. Nurse" }] };
+        var encounter = new Encounter
+        {
+            Status = Encounter.EncounterStatus.Finished,
+            Class = new Coding(FhirNames.External.ActCode, "AMB", "ambulatory"),
+            Type = [Coded(FhirNames.Cs.AssessmentType, "custody-release")],
+            Subject = new ResourceReference(PatientUrl),
+            Participant = [new Encounter.ParticipantComponent { Individual = new ResourceReference(AssessorUrl) }],
+            Period = new Period { Start = "2025-02-20" },
+        };
+        var lastDose = new MedicationAdministration
+        {
+            Status = MedicationAdministration.MedicationAdministrationStatusCodes.Completed,
+            Medication = new CodeableConcept { Text = "Methadone 1mg/ml oral solution" },
+            Subject = new ResourceReference(PatientUrl),
+            Effective = new FhirDateTime("2025-03-01T08:15:00+00:00"),
+            Dosage = new MedicationAdministration.DosageComponent
+            {
+                Dose = new Quantity { Value = 30, Unit = "ml", System = FhirNames.External.Ucum, Code = "mL" },
+            },
+        };
+
+        return new Bundle
+        {
+            Identifier = new Identifier(FhirNames.Systems.Submission, "6f1c2a3e-7b8d-4e2f-9a10-3c4d5e6f7a81"),
+            Type = Bundle.BundleType.Document,
+            Timestamp = new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero),
+            Entry =
+            [
+                new Bundle.EntryComponent { FullUrl = CompositionUrl, Resource = composition },
+                new Bundle.EntryComponent { FullUrl = PatientUrl, Resource = patient },
+                new Bundle.EntryComponent { FullUrl = PrisonUrl, Resource = prison },
+                new Bundle.EntryComponent { FullUrl = AssessorUrl, Resource = assessor },
+                new Bundle.EntryComponent { FullUrl = EncounterUrl, Resource = encounter },
+                new Bundle.EntryComponent { FullUrl = LastDoseUrl, Resource = lastDose },
+            ],
+        };
+    }
+
+    private static T Resource<T>(Bundle bundle)
+        where T : Resource => bundle.Entry.Select(e => e.Resource).OfType<T>().Single();
+
+    private static int IndexOf<T>(Bundle bundle)
+        where T : Resource => bundle.Entry.FindIndex(e => e.Resource is T);
+
+    private static string Describe(IReadOnlyList<ConformanceIssue> issues) => string.Join("\n", issues);
+
+    [Fact]
+    public void A_minimal_document_passes()
+    {
+        var issues = Validator.Validate(MinimalDocument());
+        Assert.True(issues.Count == 0, Describe(issues));
+    }
+
+    [Fact]
+    public void A_minimal_document_passes_after_a_round_trip_through_JSON()
+    {
+        var json = FhirJsonSerializer.Default.SerializeToString(MinimalDocument());
+        var issues = Validator.ValidateJson(json);
+        Assert.True(issues.Count == 0, Describe(issues));
+    }
+
+    [Fact]
+    public void A_bundle_with_no_Patient_is_rejected()
+    {
+        var bundle = MinimalDocument();
+        bundle.Entry.RemoveAt(IndexOf<Patient>(bundle));
+
+        var issues = Validator.Validate(bundle);
+
+        Assert.Contains(issues, i => i.Path == "Bundle" && i.Message.Contains("eg-bdl-1", StringComparison.Ordinal)
+            && i.Message.Contains("exactly one Patient", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_dangling_reference_is_rejected_naming_it()
+    {
+        var bundle = MinimalDocument();
+        const string nowhere = "urn:uuid:99999999-0000-4000-8000-000000000000";
+        Resource<MedicationAdministration>(bundle).Subject = new ResourceReference(nowhere);
+
+        var issues = Validator.Validate(bundle);
+
+        var issue = Assert.Single(issues);
+        Assert.Equal($"Bundle.entry[{IndexOf<MedicationAdministration>(bundle)}].resource(MedicationAdministration).subject", issue.Path);
+        Assert.Contains($"reference {nowhere} does not resolve inside the bundle", issue.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_MedicationAdministration_with_no_time_is_rejected()
+    {
+        var bundle = MinimalDocument();
+        Resource<MedicationAdministration>(bundle).Effective = null!;
+
+        var issues = Validator.Validate(bundle);
+
+        var where = $"Bundle.entry[{IndexOf<MedicationAdministration>(bundle)}].resource(MedicationAdministration)";
+        Assert.Contains(new ConformanceIssue($"{where}.effective", "MedicationAdministration.effective[x] is required (min 1) but missing"), issues);
+        Assert.Contains(issues, i => i.Path == where && i.Message.Contains("eg-mad-1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_last_dose_with_a_date_but_no_time_is_rejected()
+    {
+        var bundle = MinimalDocument();
+        Resource<MedicationAdministration>(bundle).Effective = new FhirDateTime("2025-03-01");
+
+        var issues = Validator.Validate(bundle);
+
+        Assert.Contains(issues, i => i.Message.Contains("eg-mad-1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_last_dose_time_without_an_offset_is_rejected()
+    {
+        var bundle = MinimalDocument();
+        Resource<MedicationAdministration>(bundle).Effective = new FhirDateTime("2025-03-01T08:15:00");
+
+        var issues = Validator.Validate(bundle);
+
+        var issue = Assert.Single(issues);
+        Assert.Contains("eg-mad-3", issue.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_last_dose_over_a_period_is_rejected_as_the_wrong_type()
+    {
+        var bundle = MinimalDocument();
+        Resource<MedicationAdministration>(bundle).Effective = new Period { Start = "2025-03-01T08:00:00+00:00" };
+
+        var issues = Validator.Validate(bundle);
+
+        Assert.Contains(issues, i => i.Path.EndsWith("resource(MedicationAdministration).effective", StringComparison.Ordinal)
+            && i.Message.Contains("must be of type dateTime but is Period", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_code_outside_a_required_value_set_is_rejected()
+    {
+        var bundle = MinimalDocument();
+        Resource<Composition>(bundle).Type = new CodeableConcept(FhirNames.CodeSystem(FhirNames.Cs.DocumentType), "discharge-letter");
+
+        var issues = Validator.Validate(bundle);
+
+        var issue = Assert.Single(issues);
+        Assert.Equal("Bundle.entry[0].resource(Composition).type.coding[0]", issue.Path);
+        Assert.Contains($"code 'discharge-letter' is not in ValueSet {FhirNames.ValueSet(FhirNames.Cs.DocumentType)}", issue.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_code_from_another_system_is_rejected_for_a_required_binding()
+    {
+        var bundle = MinimalDocument();
+        Resource<Organization>(bundle).Type = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/organization-type", "prov")];
+
+        var issues = Validator.Validate(bundle);
+
+        Assert.Contains(issues, i => i.Message.Contains("coding system 'http://terminology.hl7.org/CodeSystem/organization-type' is not the one", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_wrong_submission_identifier_system_is_rejected()
+    {
+        var bundle = MinimalDocument();
+        bundle.Identifier = new Identifier("urn:ietf:rfc:3986", "urn:uuid:6f1c2a3e-7b8d-4e2f-9a10-3c4d5e6f7a81");
+
+        var issues = Validator.Validate(bundle);
+
+        var issue = Assert.Single(issues);
+        Assert.Equal("Bundle.identifier.system", issue.Path);
+    }
+
+    [Fact]
+    public void A_document_whose_first_entry_is_not_the_Composition_is_rejected()
+    {
+        var bundle = MinimalDocument();
+        (bundle.Entry[0], bundle.Entry[1]) = (bundle.Entry[1], bundle.Entry[0]);
+
+        var issues = Validator.Validate(bundle);
+
+        Assert.Contains(new ConformanceIssue("Bundle.entry[0]", "the first entry must be a Composition but is a Patient"), issues);
+        Assert.Contains(issues, i => i.Message.Contains("eg-bdl-2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_duplicate_fullUrl_is_rejected()
+    {
+        var bundle = MinimalDocument();
+        bundle.Entry[5].FullUrl = PrisonUrl;
+
+        var issues = Validator.Validate(bundle);
+
+        Assert.Contains(issues, i => i.Path == "Bundle.entry[5].fullUrl" && i.Message.Contains("not unique", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_resource_type_without_a_profile_is_rejected()
+    {
+        var bundle = MinimalDocument();
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = "urn:uuid:00000000-0000-4000-8000-000000000099", Resource = new Basic { Code = new CodeableConcept { Text = "x" } } });
+
+        var issues = Validator.Validate(bundle);
+
+        Assert.Contains(issues, i => i.Path == "Bundle.entry[6].resource(Basic)" && i.Message.Contains("no profile", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_extension_the_profiles_do_not_define_is_rejected()
+    {
+        var bundle = MinimalDocument();
+        Resource<Patient>(bundle).Extension.Add(new Extension(FhirNames.StructureDefinition("shoe-size"), new Integer(9)));
+
+        var issues = Validator.Validate(bundle);
+
+        var issue = Assert.Single(issues);
+        Assert.Contains("is not defined in profiles/", issue.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_consent_override_missing_its_justification_is_rejected()
+    {
+        var bundle = MinimalDocument();
+        var over = new Extension { Url = FhirNames.StructureDefinition(FhirNames.Ext.ConsentOverride) };
+        over.Extension.Add(new Extension("legalBasis", Coded(FhirNames.Cs.LegalBasis, "safeguarding")));
+        over.Extension.Add(new Extension("authorisedBy", new ResourceReference(AssessorUrl)));
+        var consent = new Consent
+        {
+            Status = Consent.ConsentState.Active,
+            Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy"),
+            Category = [new CodeableConcept("http://loinc.org", "59284-0")],
+            Patient = new ResourceReference(PatientUrl),
+            DateTime = "2025-02-20T10:00:00+00:00",
+            PolicyRule = new CodeableConcept(FhirNames.External.ActCode, "OPTIN"),
+            Provision = new Consent.provisionComponent { Type = Consent.ConsentProvisionType.Permit },
+            Extension = [over],
+        };
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = "urn:uuid:00000000-0000-4000-8000-000000000007", Resource = consent });
+
+        var issues = Validator.Validate(bundle);
+
+        Assert.Contains(issues, i => i.Message.Contains("Extension.extension:justification is required (min 1) but missing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Text_that_is_not_a_Bundle_is_one_issue_not_an_exception()
+    {
+        Assert.Equal("Bundle", Assert.Single(Validator.ValidateJson("{ not json")).Path);
+        Assert.Contains("not a Bundle", Assert.Single(Validator.ValidateJson("{\"resourceType\":\"Patient\",\"gender\":\"male\"}")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_profile_invariant_compiles()
+    {
+        var expressions = Profiles.StructureDefinitions
+            .SelectMany(sd => (sd.Differential?.Element ?? []).SelectMany(e => e.Constraint).Select(c => (sd.Url, c.Key, c.Expression)))
+            .ToList();
+
+        Assert.Contains(expressions, e => e.Key == "eg-bdl-1");
+        Assert.All(expressions, e =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(e.Expression), $"{e.Url} {e.Key} has no expression");
+            var exception = Record.Exception(() => ConformanceValidator.CompileInvariant(e.Expression));
+            Assert.True(exception is null, $"{e.Url} {e.Key}: {exception?.Message}");
+        });
+    }
+
+    [Fact]
+    public void Every_codesystem_has_a_matching_valueset()
+    {
+        var names = typeof(FhirNames.Cs).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        Assert.Equal(names.Order(StringComparer.Ordinal), Profiles.CodeSystems.Select(cs => cs.Url!["https://exchange-gateway.example/fhir/CodeSystem/".Length..]).Order(StringComparer.Ordinal));
+
+        Assert.All(Profiles.CodeSystems, codeSystem =>
+        {
+            var valueSetUrl = codeSystem.Url!.Replace("/CodeSystem/", "/ValueSet/", StringComparison.Ordinal);
+            Assert.NotNull(Profiles.ValueSetByUrl(valueSetUrl));
+            Assert.Equal(codeSystem.Concept.Select(c => c.Code), Profiles.Expand(valueSetUrl).Select(c => c.Code));
+            Assert.All(Profiles.Expand(valueSetUrl), c => Assert.Equal(codeSystem.Url, c.System));
+            Assert.All(codeSystem.Concept, c => Assert.False(string.IsNullOrWhiteSpace(c.Display), $"{codeSystem.Url}#{c.Code} has no display"));
+        });
+    }
+
+    [Fact]
+    public void Every_extension_name_has_a_definition()
+    {
+        var names = typeof(FhirNames.Ext).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetRawConstantValue()!);
+        Assert.All(names, name => Assert.Equal("Extension", Profiles.StructureDefinitionByUrl(FhirNames.StructureDefinition(name))?.Type));
+    }
+
+    [Fact]
+    public void Display_names_a_code_missing_from_its_codesystem()
+    {
+        Assert.Equal("Release summary", Profiles.Display(FhirNames.Cs.DocumentType, "release-summary"));
+        var exception = Assert.Throws<InvalidOperationException>(() => Profiles.Display(FhirNames.Cs.Substance, "tea"));
+        Assert.Contains("'tea'", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_directory_package_matches_the_embedded_one()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "profiles", "MAPPING.md")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.NotNull(directory);
+        var fromDirectory = ProfileSet.FromDirectory(Path.Combine(directory.FullName, "profiles"));
+        Assert.Equal(Profiles.StructureDefinitions.Select(sd => sd.Url).Order(StringComparer.Ordinal), fromDirectory.StructureDefinitions.Select(sd => sd.Url).Order(StringComparer.Ordinal));
+        Assert.Equal(Profiles.CodeSystems.Count, fromDirectory.CodeSystems.Count);
+        Assert.Equal(Profiles.ValueSets.Count, fromDirectory.ValueSets.Count);
+    }
+}
