@@ -9,7 +9,7 @@ public static class ExgCommandLine
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = new RootCommand("exg: map, check and move drug-treatment records (DIR + prescribing) as FHIR R4 documents.");
-        foreach (var command in DocumentCommands.Create(output, error).Concat(PackageCommands.Create(output, error)))
+        foreach (var command in DocumentCommands.Create(output, error).Concat(PackageCommands.Create(output, error)).Concat(TransferCommands.Create(output, error)).Append(ReceiveCommand.Create(output, error)))
         {
             root.Add(command);
         }
@@ -34,6 +34,11 @@ public static class ExgCommandLine
         {
             error.WriteLine($"exg: {ex.Message}");
             return ExitCodes.Usage;
+        }
+        catch (GatewayUnreachableException ex)
+        {
+            error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.InvalidInput;
         }
     }
 }

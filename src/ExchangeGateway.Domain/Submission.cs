@@ -89,16 +89,20 @@ public sealed record Prescribing(
     Naloxone? Naloxone = null);
 
 /// <summary>A current or recent prescription.</summary>
+/// <remarks>
+/// Frequency, start and prescriber are required by the contract; they are null only in a CJIT's prescribing
+/// summary (see <see cref="RecordMinimiser"/>).
+/// </remarks>
 public sealed record Prescription(
     string Medication,
     string? MedicationText,
     Dose Dose,
-    string Frequency,
+    string? Frequency,
     bool? Supervised,
-    string Start,
+    string? Start,
     string? End,
     string? Status,
-    Practitioner Prescriber);
+    Practitioner? Prescriber);
 
 /// <summary>The last dose given, with its exact time.</summary>
 public sealed record LastDose(string Medication, Dose Dose, string AdministeredAt, bool? Witnessed = null);

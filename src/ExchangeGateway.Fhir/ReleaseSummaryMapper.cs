@@ -509,6 +509,11 @@ public sealed class ReleaseSummaryMapper(ProfileSet profiles)
                     Effective = new FhirDateTime(lastDose.AdministeredAt),
                     Dosage = new MedicationAdministration.DosageComponent { Dose = Amount(lastDose.Dose) },
                 };
+                if (lastDose.AdministeredAt.Length == 10)
+                {
+                    // A CJIT's prescribing summary carries the date only; the tag says so, and the profile allows it only with the tag.
+                    administration.Meta = new Meta { Tag = [new Coding(CodeSystem(Cs.RecipientType), AgencyTypes.Cjit, profiles.Display(Cs.RecipientType, AgencyTypes.Cjit))] };
+                }
                 if (lastDose.Witnessed is { } witnessed)
                 {
                     administration.Extension.Add(new Extension(StructureDefinition(Ext.DoseWitnessed), new FhirBoolean(witnessed)));
@@ -548,16 +553,20 @@ public sealed class ReleaseSummaryMapper(ProfileSet profiles)
                 Category = [Coded(Cs.PrescriptionCategory, "prescription")],
                 Medication = Medication(prescription.Medication, prescription.MedicationText),
                 Subject = PatientReference(),
-                Requester = Person(prescription.Prescriber),
+                Requester = prescription.Prescriber is { } prescriber ? Person(prescriber) : null,
                 DosageInstruction =
                 [
                     new Dosage
                     {
-                        Timing = new Timing
-                        {
-                            Code = Coded(Cs.DoseFrequency, prescription.Frequency),
-                            Repeat = new Timing.RepeatComponent { Bounds = new Period { Start = prescription.Start, End = prescription.End } },
-                        },
+                        Timing = prescription.Frequency is null && prescription.Start is null && prescription.End is null
+                            ? null
+                            : new Timing
+                            {
+                                Code = prescription.Frequency is { } frequency ? Coded(Cs.DoseFrequency, frequency) : null,
+                                Repeat = prescription.Start is null && prescription.End is null
+                                    ? null
+                                    : new Timing.RepeatComponent { Bounds = new Period { Start = prescription.Start, End = prescription.End } },
+                            },
                         DoseAndRate = [new Dosage.DoseAndRateComponent { Dose = Amount(prescription.Dose) }],
                     },
                 ],

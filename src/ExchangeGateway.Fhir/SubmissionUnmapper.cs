@@ -330,12 +330,12 @@ public static class SubmissionUnmapper
                 MedicationOf(medication, "MedicationRequest.medication"),
                 medication?.Coding.Count > 0 ? medication.Text : null,
                 DoseOf(dosage.DoseAndRate.FirstOrDefault()?.Dose as Quantity, "MedicationRequest.dosageInstruction.doseAndRate.dose"),
-                CodeOf(dosage.Timing?.Code, Cs.DoseFrequency) ?? throw new UnmapException("MedicationRequest.dosageInstruction.timing.code", "missing"),
+                CodeOf(dosage.Timing?.Code, Cs.DoseFrequency),
                 (request.GetExtension(StructureDefinition(Ext.SupervisedConsumption))?.Value as FhirBoolean)?.Value,
-                bounds?.Start ?? throw new UnmapException("MedicationRequest.dosageInstruction.timing.repeat.boundsPeriod.start", "missing"),
-                bounds.End,
+                bounds?.Start,
+                bounds?.End,
                 CodeOf(request.GetExtension(StructureDefinition(Ext.PrescriptionStatus))?.Value, Cs.PrescriptionStatus),
-                Person(request.Requester ?? throw new UnmapException("MedicationRequest.requester", "missing")));
+                request.Requester is { } requester ? Person(requester) : null);
         }
     }
 }

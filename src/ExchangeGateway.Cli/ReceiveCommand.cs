@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Net;
+using ExchangeGateway.Crypto;
+
+namespace ExchangeGateway.Cli;
+
+/// <summary>exg receive: a stand-in push endpoint for demo agencies (prisons, CJITs) that opens and saves what the gateway pushes.</summary>
+public static class ReceiveCommand
+{
+    /// <summary>The command.</summary>
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var listen = new Option<string>("--listen") { Description = "The loopback http prefix to listen on, e.g. http://127.0.0.1:8480/.", Required = true };
+        var certs = new Option<string>("--certs") { Description = "The certs folder holding each agency's key.", Required = true };
+        var outDir = new Option<string>("--out", "-o") { Description = "Save each opened document as AGENCY/MESSAGE_ID.json here.", Required = true };
+        var seconds = new Option<int>("--for") { Description = "Stop after this many seconds (0: run until stopped).", DefaultValueFactory = _ => 0 };
+        var command = new Command("receive", "Act as the push endpoints of demo agencies: POST /agencies/AGENCY with a package is opened as AGENCY, saved, and answered 200.") { listen, certs, outDir, seconds };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var prefix = parse.GetValue(listen)!;
+            if (!Uri.TryCreate(prefix, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || !uri.IsLoopback)
+            {
+                throw new UsageException($"--listen {prefix}: a demo receiver listens on plain http on loopback only");
+            }
+
+            var folder = parse.GetValue(certs)!;
+            var target = parse.GetValue(outDir)!;
+            var trust = TrustStore.Load(folder);
+            var openers = new ConcurrentDictionary<string, PackageOpener>(StringComparer.Ordinal);
+            using var listener = new HttpListener();
+            listener.Prefixes.Add(prefix.EndsWith('/') ? prefix : prefix + "/");
+            listener.Start();
+            output.WriteLine($"receiving on {prefix}");
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (parse.GetValue(seconds) > 0)
+            {
+                stop.CancelAfter(TimeSpan.FromSeconds(parse.GetValue(seconds)));
+            }
+
+            using var registration = stop.Token.Register(listener.Stop);
+            while (!stop.IsCancellationRequested)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await listener.GetContextAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                {
+                    break;
+                }
+
+                Handle(context, trust, openers, folder, target, output, error);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Handle(HttpListenerContext context, TrustStore trust, ConcurrentDictionary<string, PackageOpener> openers, string certs, string target, TextWriter output, TextWriter error)
+    {
+        using var response = context.Response;
+        var segments = context.Request.Url?.AbsolutePath.Trim('/').Split('/') ?? [];
+        if (context.Request.HttpMethod != "POST" || segments.Length != 2 || segments[0] != "agencies")
+        {
+            response.StatusCode = 404;
+            return;
+        }
+
+        var agency = segments[1];
+        var messageId = context.Request.Headers["X-Message-Id"] ?? "";
+        using var body = new MemoryStream();
+        context.Request.InputStream.CopyTo(body);
+        try
+        {
+            var opener = openers.GetOrAdd(agency, a => new PackageOpener(RecipientIdentity.Load(certs, a), trust, TimeProvider.System));
+            if (!opener.TryOpen(body.ToArray(), out var opened, out var refusal))
+            {
+                error.WriteLine($"{agency}: refused message {messageId}: {refusal}");
+                response.StatusCode = 400;
+                return;
+            }
+
+            var folder = Path.Combine(target, agency);
+            Directory.CreateDirectory(folder);
+            var path = Path.Combine(folder, Path.GetFileName(opened!.MessageId ?? messageId) + ".json");
+            var repeat = File.Exists(path);
+            File.WriteAllBytes(path, opened.Content);
+            output.WriteLine($"{agency}: {(repeat ? "again (de-duplicated)" : "received")} message {opened.MessageId}, signed by {opened.Signer.AgencyId}, saved to {path}");
+            response.StatusCode = 200;
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or System.Security.Cryptography.CryptographicException or FormatException)
+        {
+            error.WriteLine($"{agency}: cannot take message {messageId}: {ex.Message}");
+            response.StatusCode = 400;
+        }
+    }
+}

@@ -1,0 +1,326 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net.Http;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ExchangeGateway.Crypto;
+using ExchangeGateway.Http;
+using ExchangeGateway.Storage;
+
+namespace ExchangeGateway.Cli;
+
+/// <summary>send, pull, track and outbox: moving submissions through a running gateway, and looking after its outbox.</summary>
+public static class TransferCommands
+{
+    /// <summary>The commands, writing to the given writers.</summary>
+    public static IEnumerable<Command> Create(TextWriter output, TextWriter error)
+    {
+        yield return Send(output, error);
+        yield return Pull(output, error);
+        yield return Track(output, error);
+        yield return OutboxCommand(output, error);
+    }
+
+    private static Option<string> GatewayOption() => new("--gateway") { Description = "The gateway's base URL, e.g. https://127.0.0.1:8443/.", Required = true };
+
+    private static Option<string> AsOption(string what) => new("--as") { Description = what, Required = true };
+
+    private static Option<string> CertsOption() => new("--certs") { Description = "The certs folder: ca.crt, CRLs and this agency's AGENCY.crt / AGENCY.key.", Required = true };
+
+    private static Command Send(TextWriter output, TextWriter error)
+    {
+        var file = new Argument<string?>("SUBMISSION") { Description = "A submission JSON file.", Arity = ArgumentArity.ZeroOrOne };
+        var folder = new Option<string?>("--dir") { Description = "Send every *.json submission in this folder instead, showing progress." };
+        var gateway = GatewayOption();
+        var asAgency = AsOption("The sending agency; it must be the submission's event.from.");
+        var certs = CertsOption();
+        var command = new Command("send", "Submit a submission (or a folder of them) to the gateway as an agency, over mutual TLS.") { file, folder, gateway, asAgency, certs };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var single = parse.GetValue(file);
+            var many = parse.GetValue(folder);
+            if ((single is null) == (many is null))
+            {
+                throw new UsageException("give either SUBMISSION or --dir DIR");
+            }
+
+            using var client = Client(parse.GetValue(gateway)!, parse.GetValue(certs)!, parse.GetValue(asAgency)!);
+            if (single is not null)
+            {
+                var response = await Call(() => client.SubmitAsync(InputFiles.Read(single, 2 * 1024 * 1024), cancellationToken)).ConfigureAwait(false);
+                return Report(response, output, error, single);
+            }
+
+            if (!Directory.Exists(many))
+            {
+                throw new UsageException($"{many} is not a folder");
+            }
+
+            var files = Directory.GetFiles(many!, "*.json").Order(StringComparer.Ordinal).ToList();
+            var failed = 0;
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < files.Count; i++)
+            {
+                var response = await Call(() => client.SubmitAsync(InputFiles.Read(files[i], 2 * 1024 * 1024), cancellationToken)).ConfigureAwait(false);
+                if (!response.IsSuccess)
+                {
+                    failed++;
+                    Report(response, output, error, files[i]);
+                }
+
+                error.Write($"\rsent {i + 1}/{files.Count}, {failed} refused, {(i + 1) / Math.Max(clock.Elapsed.TotalSeconds, 0.001):0.0}/s");
+            }
+
+            error.WriteLine();
+            output.WriteLine($"{files.Count - failed} accepted, {failed} refused");
+            return failed == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
+        });
+        return command;
+    }
+
+    private static Command Pull(TextWriter output, TextWriter error)
+    {
+        var gateway = GatewayOption();
+        var asAgency = AsOption("The agency whose mailbox to empty (a GP practice, or a provider that pulls).");
+        var certs = CertsOption();
+        var outDir = new Option<string>("--out", "-o") { Description = "Write each opened document here as MESSAGE_ID.json.", Required = true };
+        var command = new Command("pull", "Fetch every message in this agency's mailbox, open and verify it, save the document, then acknowledge it.") { gateway, asAgency, certs, outDir };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var agency = parse.GetValue(asAgency)!;
+            var certsFolder = parse.GetValue(certs)!;
+            var target = parse.GetValue(outDir)!;
+            Directory.CreateDirectory(target);
+            var opener = new PackageOpener(LoadIdentity(certsFolder, agency), TrustStore.Load(certsFolder), TimeProvider.System);
+            using var client = Client(parse.GetValue(gateway)!, certsFolder, agency);
+            var listing = await Call(() => client.MailboxAsync(cancellationToken)).ConfigureAwait(false);
+            if (!listing.IsSuccess)
+            {
+                return Report(listing, output, error, "mailbox");
+            }
+
+            var messages = JsonNode.Parse(listing.Text)?["messages"]?.AsArray() ?? [];
+            var failures = 0;
+            foreach (var message in messages)
+            {
+                var id = message?["messageId"]?.GetValue<string>() ?? "";
+                var package = await Call(() => client.FetchAsync(id, cancellationToken)).ConfigureAwait(false);
+                if (!package.IsSuccess)
+                {
+                    failures++;
+                    Report(package, output, error, id);
+                    continue;
+                }
+
+                if (!opener.TryOpen(package.Body, out var opened, out var refusal))
+                {
+                    // Not acknowledged: it stays in the mailbox for someone to look at, and the sender's tracking shows it.
+                    failures++;
+                    error.WriteLine($"error: {id}: refused: {refusal}");
+                    continue;
+                }
+
+                var path = Path.Combine(target, id + ".json");
+                File.WriteAllBytes(path, opened!.Content);
+                var ack = await Call(() => client.AcknowledgeAsync(id, cancellationToken)).ConfigureAwait(false);
+                if (!ack.IsSuccess)
+                {
+                    failures++;
+                    Report(ack, output, error, id);
+                    continue;
+                }
+
+                output.WriteLine($"{id}: {message?["eventType"]} from submission {message?["submissionId"]}, signed by {opened.Signer.AgencyId}, saved to {path}, acknowledged");
+            }
+
+            output.WriteLine($"{messages.Count - failures} of {messages.Count} message(s) pulled");
+            return failures == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
+        });
+        return command;
+    }
+
+    private static Command Track(TextWriter output, TextWriter error)
+    {
+        var id = new Argument<string>("SUBMISSION_ID") { Description = "The submissionId to look up." };
+        var gateway = GatewayOption();
+        var asAgency = AsOption("The agency that sent it (only the sender may track a submission).");
+        var certs = CertsOption();
+        var json = new Option<bool>("--json") { Description = "Print the gateway's JSON answer." };
+        var command = new Command("track", "Show where each recipient's copy of a submission is: queued, delivered, acknowledged, withheld, dead-letter, undeliverable.") { id, gateway, asAgency, certs, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var client = Client(parse.GetValue(gateway)!, parse.GetValue(certs)!, parse.GetValue(asAgency)!);
+            var response = await Call(() => client.TrackAsync(parse.GetValue(id)!, cancellationToken)).ConfigureAwait(false);
+            if (!response.IsSuccess)
+            {
+                return Report(response, output, error, parse.GetValue(id)!);
+            }
+
+            if (parse.GetValue(json))
+            {
+                output.WriteLine(response.Text);
+                return ExitCodes.Ok;
+            }
+
+            var tracking = JsonNode.Parse(response.Text)!;
+            output.WriteLine($"submission {tracking["submissionId"]} ({tracking["eventType"]})");
+            foreach (var line in tracking["recipients"]!.AsArray())
+            {
+                var detail = line?["lastError"] ?? line?["reason"];
+                output.WriteLine($"  {line?["recipient"],-14} {line?["recipientType"],-20} {line?["status"],-13} {line?["messageId"]}{(detail is null ? "" : "  (" + detail + ")")}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command OutboxCommand(TextWriter output, TextWriter error)
+    {
+        Option<string> Data() => new("--data") { Description = "The gateway's data folder (holding gateway.db).", Required = true };
+        var listData = Data();
+        var status = new Option<string?>("--status") { Description = "Only messages in this state (queued, delivered, acknowledged, dead-letter, expired, cancelled)." };
+        var limit = new Option<int>("--limit") { Description = "At most this many messages.", DefaultValueFactory = _ => 50 };
+        var list = new Command("list", "Totals by state (accepted = pending + delivered + acknowledged + dead-lettered + expired + cancelled), then the newest messages.") { listData, status, limit };
+        list.SetAction(parse =>
+        {
+            using var outbox = OpenOutbox(parse.GetValue(listData)!);
+            var totals = outbox.Totals();
+            output.WriteLine($"accepted {totals.Accepted} = pending {totals.Pending} + delivered {totals.Delivered} + acknowledged {totals.Acknowledged} + dead-lettered {totals.DeadLettered} + expired {totals.Expired} + cancelled {totals.Cancelled}");
+            foreach (var line in outbox.List(parse.GetValue(status), parse.GetValue(limit)))
+            {
+                output.WriteLine($"{line.MessageId}  {line.Recipient,-14} {line.Channel,-7} {line.Status,-12} attempts {line.Attempts,-3} {Outbox.Format(line.CreatedAt)}{(line.LastError is null ? "" : "  " + line.LastError)}");
+            }
+
+            return totals.Balances ? ExitCodes.Ok : ExitCodes.InvalidInput;
+        });
+
+        var retryData = Data();
+        var retryId = new Argument<string>("MESSAGE_ID") { Description = "A dead-lettered or expired message." };
+        var retry = new Command("retry", "Queue a dead-lettered or expired message again, with a fresh retry window.") { retryId, retryData };
+        retry.SetAction(parse =>
+        {
+            using var outbox = OpenOutbox(parse.GetValue(retryData)!);
+            var id = parse.GetValue(retryId)!;
+            if (!outbox.Retry(id, AdminAudit.Action("outbox-retry", id)))
+            {
+                error.WriteLine($"error: {id}: no dead-lettered or expired message with this id");
+                return ExitCodes.InvalidInput;
+            }
+
+            output.WriteLine($"{id}: queued again");
+            return ExitCodes.Ok;
+        });
+
+        var cancelData = Data();
+        var cancelId = new Argument<string>("MESSAGE_ID") { Description = "A queued message." };
+        var cancel = new Command("cancel", "Cancel a message not yet delivered.") { cancelId, cancelData };
+        cancel.SetAction(parse =>
+        {
+            using var outbox = OpenOutbox(parse.GetValue(cancelData)!);
+            var id = parse.GetValue(cancelId)!;
+            if (!outbox.Cancel(id, "cancelled by an administrator", AdminAudit.Action("outbox-cancel", id)))
+            {
+                error.WriteLine($"error: {id}: no queued message with this id");
+                return ExitCodes.InvalidInput;
+            }
+
+            output.WriteLine($"{id}: cancelled");
+            return ExitCodes.Ok;
+        });
+
+        return new Command("outbox", "Look after the gateway's outbox: list, retry, cancel.") { list, retry, cancel };
+    }
+
+    private static Outbox OpenOutbox(string data)
+    {
+        var path = GatewayDatabase.PathIn(data);
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"no gateway database at {path}");
+        }
+
+        return Outbox.Open(path, TimeProvider.System);
+    }
+
+    private static GatewayClient Client(string gateway, string certs, string agency)
+    {
+        if (!Uri.TryCreate(gateway.EndsWith('/') ? gateway : gateway + "/", UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new UsageException($"--gateway {gateway}: expected an https:// URL");
+        }
+
+        try
+        {
+            return new GatewayClient(uri, TlsIdentity.Load(certs, agency, TimeProvider.System));
+        }
+        catch (Exception ex) when (ex is IOException or CryptographicException or ArgumentException)
+        {
+            throw new UsageException($"cannot load the certificate and key of {agency} from {certs}: {ex.Message}");
+        }
+    }
+
+    private static RecipientIdentity LoadIdentity(string certs, string agency)
+    {
+        try
+        {
+            return RecipientIdentity.Load(certs, agency);
+        }
+        catch (Exception ex) when (ex is IOException or CryptographicException or FormatException or ArgumentException)
+        {
+            throw new UsageException($"cannot load the keys of {agency}: {ex.Message}");
+        }
+    }
+
+    private static async Task<GatewayResponse> Call(Func<Task<GatewayResponse>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new GatewayUnreachableException($"cannot reach the gateway: {ex.Message}");
+        }
+        catch (TaskCanceledException)
+        {
+            throw new GatewayUnreachableException("the gateway did not answer in time");
+        }
+    }
+
+    private static int Report(GatewayResponse response, TextWriter output, TextWriter error, string what)
+    {
+        if (response.IsSuccess)
+        {
+            var answer = JsonNode.Parse(response.Text)!;
+            output.WriteLine($"{what}: accepted as submission {answer["submissionId"]}");
+            foreach (var message in answer["messages"]?.AsArray() ?? [])
+            {
+                output.WriteLine($"  {message?["recipient"],-14} {message?["status"],-9} {message?["messageId"]}{(message?["reason"] is { } reason ? "  (" + reason + ")" : "")}");
+            }
+
+            return ExitCodes.Ok;
+        }
+
+        error.WriteLine($"error: {what}: HTTP {(int)response.Status}");
+        try
+        {
+            var problem = JsonNode.Parse(response.Text);
+            error.WriteLine($"error: {problem?["title"]}");
+            foreach (var item in problem?["errors"]?.AsArray() ?? [])
+            {
+                error.WriteLine($"error: {item?["path"]}: {item?["reason"]}");
+            }
+        }
+        catch (JsonException)
+        {
+            error.WriteLine($"error: {response.Text}");
+        }
+
+        return ExitCodes.InvalidInput;
+    }
+}
+
+/// <summary>The gateway could not be reached; exg reports it and exits 1.</summary>
+public sealed class GatewayUnreachableException(string message) : Exception(message);

@@ -1,0 +1,167 @@
+using System.Text.Json.Nodes;
+using ExchangeGateway.Http;
+using ExchangeGateway.Storage;
+
+namespace ExchangeGateway.Gateway;
+
+/// <summary>The HTTP API: submissions, tracking and mailboxes, each caller known by its client certificate.</summary>
+public static class GatewayApi
+{
+    private const string PackageMediaType = "application/pkcs7-mime";
+
+    /// <summary>Maps the endpoints onto the application.</summary>
+    public static void Map(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain"));
+
+        app.MapPost("/api/v1/submissions", async (HttpContext context, SubmissionAcceptance acceptance, PushDelivery push) =>
+        {
+            var caller = Caller(context);
+            if (caller is null)
+            {
+                return Unauthenticated();
+            }
+
+            var body = await ReadBodyAsync(context.Request, Intake.SubmissionReader.MaxBytes + 1, context.RequestAborted).ConfigureAwait(false);
+            var answer = acceptance.Accept(body, caller);
+            if (answer.NewMessageIds is { Count: > 0 })
+            {
+                push.Wake();
+            }
+
+            return Results.Text(answer.Body, answer.ContentType, statusCode: answer.Status);
+        });
+
+        app.MapGet("/api/v1/submissions/{id}", (HttpContext context, string id, Outbox outbox) =>
+        {
+            var caller = Caller(context);
+            if (caller is null)
+            {
+                return Unauthenticated();
+            }
+
+            var submission = outbox.FindSubmission(id);
+            if (submission is null || submission.Sender != caller)
+            {
+                return NotFound($"no submission {id} from {caller}");
+            }
+
+            var recipients = new JsonArray();
+            foreach (var line in outbox.Track(id))
+            {
+                var item = new JsonObject
+                {
+                    ["recipient"] = line.Recipient,
+                    ["recipientType"] = line.RecipientType,
+                    ["decision"] = line.Decision,
+                    ["status"] = TrackingStatus(line.Status),
+                    ["attempts"] = line.Attempts,
+                };
+                if (line.MessageId is not null)
+                {
+                    item["messageId"] = line.MessageId;
+                }
+
+                if (line.MessageId is null || line.Decision == "override")
+                {
+                    item["reason"] = line.Reason;
+                }
+
+                if (line.LastError is not null)
+                {
+                    item["lastError"] = line.LastError;
+                }
+
+                if (line.UpdatedAt is { } updated)
+                {
+                    item["updatedAt"] = Outbox.Format(updated);
+                }
+
+                recipients.Add(item);
+            }
+
+            return Results.Text(new JsonObject { ["submissionId"] = id, ["eventType"] = submission.EventType, ["recipients"] = recipients }.ToJsonString(), "application/json");
+        });
+
+        app.MapGet("/api/v1/mailbox", (HttpContext context, Outbox outbox) =>
+        {
+            var caller = Caller(context);
+            if (caller is null)
+            {
+                return Unauthenticated();
+            }
+
+            var messages = new JsonArray();
+            foreach (var entry in outbox.Mailbox(caller))
+            {
+                messages.Add(new JsonObject
+                {
+                    ["messageId"] = entry.MessageId,
+                    ["submissionId"] = entry.SubmissionId,
+                    ["eventType"] = entry.EventType,
+                    ["createdAt"] = Outbox.Format(entry.CreatedAt),
+                    ["size"] = entry.Size,
+                });
+            }
+
+            return Results.Text(new JsonObject { ["messages"] = messages }.ToJsonString(), "application/json");
+        });
+
+        app.MapGet("/api/v1/mailbox/{messageId}", (HttpContext context, string messageId, Outbox outbox, GatewayAudit audit) =>
+        {
+            var caller = Caller(context);
+            if (caller is null)
+            {
+                return Unauthenticated();
+            }
+
+            var package = outbox.Fetch(caller, messageId, (c, t) => audit.Fetched(c, t, caller, messageId));
+            return package is null ? NotFound($"no message {messageId} in the mailbox of {caller}") : Results.Bytes(package, PackageMediaType);
+        });
+
+        app.MapPost("/api/v1/mailbox/{messageId}/ack", (HttpContext context, string messageId, Outbox outbox, GatewayAudit audit) =>
+        {
+            var caller = Caller(context);
+            if (caller is null)
+            {
+                return Unauthenticated();
+            }
+
+            return outbox.Acknowledge(caller, messageId, (c, t) => audit.Acknowledged(c, t, caller, messageId))
+                ? Results.Text(new JsonObject { ["messageId"] = messageId, ["status"] = MessageStatus.Acknowledged }.ToJsonString(), "application/json")
+                : NotFound($"no message {messageId} waiting in the mailbox of {caller}");
+        });
+    }
+
+    private static string TrackingStatus(string status) => status == MessageStatus.Expired ? "undeliverable" : status;
+
+    private static string? Caller(HttpContext context) => TlsIdentity.AgencyOf(context.Connection.ClientCertificate);
+
+    private static IResult Unauthenticated() =>
+        Problem(401, "A client certificate naming an agency is required");
+
+    private static IResult NotFound(string title) => Problem(404, title);
+
+    private static IResult Problem(int status, string title) =>
+        Results.Text(new JsonObject { ["type"] = "about:blank", ["title"] = title, ["status"] = status }.ToJsonString(), "application/problem+json", statusCode: status);
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        // Read at most one byte past the intake's limit: enough for it to refuse an oversized body by name, without buffering the rest.
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            var take = Math.Min(read, limit - (int)buffer.Length);
+            buffer.Write(chunk, 0, take);
+            if (buffer.Length >= limit)
+            {
+                break;
+            }
+        }
+
+        return buffer.ToArray();
+    }
+}

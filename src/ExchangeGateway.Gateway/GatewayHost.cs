@@ -1,0 +1,107 @@
+using System.Security.Authentication;
+using ExchangeGateway.Crypto;
+using ExchangeGateway.Domain;
+using ExchangeGateway.Fhir;
+using ExchangeGateway.Http;
+using ExchangeGateway.Storage;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Options;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace ExchangeGateway.Gateway;
+
+/// <summary>Builds the gateway: configuration, mutual TLS, the agency directory, the outbox, workers and the API.</summary>
+public static class GatewayHost
+{
+    private static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
+    {
+        ["--data"] = "Gateway:Data",
+        ["--agencies"] = "Gateway:Agencies",
+        ["--certs"] = "Gateway:Certs",
+        ["--log-format"] = "Gateway:LogFormat",
+    };
+
+    /// <summary>Builds the application. <paramref name="configureServices"/> lets tests replace services (e.g. the clock).</summary>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        builder.Configuration.AddCommandLine(args, Switches);
+        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
+
+        builder.Services.AddSerilog(logger =>
+        {
+            logger.MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+                .Enrich.FromLogContext();
+            if (string.Equals(options.LogFormat, "json", StringComparison.OrdinalIgnoreCase))
+            {
+                logger.WriteTo.Console(new CompactJsonFormatter());
+            }
+            else
+            {
+                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
+            }
+        });
+
+        builder.Services.TryAddTimeProvider();
+        configureServices?.Invoke(builder.Services);
+
+        // Everything the gateway cannot work without is loaded now, so a bad setting stops it at start, not at first use.
+        var time = TimeProviderOf(builder.Services);
+        var trust = TrustStore.Load(options.Certs);
+        var directory = AgencyDirectoryFile.Load(options.Agencies, trust, time.GetUtcNow());
+        var tls = TlsIdentity.Load(options.Certs, "gateway", time);
+        var signer = KeyPair.Load(Path.Combine(options.Certs, "gateway.crt"), Path.Combine(options.Certs, "gateway.key"));
+        Directory.CreateDirectory(options.Data);
+        var outbox = Outbox.Open(GatewayDatabase.PathIn(options.Data), time);
+
+        builder.Services.AddSingleton(directory);
+        builder.Services.AddSingleton(trust);
+        builder.Services.AddSingleton(tls);
+        builder.Services.AddSingleton(outbox);
+        builder.Services.AddSingleton(new ReleaseSummaryMapper(ProfileSet.Embedded));
+        builder.Services.AddSingleton(new PackageSealer(signer, trust, time));
+        builder.Services.AddSingleton<IPersonKeys>(_ => new DataFolderPersonKeys(options.Data));
+        builder.Services.AddSingleton<GatewayAudit>();
+        builder.Services.AddSingleton<SubmissionAcceptance>();
+        builder.Services.AddSingleton(new PushHttpClient(new HttpClient(tls.Handler(TimeSpan.FromSeconds(10))) { Timeout = Timeout.InfiniteTimeSpan }));
+        builder.Services.AddSingleton<PushDelivery>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PushDelivery>());
+        builder.Services.AddSingleton<MailboxExpiry>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MailboxExpiry>());
+
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 2 * 1024 * 1024;
+            kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificate = tls.Certificate;
+                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+
+                // Allow, not require: /healthz answers without a certificate; the API refuses a caller without one.
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.ClientCertificateValidation = (certificate, _, _) => tls.Refusal(certificate) is null;
+            });
+        });
+
+        var app = builder.Build();
+        GatewayApi.Map(app);
+        return app;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(s => s.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    private static TimeProvider TimeProviderOf(IServiceCollection services) =>
+        services.LastOrDefault(s => s.ServiceType == typeof(TimeProvider))?.ImplementationInstance as TimeProvider ?? TimeProvider.System;
+}

@@ -1,0 +1,44 @@
+namespace ExchangeGateway.Gateway;
+
+/// <summary>The gateway's settings: from the command line (--data, --agencies, --certs), appsettings.json or environment (Gateway__Data ...).</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Gateway";
+
+    /// <summary>The data folder: the SQLite file and per-deployment secrets.</summary>
+    public string Data { get; set; } = "data";
+
+    /// <summary>The agency directory file; empty for the embedded development directory.</summary>
+    public string? Agencies { get; set; }
+
+    /// <summary>The certs folder: CA, agency certificates, CRLs, and the gateway's own key.</summary>
+    public string Certs { get; set; } = "certs-dev";
+
+    /// <summary>"json" for JSON log lines; anything else for text.</summary>
+    public string LogFormat { get; set; } = "text";
+
+    /// <summary>The first retry delay.</summary>
+    public TimeSpan RetryMin { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest retry delay.</summary>
+    public TimeSpan RetryMax { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a push message is retried before it is dead-lettered.</summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(72);
+
+    /// <summary>How long one push attempt may take before it counts as a timeout.</summary>
+    public TimeSpan PushTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many pushes may be in flight at once, across all agencies.</summary>
+    public int PushConcurrency { get; set; } = 32;
+
+    /// <summary>How many pushes may be in flight to one agency at once, so a slow agency cannot take every slot.</summary>
+    public int PushConcurrencyPerAgency { get; set; } = 4;
+
+    /// <summary>How often the push worker looks for due messages when nothing wakes it.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a mailbox message waits for its acknowledgement before it expires.</summary>
+    public TimeSpan MailboxExpiry { get; set; } = TimeSpan.FromDays(5);
+}

@@ -1,0 +1,45 @@
+using ExchangeGateway.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ExchangeGateway.Gateway;
+
+/// <summary>Expires mailbox messages not acknowledged within the configured time (5 days by default), as MESH does; the sender then sees "undeliverable".</summary>
+public sealed class MailboxExpiry(Outbox outbox, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, ILogger<MailboxExpiry> log) : BackgroundService
+{
+    /// <summary>Expires what is due now; returns how many.</summary>
+    public int RunOnce()
+    {
+        var expired = outbox.ExpireMailbox(time.GetUtcNow() - options.Value.MailboxExpiry, (ids, c, t) => audit.Expired(c, t, ids));
+        if (expired.Count > 0)
+        {
+            log.LogWarning("Expired {Count} mailbox message(s) not acknowledged within {Days} days", expired.Count, options.Value.MailboxExpiry.TotalDays);
+        }
+
+        return expired.Count;
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                RunOnce();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                log.LogError(ex, "Mailbox expiry failed; trying again");
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMinutes(1), time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+}

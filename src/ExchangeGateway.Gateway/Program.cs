@@ -1,0 +1,18 @@
+using ExchangeGateway.Gateway;
+
+try
+{
+    var app = GatewayHost.Build(args);
+    await app.RunAsync().ConfigureAwait(false);
+    return 0;
+}
+catch (GatewayConfigurationException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+    return 2;
+}
+catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
+{
+    await Console.Error.WriteLineAsync($"the gateway cannot start: {ex.Message}").ConfigureAwait(false);
+    return 2;
+}

@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using ExchangeGateway.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ExchangeGateway.Gateway;
+
+/// <summary>
+/// Pushes queued packages to agency endpoints: 2xx delivered; 5xx, timeout or no connection retried with
+/// exponential backoff and jitter until the give-up window closes; 4xx dead-lettered at once. Each attempt runs on
+/// its own, with a per-agency cap, so a slow or dead agency never holds up the others. The outbox is the only
+/// state: after a crash every message still queued is simply sent again under its original message id.
+/// </summary>
+public sealed class PushDelivery : BackgroundService
+{
+    private readonly Outbox outbox;
+    private readonly HttpClient http;
+    private readonly GatewayOptions options;
+    private readonly TimeProvider time;
+    private readonly GatewayAudit audit;
+    private readonly ILogger<PushDelivery> log;
+    private readonly ConcurrentDictionary<string, string> inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> perAgency = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim wake = new(0, 1);
+
+    /// <summary>Creates the worker; <paramref name="http"/> presents the gateway's TLS identity to https endpoints.</summary>
+    public PushDelivery(Outbox outbox, PushHttpClient http, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, ILogger<PushDelivery> log)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(options);
+        this.outbox = outbox;
+        this.http = http.Client;
+        this.options = options.Value;
+        this.time = time;
+        this.audit = audit;
+        this.log = log;
+    }
+
+    /// <summary>Asks the worker to look for due messages now (called after a submission is accepted).</summary>
+    public void Wake()
+    {
+        try
+        {
+            wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled; one wake-up is enough.
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var running = new ConcurrentDictionary<Task, byte>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var free = options.PushConcurrency - inFlight.Count;
+                if (free > 0)
+                {
+                    var busy = perAgency.Where(p => p.Value >= options.PushConcurrencyPerAgency).Select(p => p.Key).ToList();
+                    foreach (var message in outbox.DuePush(free, [.. inFlight.Keys], busy))
+                    {
+                        if (perAgency.GetValueOrDefault(message.Recipient) >= options.PushConcurrencyPerAgency || !inFlight.TryAdd(message.MessageId, message.Recipient))
+                        {
+                            continue;
+                        }
+
+                        perAgency.AddOrUpdate(message.Recipient, 1, (_, n) => n + 1);
+                        var attempt = Task.Run(() => AttemptAsync(message, stoppingToken), CancellationToken.None);
+                        running.TryAdd(attempt, 0);
+                        _ = attempt.ContinueWith(t => running.TryRemove(t, out _), TaskScheduler.Default);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                log.LogError(ex, "Push loop failed; trying again");
+            }
+
+            try
+            {
+                await wake.WaitAsync(options.PollInterval, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        await Task.WhenAll(running.Keys).ConfigureAwait(false);
+    }
+
+    private async Task AttemptAsync(DueMessage message, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var now = time.GetUtcNow();
+            if (now - DateTimeOffset.FromUnixTimeMilliseconds(message.WindowStartMs) > options.GiveUpAfter)
+            {
+                var reason = $"gave up after {options.GiveUpAfter.TotalHours:0.#} h without a 2xx ({message.Attempts} attempts)";
+                outbox.MarkDeadLetter(message.MessageId, reason, (c, t) => audit.DeliveryResult(c, t, message.MessageId, message.Recipient, "dead-letter", reason));
+                log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Reason}", message.MessageId, message.Recipient, reason);
+                return;
+            }
+
+            var (outcome, detail) = await PostAsync(message, stoppingToken).ConfigureAwait(false);
+            switch (outcome)
+            {
+                case PushOutcome.Delivered:
+                    outbox.MarkDelivered(message.MessageId, (c, t) => audit.DeliveryResult(c, t, message.MessageId, message.Recipient, "delivered", detail));
+                    log.LogInformation("Delivered {MessageId} to {Recipient} ({Detail})", message.MessageId, message.Recipient, detail);
+                    break;
+                case PushOutcome.Refused:
+                    outbox.MarkDeadLetter(message.MessageId, detail, (c, t) => audit.DeliveryResult(c, t, message.MessageId, message.Recipient, "dead-letter", detail));
+                    log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Detail}", message.MessageId, message.Recipient, detail);
+                    break;
+                default:
+                    var next = time.GetUtcNow() + Backoff(message.Attempts);
+                    outbox.MarkRetry(message.MessageId, next, detail, (c, t) => audit.DeliveryResult(c, t, message.MessageId, message.Recipient, "retry", detail));
+                    log.LogInformation("Attempt {Attempt} of {MessageId} to {Recipient} failed ({Detail}); next at {Next:o}", message.Attempts + 1, message.MessageId, message.Recipient, detail, next);
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the message stays queued and is sent again on the next start.
+        }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "Attempt of {MessageId} to {Recipient} failed unexpectedly; it stays queued", message.MessageId, message.Recipient);
+        }
+        finally
+        {
+            inFlight.TryRemove(message.MessageId, out _);
+            perAgency.AddOrUpdate(message.Recipient, 0, (_, n) => Math.Max(0, n - 1));
+            Wake();
+        }
+    }
+
+    private async Task<(PushOutcome Outcome, string Detail)> PostAsync(DueMessage message, CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(options.PushTimeout);
+        using var request = new HttpRequestMessage(HttpMethod.Post, message.Endpoint) { Content = new ByteArrayContent(message.Package) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/pkcs7-mime");
+        request.Headers.Add("X-Message-Id", message.MessageId);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var code = (int)response.StatusCode;
+            return code switch
+            {
+                >= 200 and < 300 => (PushOutcome.Delivered, $"HTTP {code}"),
+
+                // 408 and 429 say "not now" rather than "never": retried like a 5xx.
+                408 or 429 => (PushOutcome.Retry, $"HTTP {code}"),
+                >= 400 and < 500 => (PushOutcome.Refused, $"HTTP {code}: the agency refused the package"),
+                _ => (PushOutcome.Retry, $"HTTP {code}"),
+            };
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            return (PushOutcome.Retry, $"no answer within {options.PushTimeout.TotalSeconds:0.#} s");
+        }
+        catch (HttpRequestException ex)
+        {
+            return (PushOutcome.Retry, ex.HttpRequestError == HttpRequestError.ConnectionError ? "connection refused or unreachable" : $"transport error: {ex.HttpRequestError}");
+        }
+    }
+
+    /// <summary>Exponential backoff from RetryMin doubling to RetryMax, with "equal jitter" (half fixed, half random) so retries of many messages spread out.</summary>
+    private TimeSpan Backoff(int attemptsSoFar)
+    {
+        var exponent = Math.Min(attemptsSoFar, 30);
+        var ceiling = Math.Min(options.RetryMax.TotalMilliseconds, options.RetryMin.TotalMilliseconds * Math.Pow(2, exponent));
+        var half = ceiling / 2;
+        return TimeSpan.FromMilliseconds(half + (Random.Shared.NextDouble() * half));
+    }
+
+    /// <inheritdoc/>
+    public override void Dispose()
+    {
+        wake.Dispose();
+        base.Dispose();
+    }
+
+    private enum PushOutcome
+    {
+        Delivered,
+        Refused,
+        Retry,
+    }
+}
+
+/// <summary>The HTTP client used for pushes: presents the gateway's certificate, checks agency servers against the certs folder.</summary>
+public sealed class PushHttpClient(HttpClient client)
+{
+    /// <summary>The client.</summary>
+    public HttpClient Client { get; } = client;
+}

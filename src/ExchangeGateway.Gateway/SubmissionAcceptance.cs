@@ -1,0 +1,186 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ExchangeGateway.Crypto;
+using ExchangeGateway.Domain;
+using ExchangeGateway.Fhir;
+using ExchangeGateway.Intake;
+using ExchangeGateway.Storage;
+
+namespace ExchangeGateway.Gateway;
+
+/// <summary>How a submission was answered: the HTTP status and its JSON body.</summary>
+public sealed record SubmissionAnswer(int Status, string ContentType, string Body, string? SubmissionId = null, IReadOnlyList<string>? NewMessageIds = null);
+
+/// <summary>
+/// Turns one submission body from an authenticated sender into stored, sealed, per-recipient packages: intake,
+/// sender check, routing, consent, minimisation, mapping, sealing, then one outbox transaction. Only after that
+/// transaction commits does the sender hear 202.
+/// </summary>
+public sealed class SubmissionAcceptance(
+    AgencyDirectory directory,
+    ReleaseSummaryMapper mapper,
+    PackageSealer sealer,
+    Outbox outbox,
+    IPersonKeys personKeys,
+    GatewayAudit audit,
+    ILogger<SubmissionAcceptance> log)
+{
+    private static readonly JsonSerializerOptions ResponseJson = new() { WriteIndented = false };
+
+    /// <summary>Checks and accepts a submission body sent by <paramref name="sender"/> (the agency named by its client certificate).</summary>
+    public SubmissionAnswer Accept(byte[] body, string sender)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var intake = SubmissionReader.Read(body);
+        if (!intake.IsValid)
+        {
+            audit.Refused(sender, null, "invalid submission", intake.Errors.Count);
+            return Problem(400, "The submission is not valid", intake.Errors);
+        }
+
+        var submission = intake.Submission!;
+        if (directory.Find(sender) is null)
+        {
+            audit.Refused(sender, submission.SubmissionId, "sender not in the agency directory", 0);
+            return Problem(403, $"Agency {sender} is not in the agency directory", []);
+        }
+
+        if (!string.Equals(submission.Event.From, sender, StringComparison.Ordinal))
+        {
+            audit.Refused(sender, submission.SubmissionId, "event.from is not the sender", 0);
+            return Problem(403, $"event.from is {submission.Event.From} but the client certificate is {sender}'s; an agency can send only as itself", []);
+        }
+
+        var canonical = SubmissionJson.Serialize(submission);
+        var bodyHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        var earlier = outbox.FindSubmission(submission.SubmissionId);
+        if (earlier is not null)
+        {
+            return Repeat(earlier.BodyHash == bodyHash, earlier.Sender == sender, earlier.Response, submission.SubmissionId);
+        }
+
+        var keys = personKeys.For(submission.Dir.Client);
+        var memory = outbox.Remembered(keys);
+        var routing = RecipientRouter.Route(submission, directory, memory?.Agencies);
+        if (routing.Errors.Count > 0)
+        {
+            audit.Refused(sender, submission.SubmissionId, "routing", routing.Errors.Count);
+            return Problem(400, "The submission names agencies the gateway cannot route to", routing.Errors);
+        }
+
+        var withdrawnEarlier = memory?.WithdrawnAt is { } withdrawnAt && !ConsentedSince(submission.Dir.Consent, withdrawnAt);
+        var decisions = new List<RecipientDecision>();
+        var messages = new List<OutgoingMessage>();
+        var consentDecisions = new List<ConsentDecision>();
+        var lines = new JsonArray();
+        foreach (var recipient in routing.Recipients)
+        {
+            var agency = recipient.Agency;
+            var decision = withdrawnEarlier
+                ? new ConsentDecision(agency.Type, ConsentOutcome.Withdrawn, "The person withdrew consent earlier and has not consented again since.")
+                : ConsentPolicy.Decide(submission, agency.Type);
+            consentDecisions.Add(decision);
+            string? messageId = null;
+            if (decision.Outcome is ConsentOutcome.Shared or ConsentOutcome.Overridden)
+            {
+                var document = Encoding.UTF8.GetBytes(mapper.MapToJson(RecordMinimiser.For(submission, agency.Type)));
+                var sealedPackage = sealer.Seal(document, agency.Id);
+                messageId = sealedPackage.MessageId;
+                var channel = agency.Endpoint is null ? DeliveryChannel.Mailbox : DeliveryChannel.Push;
+                messages.Add(new OutgoingMessage(messageId, agency.Id, agency.Type, channel, agency.Endpoint, sealedPackage.Der));
+            }
+
+            decisions.Add(new RecipientDecision(agency.Id, agency.Type, OutcomeName(decision.Outcome), decision.Reason, messageId,
+                decision.LegalBasis, decision.AuthorisedBy, decision.Justification));
+            var line = new JsonObject { ["recipient"] = agency.Id, ["recipientType"] = agency.Type };
+            if (messageId is not null)
+            {
+                line["messageId"] = messageId;
+                line["status"] = MessageStatus.Queued;
+            }
+            else
+            {
+                line["status"] = "withheld";
+                line["reason"] = decision.Reason;
+            }
+
+            if (decision.Outcome == ConsentOutcome.Overridden)
+            {
+                line["legalBasis"] = decision.LegalBasis;
+            }
+
+            lines.Add(line);
+        }
+
+        var response = new JsonObject { ["submissionId"] = submission.SubmissionId, ["messages"] = lines }.ToJsonString(ResponseJson);
+        var remember = new KnownAgencies(submission.Dir.Client.GpPractice, submission.Dir.ReleasePlan?.CjitArea);
+        var accepted = new AcceptedSubmission(submission.SubmissionId, sender, submission.Event.Type, bodyHash, keys, decisions, messages, response, remember,
+            submission.Dir.Consent.WithdrawnAt);
+        var result = outbox.Accept(
+            accepted,
+            (connection, transaction) => audit.Accepted(connection, transaction, submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages),
+            (cancelled, connection, transaction) => audit.Withdrawn(connection, transaction, submission.SubmissionId, keys, cancelled));
+        switch (result.Outcome)
+        {
+            case AcceptOutcome.Accepted:
+                log.LogInformation(
+                    "Accepted submission {SubmissionId} ({EventType}) from {Sender}: {Messages} message(s), {Withheld} withheld, {Cancelled} cancelled by withdrawal",
+                    submission.SubmissionId, submission.Event.Type, sender, messages.Count, decisions.Count - messages.Count, result.CancelledMessageIds.Count);
+                return new SubmissionAnswer(202, "application/json", result.Response, submission.SubmissionId, [.. messages.Select(m => m.MessageId)]);
+            case AcceptOutcome.Repeated:
+                return new SubmissionAnswer(202, "application/json", result.Response, submission.SubmissionId);
+            default:
+                return Conflict(submission.SubmissionId);
+        }
+    }
+
+    private SubmissionAnswer Repeat(bool sameBody, bool sameSender, string response, string submissionId)
+    {
+        if (!sameSender)
+        {
+            // Another agency's id: say nothing about what it holds.
+            return Conflict(submissionId);
+        }
+
+        return sameBody ? new SubmissionAnswer(202, "application/json", response, submissionId) : Conflict(submissionId);
+    }
+
+    private static SubmissionAnswer Conflict(string submissionId) =>
+        Problem(409, $"submissionId {submissionId} was already used for a different submission", [new ValidationError("submissionId", "already used for a different body")]);
+
+    private static bool ConsentedSince(Consent consent, string withdrawnAt) =>
+        consent.WithdrawnAt is null
+        && DateTimeOffset.TryParse(consent.RecordedAt, System.Globalization.CultureInfo.InvariantCulture, out var recorded)
+        && DateTimeOffset.TryParse(withdrawnAt, System.Globalization.CultureInfo.InvariantCulture, out var withdrawn)
+        && recorded > withdrawn;
+
+    /// <summary>The string a consent outcome is stored and shown as.</summary>
+    public static string OutcomeName(ConsentOutcome outcome) => outcome switch
+    {
+        ConsentOutcome.Shared => "shared",
+        ConsentOutcome.Overridden => "override",
+        ConsentOutcome.Withdrawn => "withdrawn",
+        _ => "withheld",
+    };
+
+    /// <summary>An RFC 9457 problem document listing every error with its path.</summary>
+    public static SubmissionAnswer Problem(int status, string title, IReadOnlyList<ValidationError> errors)
+    {
+        var list = new JsonArray();
+        foreach (var error in errors)
+        {
+            list.Add(new JsonObject { ["path"] = error.Path, ["reason"] = error.Reason });
+        }
+
+        var problem = new JsonObject
+        {
+            ["type"] = "about:blank",
+            ["title"] = title,
+            ["status"] = status,
+            ["errors"] = list,
+        };
+        return new SubmissionAnswer(status, "application/problem+json", problem.ToJsonString(ResponseJson));
+    }
+}

@@ -1,0 +1,112 @@
+using ExchangeGateway.Domain;
+
+namespace ExchangeGateway.Storage;
+
+/// <summary>How a recipient receives: pushed to its endpoint, or pulled from its mailbox on the gateway.</summary>
+public enum DeliveryChannel
+{
+    /// <summary>The gateway POSTs the package to the agency's endpoint.</summary>
+    Push,
+
+    /// <summary>The agency fetches the package from its mailbox and acknowledges it.</summary>
+    Mailbox,
+}
+
+/// <summary>The states a stored message moves through; the strings are what the database and the API show.</summary>
+public static class MessageStatus
+{
+    /// <summary>Waiting to be pushed, or waiting in the mailbox.</summary>
+    public const string Queued = "queued";
+
+    /// <summary>Pushed with a 2xx answer, or fetched from the mailbox.</summary>
+    public const string Delivered = "delivered";
+
+    /// <summary>A mailbox message the agency acknowledged.</summary>
+    public const string Acknowledged = "acknowledged";
+
+    /// <summary>Given up: a 4xx answer, or retries ran out.</summary>
+    public const string DeadLetter = "dead-letter";
+
+    /// <summary>A mailbox message not acknowledged in time.</summary>
+    public const string Expired = "expired";
+
+    /// <summary>Stopped before delivery because the person withdrew consent, or by an administrator.</summary>
+    public const string Cancelled = "cancelled";
+}
+
+/// <summary>One sealed package to store for one recipient.</summary>
+public sealed record OutgoingMessage(string MessageId, string Recipient, string RecipientType, DeliveryChannel Channel, string? Endpoint, byte[] Package);
+
+/// <summary>The consent decision for one recipient of a submission, with the message it produced if any.</summary>
+public sealed record RecipientDecision(
+    string Recipient,
+    string RecipientType,
+    string Outcome,
+    string Reason,
+    string? MessageId,
+    string? LegalBasis = null,
+    string? AuthorisedBy = null,
+    string? Justification = null);
+
+/// <summary>Everything accepting one submission writes, stored in one transaction.</summary>
+public sealed record AcceptedSubmission(
+    string SubmissionId,
+    string Sender,
+    string EventType,
+    string BodyHash,
+    IReadOnlyList<string> PersonKeys,
+    IReadOnlyList<RecipientDecision> Decisions,
+    IReadOnlyList<OutgoingMessage> Messages,
+    string Response,
+    KnownAgencies Remember,
+    string? WithdrawnAt);
+
+/// <summary>What happened to a submission offered to the outbox.</summary>
+public enum AcceptOutcome
+{
+    /// <summary>Stored now.</summary>
+    Accepted,
+
+    /// <summary>The same submission was stored before; nothing new was written.</summary>
+    Repeated,
+
+    /// <summary>A different body was stored under the same submission id; nothing was written.</summary>
+    Conflict,
+}
+
+/// <summary>The outcome of <see cref="Outbox.Accept"/>, with the response stored for the submission and the messages a withdrawal cancelled.</summary>
+public sealed record AcceptResult(AcceptOutcome Outcome, string Response, IReadOnlyList<string> CancelledMessageIds);
+
+/// <summary>A stored submission as its sender may see it.</summary>
+public sealed record StoredSubmission(string SubmissionId, string Sender, string EventType, string BodyHash, string Response);
+
+/// <summary>A push message whose next attempt is due.</summary>
+public sealed record DueMessage(string MessageId, string Recipient, string Endpoint, byte[] Package, int Attempts, long WindowStartMs);
+
+/// <summary>A message waiting in an agency's mailbox.</summary>
+public sealed record MailboxEntry(string MessageId, string SubmissionId, string EventType, DateTimeOffset CreatedAt, long Size, string Status);
+
+/// <summary>One recipient's line in a submission's tracking.</summary>
+public sealed record TrackingLine(
+    string Recipient,
+    string RecipientType,
+    string Decision,
+    string Reason,
+    string? MessageId,
+    string Status,
+    int Attempts,
+    string? LastError,
+    DateTimeOffset? UpdatedAt);
+
+/// <summary>What the gateway remembers about a person: the agencies that hold a record, and a consent withdrawal.</summary>
+public sealed record PersonMemory(KnownAgencies Agencies, string? WithdrawnAt);
+
+/// <summary>Message counts by state; accepted always equals the sum of the others.</summary>
+public sealed record OutboxTotals(long Accepted, long Pending, long Delivered, long Acknowledged, long DeadLettered, long Expired, long Cancelled)
+{
+    /// <summary>True when every accepted message is accounted for.</summary>
+    public bool Balances => Accepted == Pending + Delivered + Acknowledged + DeadLettered + Expired + Cancelled;
+}
+
+/// <summary>One message as an administrator sees it in <c>exg outbox list</c>.</summary>
+public sealed record OutboxLine(string MessageId, string SubmissionId, string Recipient, string Channel, string Status, int Attempts, string? LastError, DateTimeOffset CreatedAt);

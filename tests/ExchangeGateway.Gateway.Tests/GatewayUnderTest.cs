@@ -1,0 +1,145 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ExchangeGateway.Crypto;
+using ExchangeGateway.Domain;
+using ExchangeGateway.Gateway;
+using ExchangeGateway.Http;
+using ExchangeGateway.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExchangeGateway.Gateway.Tests;
+
+/// <summary>The real gateway, in this process, on 127.0.0.1 over mutual TLS, with a temporary data folder and SQLite file.</summary>
+internal sealed class GatewayUnderTest : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly string folder;
+
+    private GatewayUnderTest(WebApplication app, string folder, Uri address)
+    {
+        this.app = app;
+        this.folder = folder;
+        Address = address;
+    }
+
+    /// <summary>The repository's development certs folder.</summary>
+    public static string Certs { get; } = Path.Combine(RepositoryRoot(), "certs-dev");
+
+    /// <summary>The gateway's https base address.</summary>
+    public Uri Address { get; }
+
+    /// <summary>The data folder.</summary>
+    public string Data => Path.Combine(folder, "data");
+
+    /// <summary>The outbox the running gateway uses.</summary>
+    public Outbox Outbox => app.Services.GetRequiredService<Outbox>();
+
+    /// <summary>Starts a gateway whose push agencies are at <paramref name="pushBase"/>/agencies/ID.</summary>
+    public static async Task<GatewayUnderTest> StartAsync(string pushBase, Action<List<string>>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var folder = Directory.CreateTempSubdirectory("exg-gateway-test-").FullName;
+        var agencies = new JsonArray();
+        foreach (var (id, type) in DemoAgencies)
+        {
+            var entry = new JsonObject { ["id"] = id, ["type"] = type, ["name"] = $"{id} (test)" };
+            if (type is AgencyTypes.Prison or AgencyTypes.Cjit)
+            {
+                entry["endpoint"] = $"{pushBase.TrimEnd('/')}/agencies/{id}";
+            }
+
+            agencies.Add(entry);
+        }
+
+        var directoryFile = Path.Combine(folder, "agencies.json");
+        await File.WriteAllTextAsync(directoryFile, new JsonObject { ["agencies"] = agencies }.ToJsonString());
+        var args = new List<string>
+        {
+            "--urls", "https://127.0.0.1:0",
+            "--data", Path.Combine(folder, "data"),
+            "--agencies", directoryFile,
+            "--certs", Certs,
+            "--Gateway:RetryMin", "00:00:00.200",
+            "--Gateway:RetryMax", "00:00:01",
+            "--Gateway:PollInterval", "00:00:00.100",
+            "--Gateway:PushTimeout", "00:00:02",
+        };
+        settings?.Invoke(args);
+        var app = GatewayHost.Build([.. args], services);
+        await app.StartAsync();
+        var address = new Uri(app.Urls.First(u => u.StartsWith("https://", StringComparison.Ordinal)) + "/");
+        return new GatewayUnderTest(app, folder, address);
+    }
+
+    /// <summary>The agencies of the development PKI, with their types.</summary>
+    public static IReadOnlyList<(string Id, string Type)> DemoAgencies { get; } =
+    [
+        ("HLI", AgencyTypes.Prison), ("BMI", AgencyTypes.Prison), ("SFI", AgencyTypes.Prison), ("NHI", AgencyTypes.Prison), ("LPI", AgencyTypes.Prison),
+        ("CJIT-LEEDS", AgencyTypes.Cjit), ("CJIT-NOTTS", AgencyTypes.Cjit), ("CTP-FWDLEEDS", AgencyTypes.CommunityTreatment),
+        ("B86030", AgencyTypes.Gp), ("B82005", AgencyTypes.Gp),
+    ];
+
+    /// <summary>A client speaking as an agency.</summary>
+    public GatewayClient Client(string agency) => new(Address, TlsIdentity.Load(Certs, agency, TimeProvider.System));
+
+    /// <summary>Opens a package as its addressee and returns the FHIR document text.</summary>
+    public static string Open(byte[] package, string agency)
+    {
+        var opener = new PackageOpener(RecipientIdentity.Load(Certs, agency), TrustStore.Load(Certs), TimeProvider.System);
+        return System.Text.Encoding.UTF8.GetString(opener.Open(package).Content);
+    }
+
+    /// <summary>Waits until the condition holds, failing after the timeout.</summary>
+    public static async Task Eventually(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"timed out after {timeout.TotalSeconds} s waiting for {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Tracking status per recipient.</summary>
+    public async Task<Dictionary<string, JsonNode>> Track(string sender, string submissionId)
+    {
+        using var client = Client(sender);
+        var response = await client.TrackAsync(submissionId);
+        Assert.True(response.IsSuccess, response.Text);
+        return JsonNode.Parse(response.Text)!["recipients"]!.AsArray().ToDictionary(r => r!["recipient"]!.GetValue<string>(), r => r!);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still closing on a slow disk: the OS temp cleaner will have it.
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ExchangeGateway.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("cannot find the repository root (ExchangeGateway.sln) above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Parses JSON text.</summary>
+    public static JsonNode Json(string text) => JsonNode.Parse(text) ?? throw new JsonException("empty");
+}
