@@ -40,6 +40,7 @@ public static class FhirNames
         public const string ConditionClinical = "http://terminology.hl7.org/CodeSystem/condition-clinical";
         public const string Ucum = "http://unitsofmeasure.org";
         public const string InterpreterRequired = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired";
+        public const string FlagCategory = "http://terminology.hl7.org/CodeSystem/flag-category";
     }
 
     /// <summary>The project's CodeSystem names. Those marked "schema" hold exactly the contract's enumeration.</summary>
@@ -71,6 +72,7 @@ public static class FhirNames
         public const string ObservationCode = "observation-code";     // see ObservationCodes
         public const string ConditionCode = "condition-code";         // problem-substance-use
         public const string ServiceRequestCode = "service-request-code"; // community-treatment-referral
+        public const string SafetyFlag = "safety-flag";               // SafetyFlags.Codes (domain)
     }
 
     /// <summary>Codes of the observation-code CodeSystem: Observation.code and Observation.component.code.</summary>

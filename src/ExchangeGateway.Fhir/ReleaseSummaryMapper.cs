@@ -12,15 +12,15 @@ using Practitioner = ExchangeGateway.Domain.Practitioner;
 namespace ExchangeGateway.Fhir;
 
 /// <summary>Maps a checked submission to one FHIR R4 document Bundle (see profiles/MAPPING.md).</summary>
-public sealed class ReleaseSummaryMapper(ProfileSet profiles)
+public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
 {
-    /// <summary>The document as pretty JSON; the same submission always gives the same bytes.</summary>
-    public string MapToJson(Submission submission) => FhirJsonSerializer.Default.SerializeToString(Map(submission), true);
+    /// <summary>The document as pretty JSON; the same submission (and firstNotifiedAt) always gives the same bytes.</summary>
+    public string MapToJson(Submission submission, string? firstNotifiedAt = null) => FhirJsonSerializer.Default.SerializeToString(Map(submission, firstNotifiedAt), true);
 
-    /// <summary>The document as a Bundle.</summary>
-    public Bundle Map(Submission submission) => new Build(profiles, submission).Bundle();
+    /// <summary>The document as a Bundle; firstNotifiedAt is when the gateway first heard of a planned release (see SafetyFlags.Raise).</summary>
+    public Bundle Map(Submission submission, string? firstNotifiedAt = null) => new Build(profiles, submission, firstNotifiedAt).Bundle();
 
-    private sealed class Build(ProfileSet profiles, Submission s)
+    private sealed partial class Build(ProfileSet profiles, Submission s, string? firstNotifiedAt)
     {
         private readonly List<(string FullUrl, Resource Resource)> entries = [];
         private readonly Dictionary<string, ResourceReference> shared = [];
@@ -56,7 +56,7 @@ public sealed class ReleaseSummaryMapper(ProfileSet profiles)
             AddSection(composition, "substance-use", SubstanceUse());
             AddSection(composition, "treatment-in-prison", TreatmentInPrison());
             AddSection(composition, "medications", Medications(), keepEmpty: s.Prescribing is not null);
-            AddSection(composition, "risks-alerts", RisksAndAlerts());
+            AddSection(composition, "risks-alerts", [.. RisksAndAlerts(), .. SafetyFlagEntries()]);
             AddSection(composition, "consent", [ConsentResource()]);
             AddSection(composition, "keyworker-notes", dir.KeyworkerNotes is { } notes ? [KeyworkerNote(notes)] : []);
             AddSection(composition, "offence", dir.Offence is { } offence ? [OffenceObservation(offence)] : []);

@@ -1,0 +1,195 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using ExchangeGateway.Domain;
+using ExchangeGateway.Fhir;
+using ExchangeGateway.Intake;
+using ExchangeGateway.TestData;
+using Hl7.Fhir.Model;
+
+namespace ExchangeGateway.Fhir.Tests;
+
+public class SafetyFlagDocumentTests
+{
+    private const string NotifiedDayBefore = "2026-04-30T12:00:00+01:00";
+
+    private static readonly ReleaseSummaryMapper Mapper = new(ProfileSet.Embedded);
+    private static readonly ConformanceValidator Validator = new(ProfileSet.Embedded);
+
+    private static Submission Read(string json)
+    {
+        var result = SubmissionReader.Read(Encoding.UTF8.GetBytes(json));
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        return result.Submission!;
+    }
+
+    // A Friday release before the early May bank holiday with no bridging, no same-day appointment and no naloxone:
+    // with NotifiedDayBefore it raises every flag.
+    private static string EveryFlagJson()
+    {
+        var json = Examples.Json(Examples.ReleaseOst);
+        json["dir"]!["releasePlan"]!["releaseDate"] = "2026-05-01";
+        json["dir"]!["releasePlan"]!.AsObject().Remove("firstAppointment");
+        json["prescribing"]!.AsObject().Remove("bridgingPrescription");
+        json["prescribing"]!["naloxone"] = new JsonObject { ["issued"] = false };
+        return json.ToJsonString();
+    }
+
+    private static List<Flag> Flags(Bundle bundle) => bundle.Entry.Select(e => e.Resource).OfType<Flag>().ToList();
+
+    private static List<string?> FlagCodes(Bundle bundle) => Flags(bundle).Select(f => f.Code.Coding.Single().Code).ToList();
+
+    private static void AssertValid(string bundleJson)
+    {
+        var issues = Validator.ValidateJson(bundleJson);
+        Assert.True(issues.Count == 0, string.Join("\n", issues));
+    }
+
+    private static void AssertRoundTrips(string inputJson, string? firstNotifiedAt = null)
+    {
+        Assert.True(FhirDocumentJson.TryParse(Mapper.MapToJson(Read(inputJson), firstNotifiedAt), out var bundle, out var problem), problem);
+        var back = SubmissionJson.Serialize(SubmissionUnmapper.Unmap(bundle!));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(inputJson), JsonNode.Parse(back)), $"unmap(map(x)) differs from x:\n{back}");
+    }
+
+    [Fact]
+    public void The_release_ost_document_carries_the_flags_the_domain_raises()
+    {
+        var submission = Read(Examples.Text(Examples.ReleaseOst));
+        Assert.Equal(SafetyFlags.Raise(submission).Select(f => f.Code), FlagCodes(Mapper.Map(submission)));
+    }
+
+    [Fact]
+    public void A_Flag_is_active_safety_coded_with_display_and_plain_text_about_the_patient()
+    {
+        var bundle = Mapper.Map(Read(Examples.Text(Examples.ReleaseOst)));
+        var patientUrl = bundle.Entry.Single(e => e.Resource is Patient).FullUrl;
+        var flag = Assert.Single(Flags(bundle), f => f.Code.Coding[0].Code == SafetyFlags.FridayRelease);
+
+        Assert.Equal(Flag.FlagStatus.Active, flag.Status);
+        Assert.Equal(("http://terminology.hl7.org/CodeSystem/flag-category", "safety"), (flag.Category.Single().Coding[0].System, flag.Category.Single().Coding[0].Code));
+        Assert.Equal("https://exchange-gateway.example/fhir/CodeSystem/safety-flag", flag.Code.Coding[0].System);
+        Assert.Equal("Release on a Friday", flag.Code.Coding[0].Display);
+        Assert.StartsWith("Release is on a Friday", flag.Code.Text, StringComparison.Ordinal);
+        Assert.Equal(patientUrl, flag.Subject.Reference);
+    }
+
+    [Fact]
+    public void Every_Flag_is_an_entry_of_the_risks_and_alerts_section()
+    {
+        var bundle = Mapper.Map(Read(EveryFlagJson()), NotifiedDayBefore);
+        var composition = Assert.IsType<Composition>(bundle.Entry[0].Resource);
+        var section = composition.Section.Single(s => s.Code?.Coding[0].Code == "risks-alerts");
+        var flagUrls = bundle.Entry.Where(e => e.Resource is Flag).Select(e => e.FullUrl).ToList();
+
+        Assert.Equal(SafetyFlags.Codes.Count, flagUrls.Count);
+        Assert.Equal(flagUrls, section.Entry.Select(r => r.Reference).Where(r => flagUrls.Contains(r)));
+        Assert.All(composition.Section.Where(s => s != section), s => Assert.DoesNotContain(s.Entry, r => flagUrls.Contains(r.Reference)));
+    }
+
+    [Fact]
+    public void A_document_with_every_flag_passes_the_profiles() => AssertValid(Mapper.MapToJson(Read(EveryFlagJson()), NotifiedDayBefore));
+
+    [Fact]
+    public void A_document_with_every_flag_round_trips_because_the_unmapper_ignores_Flags() => AssertRoundTrips(EveryFlagJson(), NotifiedDayBefore);
+
+    [Fact]
+    public void Removing_the_Flags_does_not_change_what_the_document_unmaps_to()
+    {
+        var bundle = Mapper.Map(Read(EveryFlagJson()), NotifiedDayBefore);
+        var withFlags = SubmissionJson.Serialize(SubmissionUnmapper.Unmap(bundle));
+        bundle.Entry.RemoveAll(e => e.Resource is Flag);
+        Assert.Equal(withFlags, SubmissionJson.Serialize(SubmissionUnmapper.Unmap(bundle)));
+    }
+
+    [Fact]
+    public void Flags_alone_make_a_risks_and_alerts_section_that_validates_and_round_trips()
+    {
+        var json = Examples.Json(Examples.ReleaseOst);
+        json["dir"]!.AsObject().Remove("risks");
+        var input = json.ToJsonString();
+        var bundle = Mapper.Map(Read(input));
+
+        var section = Assert.IsType<Composition>(bundle.Entry[0].Resource).Section.Single(s => s.Code?.Coding[0].Code == "risks-alerts");
+        Assert.All(section.Entry, r => Assert.IsType<Flag>(bundle.Entry.Single(e => e.FullUrl == r.Reference).Resource));
+        AssertValid(Mapper.MapToJson(Read(input)));
+        AssertRoundTrips(input);
+    }
+
+    [Fact]
+    public void A_document_that_raises_no_flag_has_no_Flag() => Assert.Empty(Flags(Mapper.Map(Read(Examples.Text(Examples.Transfer)))));
+
+    [Fact]
+    public void A_first_notification_two_days_ahead_leaves_out_the_late_notice_flag()
+    {
+        var submission = Read(Examples.Text(Examples.ReleaseOst));
+        Assert.Contains(SafetyFlags.LateNotice, FlagCodes(Mapper.Map(submission)));
+        Assert.DoesNotContain(SafetyFlags.LateNotice, FlagCodes(Mapper.Map(submission, "2026-03-11T09:00:00+00:00")));
+    }
+
+    [Fact]
+    public void The_same_input_and_notification_time_map_to_byte_identical_output()
+    {
+        var first = Mapper.MapToJson(Read(EveryFlagJson()), NotifiedDayBefore);
+        var second = new ReleaseSummaryMapper(ProfileSet.Embedded).MapToJson(Read(EveryFlagJson()), NotifiedDayBefore);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void The_safety_flag_codesystem_holds_exactly_the_domain_codes()
+    {
+        var codeSystem = ProfileSet.Embedded.CodeSystemByUrl(FhirNames.CodeSystem(FhirNames.Cs.SafetyFlag));
+        Assert.NotNull(codeSystem);
+        Assert.Equal(SafetyFlags.Codes, codeSystem.Concept.Select(c => c.Code));
+    }
+
+    [Fact]
+    public void Flag_has_a_profile_the_validator_picks_by_type() =>
+        Assert.Equal("https://exchange-gateway.example/fhir/StructureDefinition/eg-flag", ProfileSet.Embedded.ProfileFor("Flag")?.Url);
+
+    private static (Bundle Bundle, int Index, Flag Flag) FirstFlag()
+    {
+        var bundle = Mapper.Map(Read(Examples.Text(Examples.ReleaseOst)));
+        var index = bundle.Entry.FindIndex(e => e.Resource is Flag);
+        return (bundle, index, Assert.IsType<Flag>(bundle.Entry[index].Resource));
+    }
+
+    [Fact]
+    public void A_Flag_with_a_code_outside_safety_flag_is_rejected()
+    {
+        var (bundle, index, flag) = FirstFlag();
+        flag.Code.Coding[0].Code = "full-moon";
+        Assert.Contains(Validator.Validate(bundle), i => i.Path.StartsWith($"Bundle.entry[{index}]", StringComparison.Ordinal) && i.Message.Contains("'full-moon' is not in ValueSet", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_Flag_without_its_plain_text_is_rejected()
+    {
+        var (bundle, index, flag) = FirstFlag();
+        flag.Code.Text = null;
+        Assert.Contains(Validator.Validate(bundle), i => i.Path == $"Bundle.entry[{index}].resource(Flag).code.text" && i.Message.Contains("required", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_Flag_outside_the_safety_category_is_rejected()
+    {
+        var (bundle, index, flag) = FirstFlag();
+        flag.Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/flag-category", "diet")];
+        Assert.Contains(Validator.Validate(bundle), i => i.Path.StartsWith($"Bundle.entry[{index}]", StringComparison.Ordinal) && i.Message.Contains("pattern", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_inactive_Flag_is_rejected()
+    {
+        var (bundle, index, flag) = FirstFlag();
+        flag.Status = Flag.FlagStatus.Inactive;
+        Assert.Contains(Validator.Validate(bundle), i => i.Path.StartsWith($"Bundle.entry[{index}]", StringComparison.Ordinal) && i.Message.Contains("(fixed)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_Flag_about_something_other_than_the_Patient_is_rejected()
+    {
+        var (bundle, index, flag) = FirstFlag();
+        flag.Subject = new ResourceReference(bundle.Entry.First(e => e.Resource is Organization).FullUrl);
+        Assert.Contains(Validator.Validate(bundle), i => i.Path.StartsWith($"Bundle.entry[{index}]", StringComparison.Ordinal) && i.Message.Contains("must refer to a Patient", StringComparison.Ordinal));
+    }
+}
