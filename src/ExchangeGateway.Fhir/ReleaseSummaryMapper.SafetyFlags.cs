@@ -11,7 +11,7 @@ public sealed partial class ReleaseSummaryMapper
     private sealed partial class Build
     {
         private List<ResourceReference> SafetyFlagEntries() =>
-            SafetyFlags.Raise(s, firstNotifiedAt).Select(flag => Add($"Flag/{flag.Code}", SafetyFlagResource(flag))).ToList();
+            flags.Select(flag => Add($"Flag/{flag.Code}", SafetyFlagResource(flag))).ToList();
 
         private Flag SafetyFlagResource(SafetyFlag flag)
         {

@@ -17,10 +17,23 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
     /// <summary>The document as pretty JSON; the same submission (and firstNotifiedAt) always gives the same bytes.</summary>
     public string MapToJson(Submission submission, string? firstNotifiedAt = null) => FhirJsonSerializer.Default.SerializeToString(Map(submission, firstNotifiedAt), true);
 
-    /// <summary>The document as a Bundle; firstNotifiedAt is when the gateway first heard of a planned release (see SafetyFlags.Raise).</summary>
-    public Bundle Map(Submission submission, string? firstNotifiedAt = null) => new Build(profiles, submission, firstNotifiedAt).Bundle();
+    /// <summary>
+    /// One recipient's document as pretty JSON: <paramref name="document"/> is the record cut down for the recipient,
+    /// and <paramref name="flags"/> were raised from the whole record (a summary lacks what some flags are about).
+    /// </summary>
+    public string MapToJson(Submission document, IReadOnlyList<SafetyFlag> flags) => FhirJsonSerializer.Default.SerializeToString(Map(document, flags), true);
 
-    private sealed partial class Build(ProfileSet profiles, Submission s, string? firstNotifiedAt)
+    /// <summary>The document as a Bundle; firstNotifiedAt is when the gateway first heard of a planned release (see SafetyFlags.Raise).</summary>
+    public Bundle Map(Submission submission, string? firstNotifiedAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        return new Build(profiles, submission, SafetyFlags.Raise(submission, firstNotifiedAt)).Bundle();
+    }
+
+    /// <summary>One recipient's document as a Bundle, with flags raised from the whole record.</summary>
+    public Bundle Map(Submission document, IReadOnlyList<SafetyFlag> flags) => new Build(profiles, document, flags).Bundle();
+
+    private sealed partial class Build(ProfileSet profiles, Submission s, IReadOnlyList<SafetyFlag> flags)
     {
         private readonly List<(string FullUrl, Resource Resource)> entries = [];
         private readonly Dictionary<string, ResourceReference> shared = [];

@@ -71,6 +71,7 @@ public sealed class SubmissionAcceptance(
         }
 
         var withdrawnEarlier = memory?.WithdrawnAt is { } withdrawnAt && !ConsentedSince(submission.Dir.Consent, withdrawnAt);
+        var flags = SafetyFlags.Raise(submission);
         var decisions = new List<RecipientDecision>();
         var messages = new List<OutgoingMessage>();
         var consentDecisions = new List<ConsentDecision>();
@@ -85,7 +86,7 @@ public sealed class SubmissionAcceptance(
             string? messageId = null;
             if (decision.Outcome is ConsentOutcome.Shared or ConsentOutcome.Overridden)
             {
-                var document = Encoding.UTF8.GetBytes(mapper.MapToJson(RecordMinimiser.For(submission, agency.Type)));
+                var document = Encoding.UTF8.GetBytes(mapper.MapToJson(RecordMinimiser.For(submission, agency.Type), flags));
                 var sealedPackage = sealer.Seal(document, agency.Id);
                 messageId = sealedPackage.MessageId;
                 var channel = agency.Endpoint is null ? DeliveryChannel.Mailbox : DeliveryChannel.Push;
