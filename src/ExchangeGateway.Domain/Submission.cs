@@ -88,19 +88,22 @@ public sealed record Prescribing(
     BridgingPrescription? BridgingPrescription = null,
     Naloxone? Naloxone = null);
 
-/// <summary>A current or recent prescription.</summary>
+/// <summary>
+/// A current or recent prescription. The intake requires frequency, start and prescriber; only a minimised copy
+/// (<see cref="RecordMinimiser"/>, the CJIT summary) leaves them out.
+/// </summary>
 public sealed record Prescription(
     string Medication,
     string? MedicationText,
     Dose Dose,
-    string Frequency,
+    string? Frequency,
     bool? Supervised,
-    string Start,
+    string? Start,
     string? End,
     string? Status,
-    Practitioner Prescriber);
+    Practitioner? Prescriber);
 
-/// <summary>The last dose given, with its exact time.</summary>
+/// <summary>The last dose given, with its exact time (in the CJIT summary, its date only).</summary>
 public sealed record LastDose(string Medication, Dose Dose, string AdministeredAt, bool? Witnessed = null);
 
 /// <summary>A bridging prescription to cover the days after release.</summary>

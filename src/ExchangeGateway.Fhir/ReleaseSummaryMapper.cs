@@ -85,6 +85,9 @@ public sealed class ReleaseSummaryMapper(ProfileSet profiles)
             };
         }
 
+        // "yyyy-mm-dd": a date-time cut to its date.
+        private const int DateLength = 10;
+
         // The sender's text as it was (offset, "Z", fraction digits): a DateTimeOffset would normalise it.
         private static Instant ExactInstant(string dateTime) => new() { JsonValue = dateTime };
 
@@ -509,6 +512,12 @@ public sealed class ReleaseSummaryMapper(ProfileSet profiles)
                     Effective = new FhirDateTime(lastDose.AdministeredAt),
                     Dosage = new MedicationAdministration.DosageComponent { Dose = Amount(lastDose.Dose) },
                 };
+                if (lastDose.AdministeredAt.Length == DateLength)
+                {
+                    // Only the CJIT summary carries a date without the time; the label tells eg-mad-1 (and the reader) why.
+                    administration.Meta = SecurityLabel("ABSTRED", "abstracted");
+                }
+
                 if (lastDose.Witnessed is { } witnessed)
                 {
                     administration.Extension.Add(new Extension(StructureDefinition(Ext.DoseWitnessed), new FhirBoolean(witnessed)));
@@ -548,20 +557,15 @@ public sealed class ReleaseSummaryMapper(ProfileSet profiles)
                 Category = [Coded(Cs.PrescriptionCategory, "prescription")],
                 Medication = Medication(prescription.Medication, prescription.MedicationText),
                 Subject = PatientReference(),
-                Requester = Person(prescription.Prescriber),
-                DosageInstruction =
-                [
-                    new Dosage
-                    {
-                        Timing = new Timing
-                        {
-                            Code = Coded(Cs.DoseFrequency, prescription.Frequency),
-                            Repeat = new Timing.RepeatComponent { Bounds = new Period { Start = prescription.Start, End = prescription.End } },
-                        },
-                        DoseAndRate = [new Dosage.DoseAndRateComponent { Dose = Amount(prescription.Dose) }],
-                    },
-                ],
+                Requester = prescription.Prescriber is { } prescriber ? Person(prescriber) : null,
+                DosageInstruction = [new Dosage { Timing = PrescriptionTiming(prescription), DoseAndRate = [new Dosage.DoseAndRateComponent { Dose = Amount(prescription.Dose) }] }],
             };
+            if (prescription.Prescriber is null || prescription.Frequency is null || prescription.Start is null)
+            {
+                // The intake requires all three, so only a minimised copy (the CJIT summary) lacks them; eg-mrq-3 needs the label.
+                request.Meta = SecurityLabel("REDACTED", "redacted");
+            }
+
             if (prescription.Status is { } status)
             {
                 request.Extension.Add(new Extension(StructureDefinition(Ext.PrescriptionStatus), Coded(Cs.PrescriptionStatus, status)));
@@ -574,6 +578,25 @@ public sealed class ReleaseSummaryMapper(ProfileSet profiles)
 
             return request;
         }
+
+        private Timing? PrescriptionTiming(Prescription prescription)
+        {
+            if (prescription.Frequency is null && prescription.Start is null && prescription.End is null)
+            {
+                return null;
+            }
+
+            var timing = new Timing { Code = prescription.Frequency is { } frequency ? Coded(Cs.DoseFrequency, frequency) : null };
+            if (prescription.Start is not null || prescription.End is not null)
+            {
+                timing.Repeat = new Timing.RepeatComponent { Bounds = new Period { Start = prescription.Start, End = prescription.End } };
+            }
+
+            return timing;
+        }
+
+        private static Meta SecurityLabel(string code, string display) =>
+            new() { Security = [new Coding(External.SecurityObservationValue, code, display)] };
 
         private MedicationRequest BridgingRequest(BridgingPrescription bridging)
         {
