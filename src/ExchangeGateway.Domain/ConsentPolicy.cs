@@ -3,57 +3,69 @@ namespace ExchangeGateway.Domain;
 /// <summary>What consent allows for one recipient type.</summary>
 public enum ConsentOutcome
 {
-    /// <summary>The person consented to sharing with this type.</summary>
+    /// <summary>The person consented to share with this recipient type.</summary>
     Shared,
 
-    /// <summary>No consent and no override: nothing is sent.</summary>
+    /// <summary>No consent and no other legal basis: nothing is sent.</summary>
     Withheld,
 
-    /// <summary>No consent, but a recorded legal basis other than consent: sent, and flagged.</summary>
+    /// <summary>No consent, but a recorded legal basis other than consent allows sharing; flagged in the audit trail.</summary>
     Overridden,
 
-    /// <summary>The person withdrew consent: nothing is sent, whatever else the record says.</summary>
+    /// <summary>The person withdrew consent: nothing is sent, whatever the override.</summary>
     Withdrawn,
 }
 
-/// <summary>The consent decision for one recipient type, with its reason and, for an override, who authorised it and why.</summary>
+/// <summary>A consent decision for one recipient type, with a plain reason (no personal data) and, when overridden, who authorised it and why.</summary>
 public sealed record ConsentDecision(
     string RecipientType,
     ConsentOutcome Outcome,
     string Reason,
     string? LegalBasis = null,
     string? AuthorisedBy = null,
-    string? Justification = null);
+    string? Justification = null)
+{
+    /// <summary>True when the record may be sent to this recipient type.</summary>
+    public bool MayShare => Outcome is ConsentOutcome.Shared or ConsentOutcome.Overridden;
+}
 
-/// <summary>Decides, per recipient type, whether a record may leave the gateway.</summary>
+/// <summary>Decides, from the DIR's consent, whether a submission may go to a recipient type (the spec's "Consent" rules).</summary>
 public static class ConsentPolicy
 {
-    /// <summary>Withdrawal beats everything; then consent for the type; then a recorded override; otherwise withheld.</summary>
-    public static ConsentDecision Decide(Submission submission, string recipientType)
+    private static readonly HashSet<string> RecipientTypes = [AgencyTypes.Prison, AgencyTypes.Cjit, AgencyTypes.CommunityTreatment, AgencyTypes.Gp];
+
+    /// <summary>Withdrawn beats everything; then consent; then an override; otherwise withheld.</summary>
+    public static ConsentDecision Decide(Submission s, string recipientType)
     {
-        ArgumentNullException.ThrowIfNull(submission);
-        var consent = submission.Dir.Consent;
+        ArgumentNullException.ThrowIfNull(s);
+        if (!RecipientTypes.Contains(recipientType))
+        {
+            throw new ArgumentOutOfRangeException(nameof(recipientType), recipientType, "not a recipient type of the contract");
+        }
+
+        var consent = s.Dir.Consent;
         if (consent.WithdrawnAt is not null)
         {
-            return new ConsentDecision(recipientType, ConsentOutcome.Withdrawn, $"The person withdrew consent to share at {consent.WithdrawnAt}.");
+            // Withdrawal stops every message, so an override recorded before it does not revive sharing.
+            return new(recipientType, ConsentOutcome.Withdrawn, $"The person has withdrawn consent, so nothing is shared with any {recipientType} recipient, even under an override.");
         }
 
-        if (consent.ShareWith.Contains(recipientType))
+        if (consent.ShareWith.Contains(recipientType, StringComparer.Ordinal))
         {
-            return new ConsentDecision(recipientType, ConsentOutcome.Shared, $"The person consented to sharing with {recipientType} on {consent.RecordedAt}.");
+            return new(recipientType, ConsentOutcome.Shared, $"The person consented to share with {recipientType} recipients.");
         }
 
-        if (consent.Override is { } basis)
+        if (consent.Override is { } over)
         {
-            return new ConsentDecision(
+            return new(
                 recipientType,
                 ConsentOutcome.Overridden,
-                $"No consent for {recipientType}; shared under the legal basis {basis.LegalBasis}, authorised by a named person.",
-                basis.LegalBasis,
-                basis.AuthorisedBy.Name,
-                basis.Justification);
+                $"The person has not consented to share with {recipientType} recipients; shared under the legal basis {over.LegalBasis}, authorised and justified as recorded.",
+                over.LegalBasis,
+                over.AuthorisedBy.Name,
+                over.Justification);
         }
 
-        return new ConsentDecision(recipientType, ConsentOutcome.Withheld, $"The person has not consented to sharing with {recipientType} and no legal basis was recorded.");
+        return new(recipientType, ConsentOutcome.Withheld, $"The person has not consented to share with {recipientType} recipients and no other legal basis is recorded.");
     }
 }

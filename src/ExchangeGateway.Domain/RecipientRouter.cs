@@ -1,78 +1,99 @@
 namespace ExchangeGateway.Domain;
 
-/// <summary>A recipient of a submission: the agency, and the JSON path of the field that named it.</summary>
+/// <summary>An agency that receives a submission, with the JSON path of the field that named it.</summary>
 public sealed record Recipient(Agency Agency, string Path);
 
-/// <summary>The recipients of a submission, or why it cannot be routed.</summary>
-public sealed record RoutingResult(IReadOnlyList<Recipient> Recipients, IReadOnlyList<ValidationError> Errors);
+/// <summary>The recipients of a submission, or the errors that stop it being routed.</summary>
+public sealed record RoutingResult(IReadOnlyList<Recipient> Recipients, IReadOnlyList<ValidationError> Errors)
+{
+    /// <summary>True when there is at least one recipient and no error.</summary>
+    public bool IsRouted => Recipients.Count > 0 && Errors.Count == 0;
+}
 
-/// <summary>Decides who receives a submission, from its event type and the agencies it names.</summary>
+/// <summary>Picks the agencies a submission goes to, by event type (the spec's "Events" table).</summary>
 public static class RecipientRouter
 {
     /// <summary>
-    /// transfer: <c>event.to</c>. release and release-notice: the release plan's CJIT and community provider and the
-    /// client's GP. reception: the GP and CJIT named, else those known for the person from earlier submissions.
-    /// Every named agency must be in the directory and of the type the field calls for.
+    /// The recipients named by the fields that fit the event, each checked against the directory and the field's agency type.
+    /// The sender never receives its own submission; an agency named twice receives it once.
     /// </summary>
-    public static RoutingResult Route(Submission submission, AgencyDirectory directory, KnownAgencies? known)
+    public static RoutingResult Route(Submission s, AgencyDirectory directory, KnownAgencies? known)
     {
-        ArgumentNullException.ThrowIfNull(submission);
+        ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(directory);
-        var named = new List<(string? Id, string Path, string Type)>();
-        var plan = submission.Dir.ReleasePlan;
-        var client = submission.Dir.Client;
-        switch (submission.Event.Type)
+
+        var plan = s.Dir.ReleasePlan;
+        var gp = s.Dir.Client.GpPractice;
+        IReadOnlyList<Named> fields = s.Event.Type switch
         {
-            case EventTypes.Transfer:
-                named.Add((submission.Event.To, "event.to", AgencyTypes.Prison));
-                break;
-            case EventTypes.Release or EventTypes.ReleaseNotice:
-                named.Add((plan?.CjitArea, "dir.releasePlan.cjitArea", AgencyTypes.Cjit));
-                named.Add((plan?.CommunityProvider, "dir.releasePlan.communityProvider", AgencyTypes.CommunityTreatment));
-                named.Add((client.GpPractice, "dir.client.gpPractice", AgencyTypes.Gp));
-                break;
-            case EventTypes.Reception:
-                named.Add(client.GpPractice is not null ? (client.GpPractice, "dir.client.gpPractice", AgencyTypes.Gp) : (known?.GpPractice, "known.gpPractice", AgencyTypes.Gp));
-                named.Add(plan?.CjitArea is not null ? (plan.CjitArea, "dir.releasePlan.cjitArea", AgencyTypes.Cjit) : (known?.CjitArea, "known.cjitArea", AgencyTypes.Cjit));
-                break;
-            default:
-                return new RoutingResult([], [new ValidationError("event.type", $"'{submission.Event.Type}' is not an event the gateway routes")]);
-        }
+            EventTypes.Transfer => [new("event.to", s.Event.To, AgencyTypes.Prison)],
+            EventTypes.Release or EventTypes.ReleaseNotice =>
+            [
+                new("dir.releasePlan.cjitArea", plan?.CjitArea, AgencyTypes.Cjit),
+                new("dir.releasePlan.communityProvider", plan?.CommunityProvider, AgencyTypes.CommunityTreatment),
+                new("dir.client.gpPractice", gp, AgencyTypes.Gp),
+            ],
+            // On reception the submission itself may not name them, so fall back on what earlier submissions said.
+            EventTypes.Reception =>
+            [
+                gp is null && known?.GpPractice is not null
+                    ? new("known.gpPractice", known.GpPractice, AgencyTypes.Gp)
+                    : new("dir.client.gpPractice", gp, AgencyTypes.Gp),
+                plan?.CjitArea is null && known?.CjitArea is not null
+                    ? new("known.cjitArea", known.CjitArea, AgencyTypes.Cjit)
+                    : new("dir.releasePlan.cjitArea", plan?.CjitArea, AgencyTypes.Cjit),
+            ],
+            _ => throw new ArgumentException($"'{s.Event.Type}' is not an event type of the contract", nameof(s)),
+        };
 
         var recipients = new List<Recipient>();
         var errors = new List<ValidationError>();
-        foreach (var (id, path, type) in named)
+        var namedSender = false;
+        foreach (var field in fields)
         {
-            if (string.IsNullOrEmpty(id))
+            if (string.IsNullOrEmpty(field.Id))
             {
                 continue;
             }
 
-            var agency = directory.Find(id);
-            if (agency is null)
+            if (directory.Find(field.Id) is not { } agency)
             {
-                errors.Add(new ValidationError(path, $"agency {id} is not in the agency directory"));
+                errors.Add(new(field.Path, $"agency {field.Id} is not in the agency directory"));
             }
-            else if (agency.Type != type)
+            else if (agency.Type != field.Type)
             {
-                errors.Add(new ValidationError(path, $"agency {id} is a {agency.Type}, but this field names a {type}"));
+                errors.Add(new(field.Path, $"agency {agency.Id} is {Article(agency.Type)}, but this field must name {Article(field.Type)}"));
             }
-            else if (agency.Id == submission.Event.From)
+            else if (agency.Id == s.Event.From)
             {
-                errors.Add(new ValidationError(path, $"agency {id} is the sender; a submission is not sent back to its sender"));
+                namedSender = true;
             }
-            else if (recipients.All(r => r.Agency.Id != agency.Id))
+            else if (!recipients.Any(r => r.Agency.Id == agency.Id))
             {
-                recipients.Add(new Recipient(agency, path));
+                recipients.Add(new Recipient(agency, field.Path));
             }
         }
 
-        if (errors.Count == 0 && recipients.Count == 0)
+        if (recipients.Count == 0)
         {
-            var looked = string.Join(", ", named.Select(n => n.Path));
-            errors.Add(new ValidationError("event.type", $"a {submission.Event.Type} names no recipient (looked at {looked})"));
+            var looked = s.Event.Type == EventTypes.Reception
+                ? "dir.client.gpPractice, known.gpPractice, dir.releasePlan.cjitArea, known.cjitArea"
+                : string.Join(", ", fields.Select(f => f.Path));
+            var reason = $"a {s.Event.Type} needs at least one recipient, and none was found (looked at {looked})";
+            errors.Add(new("event.type", namedSender ? reason + "; the sender does not receive its own submission" : reason));
         }
 
-        return new RoutingResult(errors.Count == 0 ? recipients : [], errors);
+        return new RoutingResult(recipients, errors);
     }
+
+    private static string Article(string agencyType) => agencyType switch
+    {
+        AgencyTypes.Prison => "a prison",
+        AgencyTypes.Cjit => "a CJIT",
+        AgencyTypes.CommunityTreatment => "a community treatment provider",
+        AgencyTypes.Gp => "a GP practice",
+        _ => $"a {agencyType}",
+    };
+
+    private sealed record Named(string Path, string? Id, string Type);
 }

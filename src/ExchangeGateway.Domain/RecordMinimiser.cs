@@ -1,48 +1,58 @@
 namespace ExchangeGateway.Domain;
 
-/// <summary>
-/// Cuts a record down to what one recipient type may see (the spec's data-minimisation table): prisons see
-/// everything; a CJIT sees no BBV status, no mental-health need, no keyworker notes, and only a prescribing summary
-/// (medication, dose, status, and the date of the last dose); community treatment and GPs see no offence and no
-/// keyworker notes.
-/// </summary>
+/// <summary>The copy of a submission each recipient type may see (the spec's "What each recipient may see" table).</summary>
 public static class RecordMinimiser
 {
-    /// <summary>The record as <paramref name="recipientType"/> may receive it.</summary>
-    public static Submission For(Submission submission, string recipientType)
+    /// <summary>
+    /// prison: everything. cjit: no BBV, mental-health need, keyworker notes, bridging or naloxone; prescriptions keep
+    /// medication and dose, the last dose its medication, dose and date. community-treatment and gp: everything but
+    /// offence and keyworker notes.
+    /// </summary>
+    public static Submission For(Submission s, string recipientType)
     {
-        ArgumentNullException.ThrowIfNull(submission);
+        ArgumentNullException.ThrowIfNull(s);
         return recipientType switch
         {
-            AgencyTypes.Prison => submission,
-            AgencyTypes.Cjit => submission with
+            AgencyTypes.Prison => s,
+            AgencyTypes.Cjit => s with
             {
-                Dir = submission.Dir with
-                {
-                    Risks = submission.Dir.Risks is { } risks ? OverdoseAndSelfHarmOnly(risks) : null,
-                    KeyworkerNotes = null,
-                },
-                Prescribing = submission.Prescribing is { } prescribing ? Summary(prescribing) : null,
+                Dir = s.Dir with { Risks = CjitRisks(s.Dir.Risks), KeyworkerNotes = null },
+                Prescribing = CjitPrescribing(s.Prescribing),
             },
-            AgencyTypes.CommunityTreatment or AgencyTypes.Gp => submission with
-            {
-                Dir = submission.Dir with { Offence = null, KeyworkerNotes = null },
-            },
-            _ => throw new ArgumentException($"unknown recipient type {recipientType}", nameof(recipientType)),
+            AgencyTypes.CommunityTreatment or AgencyTypes.Gp => s with { Dir = s.Dir with { Offence = null, KeyworkerNotes = null } },
+            _ => throw new ArgumentOutOfRangeException(nameof(recipientType), recipientType, "not a recipient type of the contract"),
         };
     }
 
-    private static Risks? OverdoseAndSelfHarmOnly(Risks risks)
+    private static Risks? CjitRisks(Risks? risks)
     {
+        if (risks is null)
+        {
+            return null;
+        }
+
         var kept = new Risks(risks.OverdoseRisk, risks.ReducedTolerance, risks.SelfHarm);
+
+        // Nothing left to say is no risks object, rather than an empty one that reads as "assessed, nothing found".
         return kept == new Risks() ? null : kept;
     }
 
-    private static Prescribing Summary(Prescribing prescribing) => new(
-        prescribing.OnOst,
-        prescribing.Prescriptions?.Select(p => new Prescription(p.Medication, p.MedicationText, p.Dose, null, null, null, null, p.Status, null)).ToList(),
-        prescribing.LastDose is { } last ? new LastDose(last.Medication, last.Dose, DateOf(last.AdministeredAt)) : null);
+    private static Prescribing? CjitPrescribing(Prescribing? prescribing)
+    {
+        if (prescribing is null)
+        {
+            return null;
+        }
 
-    // The date part of an ISO 8601 date-time, as the sender wrote it (the local date where the dose was given).
-    private static string DateOf(string dateTime) => dateTime.Length >= 10 ? dateTime[..10] : dateTime;
+        var kept = new Prescribing(
+            prescribing.OnOst,
+            prescribing.Prescriptions?.Select(p => new Prescription(p.Medication, p.MedicationText, p.Dose, null, null, null, null, null, null)).ToList(),
+            prescribing.LastDose is { } last ? new LastDose(last.Medication, last.Dose, DateOf(last.AdministeredAt)) : null);
+
+        // As with risks: an empty prescribing record would map to a "nil known" medications section, which is not true.
+        return kept.OnOst is null && kept.Prescriptions is not { Count: > 0 } && kept.LastDose is null ? null : kept;
+    }
+
+    // The contract's date-times start with the calendar date (yyyy-mm-dd), so the date is the first ten characters.
+    private static string DateOf(string dateTime) => dateTime.Length > 10 ? dateTime[..10] : dateTime;
 }

@@ -88,11 +88,10 @@ public sealed record Prescribing(
     BridgingPrescription? BridgingPrescription = null,
     Naloxone? Naloxone = null);
 
-/// <summary>A current or recent prescription.</summary>
-/// <remarks>
-/// Frequency, start and prescriber are required by the contract; they are null only in a CJIT's prescribing
-/// summary (see <see cref="RecordMinimiser"/>).
-/// </remarks>
+/// <summary>
+/// A current or recent prescription. The intake requires frequency, start and prescriber; only a minimised copy
+/// (<see cref="RecordMinimiser"/>, the CJIT summary) leaves them out.
+/// </summary>
 public sealed record Prescription(
     string Medication,
     string? MedicationText,
@@ -104,7 +103,7 @@ public sealed record Prescription(
     string? Status,
     Practitioner? Prescriber);
 
-/// <summary>The last dose given, with its exact time.</summary>
+/// <summary>The last dose given, with its exact time (in the CJIT summary, its date only).</summary>
 public sealed record LastDose(string Medication, Dose Dose, string AdministeredAt, bool? Witnessed = null);
 
 /// <summary>A bridging prescription to cover the days after release.</summary>

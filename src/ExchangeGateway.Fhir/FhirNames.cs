@@ -41,6 +41,7 @@ public static class FhirNames
         public const string Ucum = "http://unitsofmeasure.org";
         public const string InterpreterRequired = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired";
         public const string FlagCategory = "http://terminology.hl7.org/CodeSystem/flag-category";
+        public const string SecurityObservationValue = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
     }
 
     /// <summary>The project's CodeSystem names. Those marked "schema" hold exactly the contract's enumeration.</summary>

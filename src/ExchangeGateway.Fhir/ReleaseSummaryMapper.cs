@@ -98,6 +98,9 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
             };
         }
 
+        // "yyyy-mm-dd": a date-time cut to its date.
+        private const int DateLength = 10;
+
         // The sender's text as it was (offset, "Z", fraction digits): a DateTimeOffset would normalise it.
         private static Instant ExactInstant(string dateTime) => new() { JsonValue = dateTime };
 
@@ -522,11 +525,12 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
                     Effective = new FhirDateTime(lastDose.AdministeredAt),
                     Dosage = new MedicationAdministration.DosageComponent { Dose = Amount(lastDose.Dose) },
                 };
-                if (lastDose.AdministeredAt.Length == 10)
+                if (lastDose.AdministeredAt.Length == DateLength)
                 {
-                    // A CJIT's prescribing summary carries the date only; the tag says so, and the profile allows it only with the tag.
-                    administration.Meta = new Meta { Tag = [new Coding(CodeSystem(Cs.RecipientType), AgencyTypes.Cjit, profiles.Display(Cs.RecipientType, AgencyTypes.Cjit))] };
+                    // Only the CJIT summary carries a date without the time; the label tells eg-mad-1 (and the reader) why.
+                    administration.Meta = SecurityLabel("ABSTRED", "abstracted");
                 }
+
                 if (lastDose.Witnessed is { } witnessed)
                 {
                     administration.Extension.Add(new Extension(StructureDefinition(Ext.DoseWitnessed), new FhirBoolean(witnessed)));
@@ -567,23 +571,14 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
                 Medication = Medication(prescription.Medication, prescription.MedicationText),
                 Subject = PatientReference(),
                 Requester = prescription.Prescriber is { } prescriber ? Person(prescriber) : null,
-                DosageInstruction =
-                [
-                    new Dosage
-                    {
-                        Timing = prescription.Frequency is null && prescription.Start is null && prescription.End is null
-                            ? null
-                            : new Timing
-                            {
-                                Code = prescription.Frequency is { } frequency ? Coded(Cs.DoseFrequency, frequency) : null,
-                                Repeat = prescription.Start is null && prescription.End is null
-                                    ? null
-                                    : new Timing.RepeatComponent { Bounds = new Period { Start = prescription.Start, End = prescription.End } },
-                            },
-                        DoseAndRate = [new Dosage.DoseAndRateComponent { Dose = Amount(prescription.Dose) }],
-                    },
-                ],
+                DosageInstruction = [new Dosage { Timing = PrescriptionTiming(prescription), DoseAndRate = [new Dosage.DoseAndRateComponent { Dose = Amount(prescription.Dose) }] }],
             };
+            if (prescription.Prescriber is null || prescription.Frequency is null || prescription.Start is null)
+            {
+                // The intake requires all three, so only a minimised copy (the CJIT summary) lacks them; eg-mrq-3 needs the label.
+                request.Meta = SecurityLabel("REDACTED", "redacted");
+            }
+
             if (prescription.Status is { } status)
             {
                 request.Extension.Add(new Extension(StructureDefinition(Ext.PrescriptionStatus), Coded(Cs.PrescriptionStatus, status)));
@@ -596,6 +591,25 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
 
             return request;
         }
+
+        private Timing? PrescriptionTiming(Prescription prescription)
+        {
+            if (prescription.Frequency is null && prescription.Start is null && prescription.End is null)
+            {
+                return null;
+            }
+
+            var timing = new Timing { Code = prescription.Frequency is { } frequency ? Coded(Cs.DoseFrequency, frequency) : null };
+            if (prescription.Start is not null || prescription.End is not null)
+            {
+                timing.Repeat = new Timing.RepeatComponent { Bounds = new Period { Start = prescription.Start, End = prescription.End } };
+            }
+
+            return timing;
+        }
+
+        private static Meta SecurityLabel(string code, string display) =>
+            new() { Security = [new Coding(External.SecurityObservationValue, code, display)] };
 
         private MedicationRequest BridgingRequest(BridgingPrescription bridging)
         {

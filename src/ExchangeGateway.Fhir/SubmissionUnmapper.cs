@@ -326,16 +326,20 @@ public static class SubmissionUnmapper
             var dosage = request.DosageInstruction.FirstOrDefault() ?? throw new UnmapException("MedicationRequest.dosageInstruction", "missing");
             var bounds = dosage.Timing?.Repeat?.Bounds as Period;
             var medication = request.Medication as CodeableConcept;
+
+            // A summary (labelled redacted) may lack what a full prescription must have.
+            var redacted = request.Meta?.Security.Any(c => c.System == External.SecurityObservationValue && c.Code == "REDACTED") == true;
+            T? Required<T>(T? value, string path) where T : class => value ?? (redacted ? null : throw new UnmapException(path, "missing"));
             return new Prescription(
                 MedicationOf(medication, "MedicationRequest.medication"),
                 medication?.Coding.Count > 0 ? medication.Text : null,
                 DoseOf(dosage.DoseAndRate.FirstOrDefault()?.Dose as Quantity, "MedicationRequest.dosageInstruction.doseAndRate.dose"),
-                CodeOf(dosage.Timing?.Code, Cs.DoseFrequency),
+                Required(CodeOf(dosage.Timing?.Code, Cs.DoseFrequency), "MedicationRequest.dosageInstruction.timing.code"),
                 (request.GetExtension(StructureDefinition(Ext.SupervisedConsumption))?.Value as FhirBoolean)?.Value,
-                bounds?.Start,
+                Required(bounds?.Start, "MedicationRequest.dosageInstruction.timing.repeat.boundsPeriod.start"),
                 bounds?.End,
                 CodeOf(request.GetExtension(StructureDefinition(Ext.PrescriptionStatus))?.Value, Cs.PrescriptionStatus),
-                request.Requester is { } requester ? Person(requester) : null);
+                request.Requester is { } requester ? Person(requester) : Required<Practitioner>(null, "MedicationRequest.requester"));
         }
     }
 }
