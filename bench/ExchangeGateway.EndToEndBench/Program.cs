@@ -18,11 +18,34 @@ var work = Directory.CreateTempSubdirectory("exg-bench-").FullName;
 var gatewayArgs = new[]
 {
     "--urls", "https://127.0.0.1:0", "--data", Path.Combine(work, "data"), "--certs", certs,
-    "--Logging:LogLevel:Default", "Warning", "--Gateway:PollInterval", "00:00:05",
+    "--log-level", "Warning",
 };
 
-// Release submissions only go to the mailboxes and to a CJIT endpoint; the push worker runs but its endpoint
-// (the demo receiver address) is not listening, so pushes are retried in the background like a real outage.
+// Release submissions go to the GP and provider mailboxes and are pushed to the CJIT, whose endpoint in the embedded
+// development directory is 127.0.0.1:8480: a minimal receiver answers 200 there, so delivery runs during the measurement.
+using var receiver = new HttpListener();
+receiver.Prefixes.Add("http://127.0.0.1:8480/");
+receiver.Start();
+var pushed = 0;
+_ = Task.Run(async () =>
+{
+    while (receiver.IsListening)
+    {
+        try
+        {
+            var context = await receiver.GetContextAsync().ConfigureAwait(false);
+            await context.Request.InputStream.CopyToAsync(Stream.Null).ConfigureAwait(false);
+            context.Response.StatusCode = 200;
+            context.Response.Close();
+            Interlocked.Increment(ref pushed);
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        {
+            break;
+        }
+    }
+});
+
 await using var app = GatewayHost.Build(gatewayArgs);
 await app.StartAsync().ConfigureAwait(false);
 var address = new Uri(app.Urls.First() + "/");
@@ -85,6 +108,7 @@ Console.WriteLine($"| gateway: packages sealed and stored per second (3 recipien
 Console.WriteLine($"| gateway: accept latency p50 | {Percentile(0.50):F1} ms |");
 Console.WriteLine($"| gateway: accept latency p99 | {Percentile(0.99):F1} ms |");
 Console.WriteLine($"| gateway: refused or failed | {failures} |");
+Console.WriteLine($"| pushed to the CJIT receiver during the run | {pushed} |");
 Console.WriteLine($"| openssl cms sign \\| encrypt, one process pair per package | {reference:F1} packages/s |");
 Console.WriteLine($"| openssl reference per submission (3 packages) | {perSubmission:F1}/s |");
 Console.WriteLine($"| ratio gateway / openssl reference (submissions) | {rate / perSubmission:F1}x |");

@@ -21,6 +21,7 @@ public static class GatewayHost
         ["--agencies"] = "Gateway:Agencies",
         ["--certs"] = "Gateway:Certs",
         ["--log-format"] = "Gateway:LogFormat",
+        ["--log-level"] = "Gateway:LogLevel",
     };
 
     /// <summary>Builds the application. <paramref name="configureServices"/> lets tests replace services (e.g. the clock).</summary>
@@ -33,7 +34,8 @@ public static class GatewayHost
 
         builder.Services.AddSerilog(logger =>
         {
-            logger.MinimumLevel.Information()
+            var level = Enum.TryParse<LogEventLevel>(options.LogLevel, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
+            logger.MinimumLevel.Is(level)
                 .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
                 .Enrich.FromLogContext();

@@ -18,6 +18,9 @@ public sealed class GatewayOptions
     /// <summary>"json" for JSON log lines; anything else for text.</summary>
     public string LogFormat { get; set; } = "text";
 
+    /// <summary>The lowest level logged: Verbose, Debug, Information, Warning, Error.</summary>
+    public string LogLevel { get; set; } = "Information";
+
     /// <summary>The first retry delay.</summary>
     public TimeSpan RetryMin { get; set; } = TimeSpan.FromSeconds(1);
 
