@@ -88,6 +88,50 @@ public sealed class GatewayApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_release_notice_goes_to_the_release_recipients()
+    {
+        var notice = Release(j => j["event"] = new JsonObject { ["type"] = "release-notice", ["occurredAt"] = "2026-03-01T09:00:00+00:00", ["from"] = "HLI", ["plannedRelease"] = true });
+        var accepted = ByRecipient(await Submit("HLI", notice));
+        Assert.Equal(["B86030", "CJIT-LEEDS", "CTP-FWDLEEDS"], accepted.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Exg_sends_tracks_and_pulls_through_the_gateway()
+    {
+        using var folder = new TemporaryFolder();
+        var file = Path.Combine(folder.Path, "release.json");
+        await File.WriteAllBytesAsync(file, Release());
+        var gatewayUrl = gateway.Address.ToString();
+
+        var (sent, sendOutput, _) = Exg("send", file, "--gateway", gatewayUrl, "--as", "HLI", "--certs", GatewayUnderTest.Certs);
+        Assert.Equal(0, sent);
+        Assert.Contains("B86030", sendOutput, StringComparison.Ordinal);
+        var submissionId = System.Text.RegularExpressions.Regex.Match(sendOutput, "submission ([0-9a-f-]{36})").Groups[1].Value;
+
+        var (pulled, pullOutput, pullError) = Exg("pull", "--gateway", gatewayUrl, "--as", "B86030", "--certs", GatewayUnderTest.Certs, "--out", Path.Combine(folder.Path, "in"));
+        Assert.True(pulled == 0, pullError);
+        Assert.Contains("acknowledged", pullOutput, StringComparison.Ordinal);
+        var document = Assert.Single(Directory.GetFiles(Path.Combine(folder.Path, "in")));
+        Assert.Contains("release-summary", await File.ReadAllTextAsync(document), StringComparison.Ordinal);
+
+        var (tracked, trackOutput, _) = Exg("track", submissionId, "--gateway", gatewayUrl, "--as", "HLI", "--certs", GatewayUnderTest.Certs);
+        Assert.Equal(0, tracked);
+        Assert.Matches("B86030 +gp +acknowledged", trackOutput);
+
+        var (wrong, _, wrongError) = Exg("send", file, "--gateway", gatewayUrl, "--as", "BMI", "--certs", GatewayUnderTest.Certs);
+        Assert.Equal(1, wrong);
+        Assert.Contains("403", wrongError, StringComparison.Ordinal);
+    }
+
+    private static (int Exit, string Output, string Error) Exg(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = ExchangeGateway.Cli.ExgCommandLine.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
     public async Task A_transfer_goes_only_to_the_receiving_prison()
     {
         var body = Examples.Variant(Examples.Transfer, j => j["submissionId"] = Guid.NewGuid().ToString());
@@ -284,4 +328,12 @@ public sealed class GatewayApiTests : IAsyncLifetime
         var problem = await Submit("HLI", body, HttpStatusCode.BadRequest);
         Assert.Contains("1 MB", problem.ToJsonString(), StringComparison.Ordinal);
     }
+}
+
+/// <summary>A temporary folder removed at the end of a test.</summary>
+internal sealed class TemporaryFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("exg-test-").FullName;
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
 }
