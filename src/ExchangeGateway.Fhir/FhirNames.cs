@@ -71,6 +71,7 @@ public static class FhirNames
         public const string ObservationCode = "observation-code";     // see ObservationCodes
         public const string ConditionCode = "condition-code";         // problem-substance-use
         public const string ServiceRequestCode = "service-request-code"; // community-treatment-referral
+        public const string AuditEventType = "audit-event-type";     // ExchangeGateway.Audit: AuditEventTypes.All
     }
 
     /// <summary>Codes of the observation-code CodeSystem: Observation.code and Observation.component.code.</summary>
