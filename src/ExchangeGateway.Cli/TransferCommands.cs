@@ -196,14 +196,16 @@ public static class TransferCommands
             return totals.Balances ? ExitCodes.Ok : ExitCodes.InvalidInput;
         });
 
+        Option<string> AdminCerts() => new("--certs") { Description = "The certs folder with the gateway key that signs audit checkpoints.", DefaultValueFactory = _ => "certs-dev" };
         var retryData = Data();
+        var retryCerts = AdminCerts();
         var retryId = new Argument<string>("MESSAGE_ID") { Description = "A dead-lettered or expired message." };
-        var retry = new Command("retry", "Queue a dead-lettered or expired message again, with a fresh retry window.") { retryId, retryData };
+        var retry = new Command("retry", "Queue a dead-lettered or expired message again, with a fresh retry window (audited).") { retryId, retryData, retryCerts };
         retry.SetAction(parse =>
         {
             using var outbox = OpenOutbox(parse.GetValue(retryData)!);
             var id = parse.GetValue(retryId)!;
-            if (!outbox.Retry(id, AdminAudit.Action("outbox-retry", id)))
+            if (!outbox.Retry(id, AdminAudit.Action("outbox-retry", id, parse.GetValue(retryCerts)!)))
             {
                 error.WriteLine($"error: {id}: no dead-lettered or expired message with this id");
                 return ExitCodes.InvalidInput;
@@ -214,13 +216,14 @@ public static class TransferCommands
         });
 
         var cancelData = Data();
+        var cancelCerts = AdminCerts();
         var cancelId = new Argument<string>("MESSAGE_ID") { Description = "A queued message." };
-        var cancel = new Command("cancel", "Cancel a message not yet delivered.") { cancelId, cancelData };
+        var cancel = new Command("cancel", "Cancel a message not yet delivered (audited).") { cancelId, cancelData, cancelCerts };
         cancel.SetAction(parse =>
         {
             using var outbox = OpenOutbox(parse.GetValue(cancelData)!);
             var id = parse.GetValue(cancelId)!;
-            if (!outbox.Cancel(id, "cancelled by an administrator", AdminAudit.Action("outbox-cancel", id)))
+            if (!outbox.Cancel(id, "cancelled by an administrator", AdminAudit.Action("outbox-cancel", id, parse.GetValue(cancelCerts)!)))
             {
                 error.WriteLine($"error: {id}: no queued message with this id");
                 return ExitCodes.InvalidInput;

@@ -74,6 +74,7 @@ public static class FhirNames
         public const string ConditionCode = "condition-code";         // problem-substance-use
         public const string ServiceRequestCode = "service-request-code"; // community-treatment-referral
         public const string SafetyFlag = "safety-flag";               // SafetyFlags.Codes (domain)
+        public const string AuditEventType = "audit-event-type";     // ExchangeGateway.Audit: AuditEventTypes.All
     }
 
     /// <summary>Codes of the observation-code CodeSystem: Observation.code and Observation.component.code.</summary>

@@ -1,45 +1,190 @@
+using System.Security.Cryptography;
+using ExchangeGateway.Audit;
 using ExchangeGateway.Domain;
 using ExchangeGateway.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace ExchangeGateway.Gateway;
 
-/// <summary>The gateway's side of the audit trail: one method per kind of event, each writing inside the caller's transaction where there is one.</summary>
-public sealed class GatewayAudit
+/// <summary>
+/// The gateway's side of the audit trail: one method per kind of event. Entries about a stored change are written in
+/// the same transaction as the change, so the trail and the outbox never disagree; the rest in a transaction of
+/// their own. People appear only as keyed hashes (<see cref="PersonKeys"/>).
+/// </summary>
+public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
 {
     /// <summary>A submission was refused before anything was stored.</summary>
-    public void Refused(string sender, string? submissionId, string reason, int errorCount)
-    {
-    }
+    public void Refused(string sender, string? submissionId, string reason, int errorCount) =>
+        outbox.InTransaction((c, t) => Append(c, t, new AuditRecord(AuditEventTypes.SubmissionRefused, ActorOf(sender))
+        {
+            Details = Details(("submissionId", submissionId), ("reason", reason), ("errors", errorCount), ("sender", sender)),
+        }));
 
     /// <summary>A submission was accepted: received, one consent decision per recipient, one sealed package per message.</summary>
     public void Accepted(SqliteConnection connection, SqliteTransaction transaction, Submission submission, string sender, string bodyHash,
         IReadOnlyList<string> personKeys, IReadOnlyList<Recipient> recipients, IReadOnlyList<ConsentDecision> decisions, IReadOnlyList<OutgoingMessage> messages)
     {
+        ArgumentNullException.ThrowIfNull(submission);
+        ArgumentNullException.ThrowIfNull(recipients);
+        ArgumentNullException.ThrowIfNull(decisions);
+        ArgumentNullException.ThrowIfNull(messages);
+        Append(connection, transaction, new AuditRecord(AuditEventTypes.SubmissionReceived, sender)
+        {
+            Subjects = personKeys,
+            Details = Details(("submissionId", submission.SubmissionId), ("eventType", submission.Event.Type), ("bodySha256", bodyHash), ("recipients", recipients.Count)),
+        });
+
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            var decision = decisions[i];
+            var message = messages.FirstOrDefault(m => m.Recipient == recipients[i].Agency.Id);
+            Append(connection, transaction, new AuditRecord(AuditEventTypes.ConsentDecision, AuditActors.Gateway)
+            {
+                Subjects = personKeys,
+                Details = Details(
+                    ("submissionId", submission.SubmissionId),
+                    ("recipient", recipients[i].Agency.Id),
+                    ("recipientType", decision.RecipientType),
+                    ("decision", DecisionName(decision.Outcome)),
+                    ("reason", decision.Reason),
+                    ("legalBasis", decision.LegalBasis),
+                    ("authorisedBy", decision.AuthorisedBy),
+                    ("justification", decision.Justification),
+                    ("messageId", message?.MessageId)),
+            });
+        }
+
+        foreach (var message in messages)
+        {
+            Append(connection, transaction, new AuditRecord(AuditEventTypes.PackageSealed, AuditActors.Gateway)
+            {
+                Subjects = personKeys,
+                Details = Details(
+                    ("submissionId", submission.SubmissionId),
+                    ("messageId", message.MessageId),
+                    ("recipient", message.Recipient),
+                    ("packageSha256", Convert.ToHexStringLower(SHA256.HashData(message.Package))),
+                    ("size", message.Package.LongLength)),
+            });
+        }
+
+        if (submission.Dir.Consent.WithdrawnAt is { } withdrawnAt)
+        {
+            Append(connection, transaction, new AuditRecord(AuditEventTypes.Withdrawal, sender)
+            {
+                Subjects = personKeys,
+                Details = Details(("submissionId", submission.SubmissionId), ("withdrawnAt", withdrawnAt), ("reason", "consent withdrawn: nothing more is sent for this person")),
+            });
+        }
     }
 
-    /// <summary>A withdrawal cancelled queued messages.</summary>
+    /// <summary>A withdrawal cancelled queued messages: one entry per message.</summary>
     public void Withdrawn(SqliteConnection connection, SqliteTransaction transaction, string submissionId, IReadOnlyList<string> personKeys, IReadOnlyList<string> cancelled)
     {
+        ArgumentNullException.ThrowIfNull(cancelled);
+        foreach (var messageId in cancelled)
+        {
+            Append(connection, transaction, new AuditRecord(AuditEventTypes.Withdrawal, AuditActors.Gateway)
+            {
+                Subjects = personKeys,
+                Details = Details(("submissionId", submissionId), ("messageId", messageId), ("outcome", "failure"), ("reason", "cancelled before delivery: consent withdrawn")),
+            });
+        }
     }
 
-    /// <summary>The result of one push attempt.</summary>
+    /// <summary>One push attempt: a retry is a delivery-attempt entry; delivered and dead-letter are delivery-result entries.</summary>
     public void DeliveryResult(SqliteConnection connection, SqliteTransaction transaction, string messageId, string recipient, string result, string detail)
     {
+        var type = result == "retry" ? AuditEventTypes.DeliveryAttempt : AuditEventTypes.DeliveryResult;
+        Append(connection, transaction, new AuditRecord(type, AuditActors.Gateway)
+        {
+            Subjects = Outbox.PersonKeysOf(connection, transaction, messageId),
+            Details = Details(("messageId", messageId), ("recipient", recipient), ("result", result), ("outcome", result == "delivered" ? "success" : "failure"), ("reason", detail)),
+        });
     }
 
     /// <summary>Mailbox messages expired unacknowledged.</summary>
     public void Expired(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<string> messageIds)
     {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        foreach (var messageId in messageIds)
+        {
+            Append(connection, transaction, new AuditRecord(AuditEventTypes.DeliveryResult, AuditActors.Gateway)
+            {
+                Subjects = Outbox.PersonKeysOf(connection, transaction, messageId),
+                Details = Details(("messageId", messageId), ("result", "expired"), ("outcome", "failure"), ("reason", "not acknowledged in time; the sender sees undeliverable")),
+            });
+        }
     }
 
     /// <summary>An agency fetched a mailbox message.</summary>
-    public void Fetched(SqliteConnection connection, SqliteTransaction transaction, string agency, string messageId)
-    {
-    }
+    public void Fetched(SqliteConnection connection, SqliteTransaction transaction, string agency, string messageId) =>
+        Append(connection, transaction, new AuditRecord(AuditEventTypes.MailboxFetch, ActorOf(agency))
+        {
+            Subjects = Outbox.PersonKeysOf(connection, transaction, messageId),
+            Details = Details(("messageId", messageId), ("recipient", agency), ("outcome", "success")),
+        });
 
     /// <summary>An agency acknowledged a mailbox message.</summary>
-    public void Acknowledged(SqliteConnection connection, SqliteTransaction transaction, string agency, string messageId)
+    public void Acknowledged(SqliteConnection connection, SqliteTransaction transaction, string agency, string messageId) =>
+        Append(connection, transaction, new AuditRecord(AuditEventTypes.Ack, ActorOf(agency))
+        {
+            Subjects = Outbox.PersonKeysOf(connection, transaction, messageId),
+            Details = Details(("messageId", messageId), ("recipient", agency), ("outcome", "success")),
+        });
+
+    /// <summary>A certificate was refused (a TLS client, or an agency the gateway cannot seal to).</summary>
+    public void CertificateProblem(string? agency, string? fingerprint, string reason) =>
+        outbox.InTransaction((c, t) => Append(c, t, new AuditRecord(AuditEventTypes.CertificateProblem, AuditActors.Gateway)
+        {
+            Details = Details(("agency", agency), ("certificateSha256", fingerprint), ("reason", reason)),
+        }));
+
+    /// <summary>Signs a checkpoint of the trail's head (at shutdown).</summary>
+    public void Checkpoint() => outbox.InTransaction((c, t) => log.Checkpoint(c, t, time.GetUtcNow()));
+
+    /// <summary>The string a consent outcome is audited as (the FHIR export reads shared / withheld / overridden).</summary>
+    public static string DecisionName(ConsentOutcome outcome) => outcome switch
     {
+        ConsentOutcome.Shared => "shared",
+        ConsentOutcome.Overridden => "overridden",
+        ConsentOutcome.Withdrawn => "withdrawn",
+        _ => "withheld",
+    };
+
+    private void Append(SqliteConnection connection, SqliteTransaction transaction, AuditRecord record) =>
+        log.Append(connection, transaction, record, time.GetUtcNow());
+
+    // An agency id as an actor; anything else a client certificate might name is recorded as a detail, not an actor.
+    private static string ActorOf(string agency) =>
+        agency.Length is > 0 and <= 64 && agency.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-') && char.IsAsciiLetterOrDigit(agency[0]) ? agency : AuditActors.Gateway;
+
+    private static Dictionary<string, AuditValue> Details(params (string Key, object? Value)[] pairs)
+    {
+        var details = new Dictionary<string, AuditValue>(StringComparer.Ordinal);
+        foreach (var (key, value) in pairs)
+        {
+            switch (value)
+            {
+                case null:
+                    break;
+                case int number:
+                    details[key] = number;
+                    break;
+                case long number:
+                    details[key] = number;
+                    break;
+                case string text:
+                    // Free text from a sender (a justification) must not smuggle an identifier into the trail: keep its hash instead.
+                    var clipped = text.Length > 4000 ? text[..4000] : text;
+                    details[key] = AuditLog.IdentifierIn(clipped) is { } what ? $"(withheld: contains {what}; sha256 {Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))})" : clipped;
+                    break;
+                default:
+                    details[key] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+                    break;
+            }
+        }
+
+        return details;
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Authentication;
+using ExchangeGateway.Audit;
 using ExchangeGateway.Crypto;
 using ExchangeGateway.Domain;
 using ExchangeGateway.Fhir;
@@ -60,6 +61,8 @@ public static class GatewayHost
         var signer = KeyPair.Load(Path.Combine(options.Certs, "gateway.crt"), Path.Combine(options.Certs, "gateway.key"));
         Directory.CreateDirectory(options.Data);
         var outbox = Outbox.Open(GatewayDatabase.PathIn(options.Data), time);
+        AuditLog.EnsureSchema(outbox.Connection);
+        var personKeys = PersonKeys.LoadOrCreate(options.Data);
 
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton(trust);
@@ -67,8 +70,10 @@ public static class GatewayHost
         builder.Services.AddSingleton(outbox);
         builder.Services.AddSingleton(new ReleaseSummaryMapper(ProfileSet.Embedded));
         builder.Services.AddSingleton(new PackageSealer(signer, trust, time));
-        builder.Services.AddSingleton<IPersonKeys>(_ => new DataFolderPersonKeys(options.Data));
+        builder.Services.AddSingleton<IPersonKeys>(new AuditPersonKeys(personKeys));
+        builder.Services.AddSingleton(new AuditLog(new CheckpointSigner(signer), options.AuditCheckpointInterval));
         builder.Services.AddSingleton<GatewayAudit>();
+        builder.Services.AddHostedService<AuditCheckpointAtShutdown>();
         builder.Services.AddSingleton<SubmissionAcceptance>();
         builder.Services.AddSingleton(new PushHttpClient(new HttpClient(tls.Handler(TimeSpan.FromSeconds(10))) { Timeout = Timeout.InfiniteTimeSpan }));
         builder.Services.AddSingleton<PushDelivery>();
@@ -76,6 +81,7 @@ public static class GatewayHost
         builder.Services.AddSingleton<MailboxExpiry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MailboxExpiry>());
 
+        Action<System.Security.Cryptography.X509Certificates.X509Certificate2, string>? clientCertificateRefused = null;
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -87,11 +93,23 @@ public static class GatewayHost
 
                 // Allow, not require: /healthz answers without a certificate; the API refuses a caller without one.
                 https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                https.ClientCertificateValidation = (certificate, _, _) => tls.Refusal(certificate) is null;
+                https.ClientCertificateValidation = (certificate, _, _) =>
+                {
+                    var refusal = tls.Refusal(certificate);
+                    if (refusal is not null)
+                    {
+                        clientCertificateRefused?.Invoke(certificate, refusal);
+                    }
+
+                    return refusal is null;
+                };
             });
         });
 
         var app = builder.Build();
+        var audit = app.Services.GetRequiredService<GatewayAudit>();
+        clientCertificateRefused = (certificate, refusal) => audit.CertificateProblem(
+            TlsIdentity.AgencyOf(certificate), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(certificate.GetRawCertData())), "TLS client certificate refused: " + refusal);
         GatewayApi.Map(app);
         return app;
     }

@@ -87,7 +87,19 @@ public sealed class SubmissionAcceptance(
             if (decision.Outcome is ConsentOutcome.Shared or ConsentOutcome.Overridden)
             {
                 var document = Encoding.UTF8.GetBytes(mapper.MapToJson(RecordMinimiser.For(submission, agency.Type), flags));
-                var sealedPackage = sealer.Seal(document, agency.Id);
+                SealedPackage sealedPackage;
+                try
+                {
+                    sealedPackage = sealer.Seal(document, agency.Id);
+                }
+                catch (SealingException ex)
+                {
+                    // Nothing is stored: the sender may send again once the agency's certificate is fixed.
+                    audit.CertificateProblem(agency.Id, null, "cannot seal: " + ex.Message);
+                    log.LogError("Cannot seal submission {SubmissionId} for {Recipient}: {Problem}", submission.SubmissionId, agency.Id, ex.Message);
+                    return Problem(503, $"The gateway cannot seal for {agency.Id} (certificate problem); nothing was accepted, send again later", []);
+                }
+
                 messageId = sealedPackage.MessageId;
                 var channel = agency.Endpoint is null ? DeliveryChannel.Mailbox : DeliveryChannel.Push;
                 messages.Add(new OutgoingMessage(messageId, agency.Id, agency.Type, channel, agency.Endpoint, sealedPackage.Der));

@@ -111,6 +111,36 @@ public sealed class Outbox : IDisposable
         """,
     ];
 
+    /// <summary>Runs work in a transaction of its own, serialised with the outbox's (for audit entries that change no message).</summary>
+    public void InTransaction(TransactionWork work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        lock (gate)
+        {
+            using var transaction = connection.BeginTransaction();
+            work(connection, transaction);
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>The person keys a message was stored with (for audit entries about it).</summary>
+    public static IReadOnlyList<string> PersonKeysOf(SqliteConnection connection, SqliteTransaction transaction, string messageId)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT person_key FROM message_persons WHERE message_id = $m ORDER BY person_key";
+        command.Parameters.AddWithValue("$m", messageId);
+        using var reader = command.ExecuteReader();
+        var keys = new List<string>();
+        while (reader.Read())
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+    }
+
     /// <summary>The submission stored under this id, or null.</summary>
     public StoredSubmission? FindSubmission(string submissionId)
     {

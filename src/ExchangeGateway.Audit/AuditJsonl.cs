@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace ExchangeGateway.Audit;
+
+/// <summary>
+/// The jsonl export: one line per entry (its canonical form plus <c>hash</c>) in seq order, each checkpoint on the line
+/// after the entry it signs (<c>{"checkpoint":N,...,"signature":...}</c>). Verifiable offline with the certs folder.
+/// </summary>
+public static class AuditJsonl
+{
+    private static readonly HashSet<string> EntryFields = ["seq", "time", "type", "actor", "subjects", "details", "prevHash", "hash"];
+    private static readonly HashSet<string> CheckpointFields = ["checkpoint", "seq", "hash", "time", "reason", "signer", "purpose", "signature"];
+
+    /// <summary>Writes the whole trail, read in one snapshot; returns the number of entries written.</summary>
+    public static long Write(SqliteConnection connection, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(output);
+
+        // One read transaction: the entries and checkpoints come from the same moment even while the gateway appends.
+        using var snapshot = connection.BeginTransaction(deferred: true);
+        var checkpoints = AuditLog.Checkpoints(connection, snapshot).ToLookup(c => c.Seq);
+        long count = 0;
+        var written = new HashSet<long>();
+        foreach (var entry in AuditLog.Entries(connection, snapshot))
+        {
+            written.Add(entry.Seq);
+            output.Write(AuditChain.ExportLine(entry));
+            output.Write('\n');
+            foreach (var checkpoint in checkpoints[entry.Seq])
+            {
+                output.Write(AuditChain.ExportLine(checkpoint));
+                output.Write('\n');
+            }
+
+            count++;
+        }
+
+        // Checkpoints whose entry is not in the trail are exported too, so that the verifier can see what they prove is missing.
+        foreach (var orphan in checkpoints.Where(g => !written.Contains(g.Key)).SelectMany(g => g))
+        {
+            output.Write(AuditChain.ExportLine(orphan));
+            output.Write('\n');
+        }
+
+        snapshot.Commit();
+        return count;
+    }
+
+    /// <summary>Reads an export line by line: entries, checkpoints, and lines that are neither (with why).</summary>
+    internal static IEnumerable<ExportLine> Read(TextReader input)
+    {
+        long lineNumber = 0;
+        while (input.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            yield return Parse(line, lineNumber);
+        }
+    }
+
+    private static ExportLine Parse(string line, long lineNumber)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return new ExportLine(lineNumber, null, null, "not a JSON object");
+            }
+
+            var names = root.EnumerateObject().Select(p => p.Name).ToList();
+            if (names.Count != names.Distinct(StringComparer.Ordinal).Count())
+            {
+                return new ExportLine(lineNumber, null, null, "a field appears twice");
+            }
+
+            return root.TryGetProperty("checkpoint", out _) ? ParseCheckpoint(root, names, lineNumber) : ParseEntry(root, names, lineNumber);
+        }
+        catch (JsonException ex)
+        {
+            return new ExportLine(lineNumber, null, null, $"not JSON ({ex.Message})");
+        }
+    }
+
+    private static ExportLine ParseEntry(JsonElement root, List<string> names, long lineNumber)
+    {
+        long? seq = root.TryGetProperty("seq", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out var n) ? n : null;
+        if (names.FirstOrDefault(name => !EntryFields.Contains(name)) is { } extra)
+        {
+            return new ExportLine(lineNumber, new EntryRow(seq, null, $"unexpected field '{extra}'"), null, null);
+        }
+
+        if (EntryFields.FirstOrDefault(name => !root.TryGetProperty(name, out _)) is { } missing)
+        {
+            return new ExportLine(lineNumber, new EntryRow(seq, null, $"no '{missing}'"), null, null);
+        }
+
+        var subjects = root.GetProperty("subjects");
+        if (subjects.ValueKind != JsonValueKind.Array || subjects.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        {
+            return new ExportLine(lineNumber, new EntryRow(seq, null, "subjects are not an array of strings"), null, null);
+        }
+
+        if (Text(root, "time") is not { } time || Text(root, "type") is not { } type || Text(root, "actor") is not { } actor
+            || Text(root, "prevHash") is not { } prev || Text(root, "hash") is not { } hash)
+        {
+            return new ExportLine(lineNumber, new EntryRow(seq, null, "time, type, actor, prevHash and hash must be strings"), null, null);
+        }
+
+        if (!AuditRows.TryReadDetails(root.GetProperty("details"), out var details, out var problem))
+        {
+            return new ExportLine(lineNumber, new EntryRow(seq, null, problem), null, null);
+        }
+
+        if (seq is null || !AuditChain.TryParseTime(time, out var when))
+        {
+            return new ExportLine(lineNumber, new EntryRow(seq, null, seq is null ? "seq is not an integer" : $"time '{time}' is not in the stored form"), null, null);
+        }
+
+        // Subjects keep the order of the line: the hash is over that order, so a reordered list shows as an edit.
+        var list = subjects.EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var entry = new AuditEntry(seq.Value, when, type, actor, Array.AsReadOnly(list), details!, prev, hash);
+        return new ExportLine(lineNumber, new EntryRow(seq, entry, null), null, null);
+    }
+
+    private static ExportLine ParseCheckpoint(JsonElement root, List<string> names, long lineNumber)
+    {
+        long? number = root.GetProperty("checkpoint").TryGetInt64(out var n) ? n : null;
+        if (names.FirstOrDefault(name => !CheckpointFields.Contains(name)) is { } extra)
+        {
+            return new ExportLine(lineNumber, null, new CheckpointRow(number, null, $"unexpected field '{extra}'"), null);
+        }
+
+        if (CheckpointFields.FirstOrDefault(name => !root.TryGetProperty(name, out _)) is { } missing)
+        {
+            return new ExportLine(lineNumber, null, new CheckpointRow(number, null, $"no '{missing}'"), null);
+        }
+
+        if (Text(root, "purpose") != AuditChain.CheckpointPurpose)
+        {
+            return new ExportLine(lineNumber, null, new CheckpointRow(number, null, "purpose is not an audit checkpoint"), null);
+        }
+
+        var seqElement = root.GetProperty("seq");
+        if (seqElement.ValueKind != JsonValueKind.Number || !seqElement.TryGetInt64(out var seq)
+            || Text(root, "hash") is not { } hash || Text(root, "time") is not { } time || Text(root, "reason") is not { } reason
+            || Text(root, "signer") is not { } signer || Text(root, "signature") is not { } signature)
+        {
+            return new ExportLine(lineNumber, null, new CheckpointRow(number, null, "a field has the wrong type"), null);
+        }
+
+        return new ExportLine(lineNumber, null, AuditRows.Checkpoint(number, seq, hash, time, reason, signer, signature), null);
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
+
+/// <summary>One line of an export: an entry row, a checkpoint row, or a line that is neither and why.</summary>
+internal sealed record ExportLine(long Line, EntryRow? Entry, CheckpointRow? Checkpoint, string? Problem);

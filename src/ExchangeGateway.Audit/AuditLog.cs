@@ -1,0 +1,452 @@
+using System.Collections.ObjectModel;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace ExchangeGateway.Audit;
+
+/// <summary>
+/// The append-only, hash-chained audit trail in the gateway's SQLite database. Append inside the caller's own
+/// transaction so that an outbox change and its entry commit or roll back together; a checkpoint is signed every
+/// <see cref="CheckpointInterval"/> entries in that same transaction, and the gateway calls <see cref="Checkpoint"/> on shutdown.
+/// There is no code path that updates or deletes, and triggers refuse UPDATE and DELETE on the audit tables.
+/// </summary>
+public sealed class AuditLog
+{
+    /// <summary>Entries between two interval checkpoints unless told otherwise.</summary>
+    public const int DefaultCheckpointInterval = 100;
+
+    /// <summary>The audit tables.</summary>
+    public static readonly IReadOnlyList<string> Tables = ["audit_entries", "audit_subjects", "audit_checkpoints"];
+
+    /// <summary>The triggers that keep the tables append-only; the verifier warns when one is missing.</summary>
+    public static readonly IReadOnlyList<string> Triggers =
+    [
+        "audit_entries_no_update", "audit_entries_no_delete", "audit_entries_chain",
+        "audit_subjects_no_update", "audit_subjects_no_delete", "audit_subjects_newest_only",
+        "audit_checkpoints_no_update", "audit_checkpoints_no_delete", "audit_checkpoints_in_order",
+    ];
+
+    private const string Schema = $"""
+        CREATE TABLE IF NOT EXISTS audit_entries (
+            seq       INTEGER PRIMARY KEY CHECK (seq >= 1),
+            time      TEXT NOT NULL,
+            type      TEXT NOT NULL,
+            actor     TEXT NOT NULL,
+            details   TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash      TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE IF NOT EXISTS audit_subjects (
+            subject_key TEXT NOT NULL,
+            seq         INTEGER NOT NULL REFERENCES audit_entries (seq),
+            PRIMARY KEY (subject_key, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS audit_subjects_by_seq ON audit_subjects (seq);
+        CREATE TABLE IF NOT EXISTS audit_checkpoints (
+            number    INTEGER PRIMARY KEY CHECK (number >= 1),
+            seq       INTEGER NOT NULL,
+            hash      TEXT NOT NULL,
+            time      TEXT NOT NULL,
+            reason    TEXT NOT NULL,
+            signer    TEXT NOT NULL,
+            signature TEXT NOT NULL
+        );
+        CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries
+            BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries
+            BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_entries_chain BEFORE INSERT ON audit_entries
+            WHEN NEW.seq IS NOT COALESCE((SELECT MAX(seq) FROM audit_entries), 0) + 1
+              OR NEW.prev_hash IS NOT COALESCE((SELECT hash FROM audit_entries ORDER BY seq DESC LIMIT 1), '{AuditChain.Genesis}')
+            BEGIN SELECT RAISE(ABORT, 'audit_entries: a new entry must take the next seq and link to the last hash'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_subjects_no_update BEFORE UPDATE ON audit_subjects
+            BEGIN SELECT RAISE(ABORT, 'audit_subjects is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_subjects_no_delete BEFORE DELETE ON audit_subjects
+            BEGIN SELECT RAISE(ABORT, 'audit_subjects is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_subjects_newest_only BEFORE INSERT ON audit_subjects
+            WHEN NEW.seq IS NOT (SELECT MAX(seq) FROM audit_entries)
+            BEGIN SELECT RAISE(ABORT, 'audit_subjects: subjects are added only with the newest entry'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+            BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+            BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_checkpoints_in_order BEFORE INSERT ON audit_checkpoints
+            WHEN NEW.number IS NOT COALESCE((SELECT MAX(number) FROM audit_checkpoints), 0) + 1
+              OR NOT EXISTS (SELECT 1 FROM audit_entries WHERE seq = NEW.seq AND hash = NEW.hash)
+            BEGIN SELECT RAISE(ABORT, 'audit_checkpoints: a checkpoint takes the next number and signs an existing entry'); END;
+        """;
+
+    private const string EntryColumns = "e.seq, e.time, e.type, e.actor, e.details, e.prev_hash, e.hash, "
+        + "(SELECT group_concat(s.subject_key, ' ') FROM audit_subjects s WHERE s.seq = e.seq)";
+
+    /// <summary>A trail that signs a checkpoint with <paramref name="signer"/> every <paramref name="checkpointInterval"/> entries.</summary>
+    public AuditLog(CheckpointSigner signer, int checkpointInterval = DefaultCheckpointInterval)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(checkpointInterval, 1);
+        Signer = signer;
+        CheckpointInterval = checkpointInterval;
+    }
+
+    /// <summary>The gateway's signing identity.</summary>
+    public CheckpointSigner Signer { get; }
+
+    /// <summary>An interval checkpoint is signed when the new entry's seq is a multiple of this.</summary>
+    public int CheckpointInterval { get; }
+
+    /// <summary>Creates the audit tables, index and triggers when they are not there yet. Safe to call on every start.</summary>
+    public static void EnsureSchema(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = Schema;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>"an NHS number" or "a prison number" when free text holds one (Append would refuse it), else null.</summary>
+    public static string? IdentifierIn(string text) => DraftRules.LooksLikeIdentifier(text);
+
+    /// <summary>True when the database has the audit tables.</summary>
+    public static bool HasSchema(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('audit_entries', 'audit_subjects', 'audit_checkpoints')";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == Tables.Count;
+    }
+
+    /// <summary>
+    /// Appends an entry: reads the last seq and hash inside the transaction, links to them and inserts. With a
+    /// <paramref name="transaction"/> the caller commits (begin it with <c>BeginTransaction()</c>, which is IMMEDIATE,
+    /// so that two writers cannot both read the same head); without one the entry commits on its own. Throws
+    /// ArgumentException for a draft that breaks the rules (unknown type, bad actor, identifiers in clear, ...).
+    /// </summary>
+    public AuditEntry Append(SqliteConnection connection, SqliteTransaction? transaction, AuditRecord draft, DateTimeOffset time)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        DraftRules.Check(draft);
+        CheckTransaction(connection, transaction);
+        var own = transaction is null ? connection.BeginTransaction() : null;
+        var tx = transaction ?? own!;
+        try
+        {
+            var head = Head(connection, tx);
+            var details = new ReadOnlyDictionary<string, AuditValue>(new SortedDictionary<string, AuditValue>(draft.Details.ToDictionary(), StringComparer.Ordinal));
+            var subjects = draft.Subjects.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            var unsigned = new AuditEntry(
+                (head?.Seq ?? 0) + 1,
+                AuditChain.ToStoredPrecision(time),
+                draft.Type,
+                draft.Actor,
+                Array.AsReadOnly(subjects),
+                details,
+                head?.Hash ?? AuditChain.Genesis,
+                Hash: "");
+            var entry = unsigned with { Hash = AuditChain.ComputeHash(unsigned) };
+
+            using (var insert = Command(connection, tx, "INSERT INTO audit_entries (seq, time, type, actor, details, prev_hash, hash) VALUES ($seq, $time, $type, $actor, $details, $prev, $hash)"))
+            {
+                insert.Parameters.AddWithValue("$seq", entry.Seq);
+                insert.Parameters.AddWithValue("$time", AuditChain.FormatTime(entry.Time));
+                insert.Parameters.AddWithValue("$type", entry.Type);
+                insert.Parameters.AddWithValue("$actor", entry.Actor);
+                insert.Parameters.AddWithValue("$details", CanonicalJson.Details(entry.Details));
+                insert.Parameters.AddWithValue("$prev", entry.PrevHash);
+                insert.Parameters.AddWithValue("$hash", entry.Hash);
+                insert.ExecuteNonQuery();
+            }
+
+            foreach (var subject in entry.Subjects)
+            {
+                using var insertSubject = Command(connection, tx, "INSERT INTO audit_subjects (subject_key, seq) VALUES ($key, $seq)");
+                insertSubject.Parameters.AddWithValue("$key", subject);
+                insertSubject.Parameters.AddWithValue("$seq", entry.Seq);
+                insertSubject.ExecuteNonQuery();
+            }
+
+            if (entry.Seq % CheckpointInterval == 0)
+            {
+                Sign(connection, tx, (entry.Seq, entry.Hash), entry.Time, CheckpointReason.Interval);
+            }
+
+            own?.Commit();
+            return entry;
+        }
+        finally
+        {
+            own?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Signs the head of the trail (its last seq and hash) and stores the checkpoint; null when the trail is empty.
+    /// Call it on shutdown with <see cref="CheckpointReason.Shutdown"/>: a later cut of the tail then shows.
+    /// </summary>
+    public AuditCheckpoint? Checkpoint(SqliteConnection connection, SqliteTransaction? transaction, DateTimeOffset time, CheckpointReason reason = CheckpointReason.Shutdown)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        CheckTransaction(connection, transaction);
+        var own = transaction is null ? connection.BeginTransaction() : null;
+        var tx = transaction ?? own!;
+        try
+        {
+            var head = Head(connection, tx);
+            if (head is null)
+            {
+                return null;
+            }
+
+            var checkpoint = Sign(connection, tx, head.Value, AuditChain.ToStoredPrecision(time), reason);
+            own?.Commit();
+            return checkpoint;
+        }
+        finally
+        {
+            own?.Dispose();
+        }
+    }
+
+    /// <summary>The last entry's seq and hash, or null for an empty trail.</summary>
+    public static (long Seq, string Hash)? Head(SqliteConnection connection, SqliteTransaction? transaction = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var command = Command(connection, transaction, "SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1");
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>Every entry from <paramref name="fromSeq"/> on, in seq order; InvalidDataException for a row that is not a well-formed entry.</summary>
+    public static IEnumerable<AuditEntry> Entries(SqliteConnection connection, SqliteTransaction? transaction = null, long fromSeq = 1)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        foreach (var row in ReadRows(connection, transaction, fromSeq))
+        {
+            yield return row.Entry ?? throw new InvalidDataException($"audit entry {row.Seq} is malformed: {row.Problem}");
+        }
+    }
+
+    /// <summary>Every checkpoint, in number order; InvalidDataException for a malformed row.</summary>
+    public static IReadOnlyList<AuditCheckpoint> Checkpoints(SqliteConnection connection, SqliteTransaction? transaction = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return [.. ReadCheckpointRows(connection, transaction).Select(row => row.Checkpoint ?? throw new InvalidDataException($"audit checkpoint {row.Number} is malformed: {row.Problem}"))];
+    }
+
+    /// <summary>
+    /// The entries about one person (a <see cref="PersonKeys"/> key), in seq order, optionally only those at or after
+    /// <paramref name="from"/> and at or before <paramref name="to"/>. Found through the subject index.
+    /// </summary>
+    public static IReadOnlyList<AuditEntry> EntriesFor(SqliteConnection connection, string subjectKey, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(subjectKey);
+        using var command = Command(connection, null, $"SELECT {EntryColumns} FROM audit_subjects k JOIN audit_entries e ON e.seq = k.seq WHERE k.subject_key = $key ORDER BY e.seq");
+        command.Parameters.AddWithValue("$key", subjectKey);
+        using var reader = command.ExecuteReader();
+        var found = new List<AuditEntry>();
+        while (reader.Read())
+        {
+            var row = ReadRow(reader);
+            var entry = row.Entry ?? throw new InvalidDataException($"audit entry {row.Seq} is malformed: {row.Problem}");
+
+            // Times are compared as instants: entries carry different offsets, so their text does not sort.
+            if ((from is null || entry.Time >= from) && (to is null || entry.Time <= to))
+            {
+                found.Add(entry);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The entries as rows, each either an entry or the reason it is not one (for the verifier, which must not stop at the first).</summary>
+    internal static IEnumerable<EntryRow> ReadRows(SqliteConnection connection, SqliteTransaction? transaction, long fromSeq = 1)
+    {
+        using var command = Command(connection, transaction, $"SELECT {EntryColumns} FROM audit_entries e WHERE e.seq >= $from ORDER BY e.seq");
+        command.Parameters.AddWithValue("$from", fromSeq);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return ReadRow(reader);
+        }
+    }
+
+    /// <summary>The checkpoints as rows, each either a checkpoint or the reason it is not one.</summary>
+    internal static IReadOnlyList<CheckpointRow> ReadCheckpointRows(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var command = Command(connection, transaction, "SELECT number, seq, hash, time, reason, signer, signature FROM audit_checkpoints ORDER BY number");
+        using var reader = command.ExecuteReader();
+        var rows = new List<CheckpointRow>();
+        while (reader.Read())
+        {
+            var number = reader.GetInt64(0);
+            try
+            {
+                rows.Add(AuditRows.Checkpoint(number, reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6)));
+            }
+            catch (Exception ex) when (ex is InvalidCastException or FormatException or InvalidOperationException)
+            {
+                rows.Add(new CheckpointRow(number, null, $"a column has the wrong type ({ex.Message})", reader.IsDBNull(1) ? null : reader.GetValue(1) as long?));
+            }
+        }
+
+        return rows;
+    }
+
+    private static EntryRow ReadRow(SqliteDataReader reader)
+    {
+        var seq = reader.GetInt64(0);
+        try
+        {
+            var subjects = reader.IsDBNull(7) ? [] : reader.GetString(7).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return AuditRows.Entry(seq, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6), subjects);
+        }
+        catch (Exception ex) when (ex is InvalidCastException or FormatException or InvalidOperationException)
+        {
+            return new EntryRow(seq, null, $"a column has the wrong type ({ex.Message})");
+        }
+    }
+
+    private AuditCheckpoint Sign(SqliteConnection connection, SqliteTransaction tx, (long Seq, string Hash) head, DateTimeOffset time, CheckpointReason reason)
+    {
+        long number;
+        using (var last = Command(connection, tx, "SELECT COALESCE(MAX(number), 0) + 1 FROM audit_checkpoints"))
+        {
+            number = Convert.ToInt64(last.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var signer = Signer.Certificate.Fingerprint;
+        var signature = Signer.Sign(AuditChain.CheckpointStatement(number, head.Seq, head.Hash, time, reason, signer));
+        var checkpoint = new AuditCheckpoint(number, head.Seq, head.Hash, time, reason, signer, signature);
+        using var insert = Command(connection, tx, "INSERT INTO audit_checkpoints (number, seq, hash, time, reason, signer, signature) VALUES ($number, $seq, $hash, $time, $reason, $signer, $signature)");
+        insert.Parameters.AddWithValue("$number", checkpoint.Number);
+        insert.Parameters.AddWithValue("$seq", checkpoint.Seq);
+        insert.Parameters.AddWithValue("$hash", checkpoint.Hash);
+        insert.Parameters.AddWithValue("$time", AuditChain.FormatTime(checkpoint.Time));
+        insert.Parameters.AddWithValue("$reason", AuditChain.ReasonName(checkpoint.Reason));
+        insert.Parameters.AddWithValue("$signer", checkpoint.Signer);
+        insert.Parameters.AddWithValue("$signature", checkpoint.Signature);
+        insert.ExecuteNonQuery();
+        return checkpoint;
+    }
+
+    private static void CheckTransaction(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        if (transaction is not null && !ReferenceEquals(transaction.Connection, connection))
+        {
+            throw new ArgumentException("the transaction belongs to another connection", nameof(transaction));
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+}
+
+/// <summary>One stored entry as read: the entry, or why it is not a well-formed one.</summary>
+internal sealed record EntryRow(long? Seq, AuditEntry? Entry, string? Problem);
+
+/// <summary>One stored checkpoint as read: the checkpoint, or why it is not a well-formed one.</summary>
+internal sealed record CheckpointRow(long? Number, AuditCheckpoint? Checkpoint, string? Problem, long? Seq = null);
+
+/// <summary>Builds entries and checkpoints from stored text, strictly: anything that would not have been written is a problem, not a guess.</summary>
+internal static class AuditRows
+{
+    public static EntryRow Entry(long? seq, string time, string type, string actor, string detailsJson, string prevHash, string hash, IReadOnlyList<string> subjects)
+    {
+        if (seq is not { } number || number < 1)
+        {
+            return new EntryRow(seq, null, "seq is not a positive integer");
+        }
+
+        if (!AuditChain.TryParseTime(time, out var when))
+        {
+            return new EntryRow(seq, null, $"time '{time}' is not in the stored form yyyy-MM-ddTHH:mm:ss.fff±hh:mm");
+        }
+
+        if (!TryParseDetails(detailsJson, out var details, out var problem))
+        {
+            return new EntryRow(seq, null, problem);
+        }
+
+        var sorted = subjects.Order(StringComparer.Ordinal).ToArray();
+        return new EntryRow(seq, new AuditEntry(number, when, type, actor, Array.AsReadOnly(sorted), details!, prevHash, hash), null);
+    }
+
+    public static CheckpointRow Checkpoint(long? number, long seq, string hash, string time, string reason, string signer, string signature)
+    {
+        if (number is not { } n || n < 1)
+        {
+            return new CheckpointRow(number, null, "checkpoint number is not a positive integer", seq);
+        }
+
+        if (!AuditChain.TryParseTime(time, out var when))
+        {
+            return new CheckpointRow(number, null, $"time '{time}' is not in the stored form", seq);
+        }
+
+        if (!AuditChain.TryParseReason(reason, out var why))
+        {
+            return new CheckpointRow(number, null, $"unknown reason '{reason}'", seq);
+        }
+
+        return new CheckpointRow(number, new AuditCheckpoint(n, seq, hash, when, why, signer, signature), null, seq);
+    }
+
+    /// <summary>Reads a details object: strings and safe integers only, no duplicate keys.</summary>
+    public static bool TryParseDetails(string json, out IReadOnlyDictionary<string, AuditValue>? details, out string? problem)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return TryReadDetails(document.RootElement, out details, out problem);
+        }
+        catch (JsonException ex)
+        {
+            details = null;
+            problem = $"details are not JSON ({ex.Message})";
+            return false;
+        }
+    }
+
+    public static bool TryReadDetails(JsonElement element, out IReadOnlyDictionary<string, AuditValue>? details, out string? problem)
+    {
+        details = null;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            problem = "details are not a JSON object";
+            return false;
+        }
+
+        var map = new SortedDictionary<string, AuditValue>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (map.ContainsKey(property.Name))
+            {
+                problem = $"details repeat the key '{property.Name}'";
+                return false;
+            }
+
+            switch (property.Value.ValueKind)
+            {
+                case JsonValueKind.String:
+                    map[property.Name] = AuditValue.FromString(property.Value.GetString()!);
+                    break;
+                case JsonValueKind.Number when property.Value.TryGetInt64(out var n) && n is <= AuditValue.MaxSafeInteger and >= -AuditValue.MaxSafeInteger:
+                    map[property.Name] = AuditValue.FromInt64(n);
+                    break;
+                default:
+                    problem = $"detail '{property.Name}' is neither a string nor a safe integer";
+                    return false;
+            }
+        }
+
+        details = new ReadOnlyDictionary<string, AuditValue>(map);
+        problem = null;
+        return true;
+    }
+}

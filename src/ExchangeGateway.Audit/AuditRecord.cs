@@ -1,0 +1,78 @@
+namespace ExchangeGateway.Audit;
+
+/// <summary>
+/// What the caller knows about an event before it is appended: type, actor, the people it concerns (as
+/// <see cref="PersonKeys"/> keys) and details. <see cref="AuditLog.Append"/> adds seq, time and the hashes.
+/// </summary>
+/// <param name="Type">One of <see cref="AuditEventTypes"/>.</param>
+/// <param name="Actor">An agency id, <c>admin:USER</c> or <c>gateway</c> (see <see cref="AuditActors"/>).</param>
+public sealed record AuditRecord(string Type, string Actor)
+{
+    /// <summary>Person keys (<c>nhs:HEX</c>, <c>prison:HEX</c>) from <see cref="PersonKeys"/>; never identifiers in clear.</summary>
+    public IReadOnlyList<string> Subjects { get; init; } = [];
+
+    /// <summary>
+    /// Strings and integers: message id, recipient, reason, legal basis, hashes. Never names or identifiers in clear;
+    /// a value that looks like an NHS number or a prison number is refused.
+    /// </summary>
+    public IReadOnlyDictionary<string, AuditValue> Details { get; init; } = new Dictionary<string, AuditValue>();
+}
+
+/// <summary>The forms of <see cref="AuditRecord.Actor"/>.</summary>
+public static class AuditActors
+{
+    /// <summary>The gateway itself (timers, delivery, housekeeping).</summary>
+    public const string Gateway = "gateway";
+
+    /// <summary>An administrator, by login name.</summary>
+    public static string Admin(string user)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(user);
+        return "admin:" + user;
+    }
+}
+
+/// <summary>One entry of the trail as stored: the record plus its place in the hash chain.</summary>
+/// <param name="Seq">1, 2, 3, ... with no gaps.</param>
+/// <param name="Time">When it happened, to the millisecond, with the offset it was given in.</param>
+/// <param name="Type">One of <see cref="AuditEventTypes"/>.</param>
+/// <param name="Actor">Who did it.</param>
+/// <param name="Subjects">Person keys, sorted (ordinal) and distinct.</param>
+/// <param name="Details">Strings and integers.</param>
+/// <param name="PrevHash">The previous entry's hash; <see cref="AuditChain.Genesis"/> for entry 1.</param>
+/// <param name="Hash">SHA-256 (lower-case hex) of <see cref="AuditChain.CanonicalForm"/>.</param>
+public sealed record AuditEntry(
+    long Seq,
+    DateTimeOffset Time,
+    string Type,
+    string Actor,
+    IReadOnlyList<string> Subjects,
+    IReadOnlyDictionary<string, AuditValue> Details,
+    string PrevHash,
+    string Hash);
+
+/// <summary>Why a checkpoint was signed.</summary>
+public enum CheckpointReason
+{
+    /// <summary>Every N entries (<see cref="AuditLog.CheckpointInterval"/>).</summary>
+    Interval,
+
+    /// <summary>On shutdown: it signs the head, so a later cut of the tail shows.</summary>
+    Shutdown,
+
+    /// <summary>Asked for by an administrator or a test.</summary>
+    Requested,
+}
+
+/// <summary>
+/// A signed statement by the gateway that entry <paramref name="Seq"/> of the trail has hash <paramref name="Hash"/>
+/// (and so, through the chain, what every entry before it is).
+/// </summary>
+/// <param name="Number">1, 2, 3, ... with no gaps.</param>
+/// <param name="Seq">The entry signed: the head of the trail when the checkpoint was made.</param>
+/// <param name="Hash">That entry's hash.</param>
+/// <param name="Time">When it was signed (milliseconds, with offset).</param>
+/// <param name="Reason">Why it was signed.</param>
+/// <param name="Signer">Upper-case hex SHA-256 of the signing certificate's DER (<c>AgencyCertificate.Fingerprint</c>).</param>
+/// <param name="Signature">Base64 of the DER (RFC 3279) ECDSA P-256 / SHA-256 signature over <see cref="AuditChain.CheckpointStatement"/>.</param>
+public sealed record AuditCheckpoint(long Number, long Seq, string Hash, DateTimeOffset Time, CheckpointReason Reason, string Signer, string Signature);

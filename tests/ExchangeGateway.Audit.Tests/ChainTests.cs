@@ -1,0 +1,270 @@
+using System.Security.Cryptography;
+using System.Text;
+using ExchangeGateway.Fhir;
+using Microsoft.Data.Sqlite;
+
+namespace ExchangeGateway.Audit.Tests;
+
+[Collection(PkiCollection.Name)]
+public sealed class ChainTests(PkiFixture pki)
+{
+    [Fact]
+    public void Entries_are_numbered_from_1_and_each_links_to_the_hash_of_the_one_before()
+    {
+        using var trail = new Trail(pki, entries: 12);
+
+        var entries = trail.Entries();
+
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), entries.Select(e => e.Seq));
+        Assert.Equal(AuditChain.Genesis, entries[0].PrevHash);
+        for (var i = 1; i < entries.Count; i++)
+        {
+            Assert.Equal(entries[i - 1].Hash, entries[i].PrevHash);
+        }
+
+        Assert.All(entries, e => Assert.Equal(AuditChain.ComputeHash(e), e.Hash));
+    }
+
+    [Fact]
+    public void The_hash_is_sha256_of_the_documented_canonical_json()
+    {
+        var entry = new AuditEntry(
+            7,
+            new DateTimeOffset(2026, 2, 4, 7, 15, 0, 120, TimeSpan.FromHours(1)),
+            AuditEventTypes.DeliveryResult,
+            "gateway",
+            ["nhs:" + new string('a', 64)],
+            new Dictionary<string, AuditValue> { ["recipient"] = "B82005", ["attempt"] = 2, ["reason"] = "line\n\"quoted\" é" },
+            AuditChain.Genesis,
+            "");
+
+        var canonical = AuditChain.CanonicalForm(entry);
+
+        Assert.Equal(
+            "{\"actor\":\"gateway\",\"details\":{\"attempt\":2,\"reason\":\"line\\n\\\"quoted\\\" é\",\"recipient\":\"B82005\"},"
+            + $"\"prevHash\":\"{AuditChain.Genesis}\",\"seq\":7,\"subjects\":[\"nhs:{new string('a', 64)}\"],"
+            + "\"time\":\"2026-02-04T07:15:00.120+01:00\",\"type\":\"delivery-result\"}",
+            canonical);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))), AuditChain.ComputeHash(entry));
+    }
+
+    [Fact]
+    public void Append_keeps_the_time_to_the_millisecond_with_its_offset_and_sorts_the_subjects()
+    {
+        using var trail = new Trail(pki, entries: 0, shutdown: false);
+        var time = new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.FromHours(1)).AddTicks(1_234_567);
+
+        var entry = trail.Log.Append(trail.Connection, null, new AuditRecord(AuditEventTypes.Ack, "B82005") { Subjects = [trail.PersonB, trail.PersonA, trail.PersonB] }, time);
+
+        Assert.Equal("2026-06-01T12:00:00.123+01:00", AuditChain.FormatTime(entry.Time));
+        Assert.Equal(new[] { trail.PersonA, trail.PersonB }.Order(StringComparer.Ordinal), entry.Subjects);
+        Assert.Equal(entry.Hash, trail.Entry(1).Hash);
+    }
+
+    [Fact]
+    public void A_checkpoint_is_signed_every_n_entries_and_on_shutdown_it_signs_the_head()
+    {
+        using var trail = new Trail(pki, entries: 25, interval: 10, shutdown: false);
+
+        var shutdown = trail.Log.Checkpoint(trail.Connection, null, trail.TimeOf(25));
+        var checkpoints = AuditLog.Checkpoints(trail.Connection);
+
+        Assert.Equal([(1L, 10L, CheckpointReason.Interval), (2, 20, CheckpointReason.Interval), (3, 25, CheckpointReason.Shutdown)], checkpoints.Select(c => (c.Number, c.Seq, c.Reason)));
+        Assert.Equal(trail.Entry(25).Hash, shutdown!.Hash);
+        Assert.Equal(pki.Gateway.Certificate.Fingerprint, shutdown.Signer);
+    }
+
+    [Fact]
+    public void A_checkpoint_of_an_empty_trail_is_nothing()
+    {
+        using var trail = new Trail(pki, entries: 0, shutdown: false);
+
+        Assert.Null(trail.Log.Checkpoint(trail.Connection, null, pki.Now));
+    }
+
+    [Fact]
+    public void An_entry_appended_in_a_transaction_that_rolls_back_leaves_no_trace()
+    {
+        using var trail = new Trail(pki, entries: 9, interval: 10, shutdown: false);
+
+        using (var transaction = trail.Connection.BeginTransaction())
+        {
+            var entry = trail.Log.Append(trail.Connection, transaction, trail.Draft(10), trail.TimeOf(10));
+            Assert.Equal(10, entry.Seq);
+            Assert.Single(AuditLog.Checkpoints(trail.Connection, transaction));
+            transaction.Rollback();
+        }
+
+        Assert.Equal(9, AuditLog.Head(trail.Connection)!.Value.Seq);
+        Assert.Empty(AuditLog.Checkpoints(trail.Connection));
+        Assert.Equal(10, trail.Add(10).Seq);
+    }
+
+    [Fact]
+    public void An_entry_commits_with_the_callers_own_change_in_the_same_database()
+    {
+        using var trail = new Trail(pki, entries: 0, shutdown: false);
+        trail.Sql("CREATE TABLE outbox (id INTEGER PRIMARY KEY, recipient TEXT)");
+
+        using (var transaction = trail.Connection.BeginTransaction())
+        {
+            using var command = trail.Connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO outbox (recipient) VALUES ('B82005')";
+            command.ExecuteNonQuery();
+            trail.Log.Append(trail.Connection, transaction, trail.Draft(1), trail.TimeOf(1));
+            transaction.Commit();
+        }
+
+        Assert.Equal(1, AuditLog.Head(trail.Connection)!.Value.Seq);
+        Assert.True(trail.Verify().IsValid);
+    }
+
+    [Fact]
+    public void The_database_is_opened_with_wal_and_synchronous_full()
+    {
+        using var trail = new Trail(pki, entries: 0, shutdown: false);
+        using var command = trail.Connection.CreateCommand();
+
+        command.CommandText = "PRAGMA journal_mode";
+        var journal = (string)command.ExecuteScalar()!;
+        command.CommandText = "PRAGMA synchronous";
+        var synchronous = (long)command.ExecuteScalar()!;
+
+        Assert.Equal("wal", journal);
+        Assert.Equal(2, synchronous);
+        Assert.True(File.Exists(trail.Folder.File("gateway.db")));
+    }
+
+    [Theory]
+    [InlineData("nhsNumber", "943 476 5919")]
+    [InlineData("note", "about 9434765919 today")]
+    [InlineData("prisoner", "A1234BC")]
+    public void A_detail_holding_an_identifier_in_clear_is_refused(string key, string value)
+    {
+        using var trail = new Trail(pki, entries: 0, shutdown: false);
+        var draft = new AuditRecord(AuditEventTypes.SubmissionReceived, "HLI") { Details = new Dictionary<string, AuditValue> { [key] = value } };
+
+        var ex = Assert.Throws<ArgumentException>(() => trail.Log.Append(trail.Connection, null, draft, pki.Now));
+
+        Assert.Contains("in clear", ex.Message, StringComparison.Ordinal);
+        Assert.Null(AuditLog.Head(trail.Connection));
+    }
+
+    [Fact]
+    public void Message_ids_and_hashes_are_not_mistaken_for_identifiers()
+    {
+        using var trail = new Trail(pki, entries: 0, shutdown: false);
+        var draft = new AuditRecord(AuditEventTypes.PackageSealed, "gateway")
+        {
+            Details = new Dictionary<string, AuditValue>
+            {
+                ["messageId"] = "01964f7e-7c1a-7b3e-9d2f-009434765919",
+                ["sha256"] = "9434765919" + new string('0', 54),
+                ["recipient"] = "CJIT-LEEDS",
+            },
+        };
+
+        Assert.Equal(1, trail.Log.Append(trail.Connection, null, draft, pki.Now).Seq);
+    }
+
+    [Theory]
+    [InlineData("delivered", "gateway", "nhs:abc")]
+    [InlineData(AuditEventTypes.Ack, "not an actor", null)]
+    [InlineData(AuditEventTypes.Ack, "B82005", "9434765919")]
+    public void A_draft_with_an_unknown_type_a_bad_actor_or_a_subject_that_is_not_a_key_is_refused(string type, string actor, string? subject)
+    {
+        using var trail = new Trail(pki, entries: 0, shutdown: false);
+        var draft = new AuditRecord(type, actor) { Subjects = subject is null ? [] : [subject] };
+
+        Assert.Throws<ArgumentException>(() => trail.Log.Append(trail.Connection, null, draft, pki.Now));
+    }
+
+    [Fact]
+    public void Every_entry_type_is_in_the_projects_audit_event_type_codesystem()
+    {
+        var codeSystem = ProfileSet.Embedded.CodeSystemByUrl(FhirNames.CodeSystem(FhirNames.Cs.AuditEventType));
+
+        Assert.NotNull(codeSystem);
+        Assert.Equal(AuditEventTypes.All, codeSystem.Concept.Select(c => c.Code));
+    }
+
+    [Fact]
+    public void A_valid_trail_verifies_with_no_problem_and_no_warning()
+    {
+        using var trail = new Trail(pki);
+
+        var result = trail.Verify();
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        Assert.Empty(result.Warnings);
+        Assert.Equal(30, result.EntryCount);
+        Assert.Equal(4, result.ValidCheckpoints.Count);
+        Assert.Equal(CheckpointReason.Shutdown, result.LastCheckpoint!.Reason);
+    }
+
+    [Fact]
+    public void Entries_after_the_last_checkpoint_are_a_warning_not_a_problem()
+    {
+        using var trail = new Trail(pki, entries: 14, interval: 10, shutdown: false);
+
+        var result = trail.Verify();
+
+        Assert.True(result.IsValid);
+        Assert.Contains(result.Warnings, w => w.StartsWith("4 entries after checkpoint #1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Two_connections_appending_in_turn_extend_one_chain()
+    {
+        using var trail = new Trail(pki, entries: 3, shutdown: false);
+        using var second = AuditDatabase.Open(AuditDatabase.PathIn(trail.Data));
+
+        trail.Log.Append(second, null, trail.Draft(4), trail.TimeOf(4));
+        trail.Add(5);
+
+        Assert.Equal([1L, 2, 3, 4, 5], trail.Entries().Select(e => e.Seq));
+        Assert.True(trail.Verify().IsValid);
+    }
+
+    [Fact]
+    public void A_database_without_the_audit_tables_fails_verification()
+    {
+        using var folder = new TempFolder();
+        using var connection = AuditDatabase.Open(AuditDatabase.PathIn(folder.Path));
+
+        var result = pki.Verifier().Verify(connection);
+
+        Assert.False(result.IsValid);
+        Assert.Equal(1, result.FirstBadSeq);
+    }
+
+    [Fact]
+    public void Ensure_schema_can_run_on_every_start()
+    {
+        using var trail = new Trail(pki, entries: 3);
+
+        AuditLog.EnsureSchema(trail.Connection);
+
+        Assert.True(trail.Verify().IsValid);
+    }
+
+    [Fact]
+    public void A_checkpoint_signer_needs_an_ec_key()
+    {
+        var rsa = ExchangeGateway.Crypto.DevelopmentPki.Issue(pki.Ca, new ExchangeGateway.Crypto.CertificateProfile("gateway", ExchangeGateway.Crypto.AgencyType.Gateway) { KeyType = ExchangeGateway.Crypto.DevelopmentKeyType.Rsa2048 }, new FixedTime(pki.Now));
+
+        Assert.Throws<CryptographicException>(() => new CheckpointSigner(rsa));
+    }
+
+    [Fact]
+    public void A_transaction_of_another_connection_is_refused()
+    {
+        using var trail = new Trail(pki, entries: 0, shutdown: false);
+        using var other = new SqliteConnection("Data Source=:memory:");
+        other.Open();
+        using var transaction = other.BeginTransaction();
+
+        Assert.Throws<ArgumentException>(() => trail.Log.Append(trail.Connection, transaction, trail.Draft(1), pki.Now));
+    }
+}

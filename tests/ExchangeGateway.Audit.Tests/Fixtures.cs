@@ -1,0 +1,252 @@
+using System.Text.Json.Nodes;
+using ExchangeGateway.Cli;
+using ExchangeGateway.Crypto;
+using Microsoft.Data.Sqlite;
+
+namespace ExchangeGateway.Audit.Tests;
+
+/// <summary>A clock that says what the test tells it.</summary>
+public sealed class FixedTime(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
+
+/// <summary>A temporary folder deleted at the end of a test.</summary>
+public sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("exg-audit-").FullName;
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        // Pooled SQLite handles would keep the database open on some platforms; release them before deleting.
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(Path, recursive: true);
+    }
+}
+
+/// <summary>
+/// One PKI for the test run (EC keys, so it is quick): a CA with a current CRL and the gateway's ECDSA certificate,
+/// written to a certs folder; and a rogue CA with its own "gateway" certificate, for forged checkpoints.
+/// </summary>
+public sealed class PkiFixture : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public PkiFixture()
+    {
+        Now = AuditChain.ToStoredPrecision(DateTimeOffset.UtcNow);
+        var time = new FixedTime(Now);
+        Ca = DevelopmentPki.CreateAuthority("Audit Test CA", Now.AddDays(-30), Now.AddYears(5), DevelopmentKeyType.EcdsaP256);
+        Gateway = DevelopmentPki.Issue(Ca, new CertificateProfile("gateway", AgencyType.Gateway), time);
+        DevelopmentPki.Write(Ca, folder.File("ca.crt"), folder.File("ca.key"));
+        DevelopmentPki.Write(Gateway, folder.File("gateway.crt"), folder.File("gateway.key"));
+        DevelopmentPki.WriteCrl(DevelopmentPki.CreateCrl(Ca, [], Now.AddDays(-1), Now.AddDays(30)), folder.File("ca.crl"));
+        RogueCa = DevelopmentPki.CreateAuthority("Rogue CA", Now.AddDays(-30), Now.AddYears(5), DevelopmentKeyType.EcdsaP256);
+        RogueGateway = DevelopmentPki.Issue(RogueCa, new CertificateProfile("gateway", AgencyType.Gateway), time);
+        Signer = new CheckpointSigner(Gateway);
+    }
+
+    public DateTimeOffset Now { get; }
+
+    public KeyPair Ca { get; }
+
+    public KeyPair Gateway { get; }
+
+    public KeyPair RogueCa { get; }
+
+    public KeyPair RogueGateway { get; }
+
+    public CheckpointSigner Signer { get; }
+
+    /// <summary>The certs folder: ca.crt, ca.crl, gateway.crt, gateway.key.</summary>
+    public string Folder => folder.Path;
+
+    public AuditVerifier Verifier(string? certs = null) => new(TrustStore.Load(certs ?? Folder), new FixedTime(Now));
+
+    public void Dispose() => folder.Dispose();
+}
+
+[CollectionDefinition(Name)]
+public sealed class PkiCollection : ICollectionFixture<PkiFixture>
+{
+    public const string Name = "audit-pki";
+}
+
+/// <summary>
+/// A data folder with a trail in gateway.db: entries about two people (one by NHS number, one by prison number),
+/// various types and actors, an interval checkpoint every 10 entries.
+/// </summary>
+public sealed class Trail : IDisposable
+{
+    public const string NhsNumber = "9434765919";
+    public const string PrisonNumber = "A1234BC";
+    public const string OtherNhsNumber = "4010232137";
+
+    private static readonly string[] Actors = ["HLI", "gateway", "B82005", "admin:jsmith"];
+
+    private readonly PkiFixture pki;
+
+    public Trail(PkiFixture pki, int entries = 30, int interval = 10, bool shutdown = true)
+    {
+        this.pki = pki;
+        Keys = PersonKeys.LoadOrCreate(Folder.Path);
+        Connection = AuditDatabase.Open(AuditDatabase.PathIn(Folder.Path));
+        AuditLog.EnsureSchema(Connection);
+        Log = new AuditLog(pki.Signer, interval);
+        for (var i = 1; i <= entries; i++)
+        {
+            Add(i);
+        }
+
+        if (shutdown)
+        {
+            Log.Checkpoint(Connection, null, TimeOf(entries), CheckpointReason.Shutdown);
+        }
+    }
+
+    public TempFolder Folder { get; } = new();
+
+    public string Data => Folder.Path;
+
+    public PersonKeys Keys { get; }
+
+    public SqliteConnection Connection { get; }
+
+    public AuditLog Log { get; }
+
+    public string PersonA => Keys.ForNhsNumber(NhsNumber);
+
+    public string PersonB => Keys.ForPrisonNumber(PrisonNumber);
+
+    /// <summary>Entry i's time: two hours before the PKI's now plus i minutes, every third in British Summer Time.</summary>
+    public DateTimeOffset TimeOf(int i)
+    {
+        var utc = pki.Now.AddHours(-2).AddMinutes(i);
+        return i % 3 == 0 ? utc.ToOffset(TimeSpan.FromHours(1)) : utc;
+    }
+
+    /// <summary>Who entry i is about: A, B, both, or (every fifth) nobody.</summary>
+    public IReadOnlyList<string> SubjectsOf(int i) => (i % 5, i % 3) switch
+    {
+        (0, _) => [],
+        (_, 1) => [PersonA],
+        (_, 2) => [PersonB],
+        _ => [PersonA, PersonB],
+    };
+
+    public AuditEntry Add(int i) => Log.Append(Connection, null, Draft(i), TimeOf(i));
+
+    public AuditRecord Draft(int i) => new(AuditEventTypes.All[i % AuditEventTypes.All.Count], Actors[i % Actors.Length])
+    {
+        Subjects = SubjectsOf(i),
+        Details = new Dictionary<string, AuditValue>
+        {
+            ["messageId"] = $"01964f7e-7c1a-7b3e-9d2f-{i:D12}",
+            ["recipient"] = "B82005",
+            ["attempt"] = i,
+            ["reason"] = "routine \"test\" entry",
+        },
+    };
+
+    public IReadOnlyList<AuditEntry> Entries() => [.. AuditLog.Entries(Connection)];
+
+    public AuditEntry Entry(long seq) => Entries().Single(e => e.Seq == seq);
+
+    /// <summary>Runs SQL as an attacker with file access would.</summary>
+    public void Sql(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Drops the append-only triggers and foreign keys, as an attacker with the file can: the tampering tests must get
+    /// past them to show that the chain and the checkpoints still catch the change.
+    /// </summary>
+    public void DropTriggers()
+    {
+        foreach (var trigger in AuditLog.Triggers)
+        {
+            Sql($"DROP TRIGGER IF EXISTS {trigger}");
+        }
+
+        Sql("PRAGMA foreign_keys = OFF");
+    }
+
+    /// <summary>Adds an entry as an attacker would: a well-formed entry with a correct hash, stored straight into the tables.</summary>
+    public void InsertRaw(AuditEntry entry)
+    {
+        var hashed = entry with { Hash = AuditChain.ComputeHash(entry) };
+        Sql(
+            "INSERT INTO audit_entries (seq, time, type, actor, details, prev_hash, hash) VALUES ($seq, $time, $type, $actor, $details, $prev, $hash)",
+            ("$seq", hashed.Seq), ("$time", AuditChain.FormatTime(hashed.Time)), ("$type", hashed.Type), ("$actor", hashed.Actor),
+            ("$details", CanonicalJson.Details(hashed.Details)), ("$prev", hashed.PrevHash), ("$hash", hashed.Hash));
+        foreach (var subject in hashed.Subjects)
+        {
+            Sql("INSERT INTO audit_subjects (subject_key, seq) VALUES ($key, $seq)", ("$key", subject), ("$seq", hashed.Seq));
+        }
+    }
+
+    public AuditVerification Verify(string? certs = null) => pki.Verifier(certs).Verify(Connection);
+
+    /// <summary>Exports the trail as jsonl and returns it as an editable file.</summary>
+    public ExportFile Export()
+    {
+        var path = Folder.File("audit.jsonl");
+        using (var writer = new StreamWriter(path))
+        {
+            AuditJsonl.Write(Connection, writer);
+        }
+
+        return new ExportFile(path);
+    }
+
+    public void Dispose()
+    {
+        Connection.Dispose();
+        Folder.Dispose();
+    }
+}
+
+/// <summary>A jsonl export as lines a test can change.</summary>
+public sealed class ExportFile(string path)
+{
+    public string Path { get; } = path;
+
+    public List<string> Lines { get; } = [.. File.ReadAllLines(path)];
+
+    public int IndexOfEntry(long seq) => Lines.FindIndex(line => JsonNode.Parse(line) is JsonObject o && !o.ContainsKey("checkpoint") && (long)o["seq"]! == seq);
+
+    public int IndexOfCheckpoint(long number) => Lines.FindIndex(line => JsonNode.Parse(line) is JsonObject o && o.ContainsKey("checkpoint") && (long)o["checkpoint"]! == number);
+
+    public JsonObject Object(int index) => (JsonObject)JsonNode.Parse(Lines[index])!;
+
+    public void Save() => File.WriteAllLines(Path, Lines);
+
+    public AuditVerification Verify(PkiFixture pki, string? certs = null)
+    {
+        Save();
+        using var reader = new StreamReader(Path);
+        return pki.Verifier(certs).VerifyExport(reader);
+    }
+}
+
+/// <summary>Runs exg in-process, capturing its output, error and exit code.</summary>
+internal sealed record CliRun(int ExitCode, string Output, string Error)
+{
+    public static CliRun Of(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = ExgCommandLine.Run(args, output, error);
+        return new CliRun(code, output.ToString(), error.ToString());
+    }
+}
