@@ -13,6 +13,9 @@ namespace ExchangeGateway.Gateway;
 /// </summary>
 public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
 {
+    /// <summary>False only in the benchmark that measures what auditing costs; there is no setting for it.</summary>
+    internal bool Recording { get; init; } = true;
+
     /// <summary>A submission was refused before anything was stored.</summary>
     public void Refused(string sender, string? submissionId, string reason, int errorCount) =>
         outbox.InTransaction((c, t) => Append(c, t, new AuditRecord(AuditEventTypes.SubmissionRefused, ActorOf(sender))
@@ -152,8 +155,13 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
         _ => "withheld",
     };
 
-    private void Append(SqliteConnection connection, SqliteTransaction transaction, AuditRecord record) =>
-        log.Append(connection, transaction, record, time.GetUtcNow());
+    private void Append(SqliteConnection connection, SqliteTransaction transaction, AuditRecord record)
+    {
+        if (Recording)
+        {
+            log.Append(connection, transaction, record, time.GetUtcNow());
+        }
+    }
 
     // An agency id as an actor; anything else a client certificate might name is recorded as a detail, not an actor.
     private static string ActorOf(string agency) =>
