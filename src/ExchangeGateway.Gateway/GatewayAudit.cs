@@ -42,4 +42,10 @@ public sealed class GatewayAudit
     public void Acknowledged(SqliteConnection connection, SqliteTransaction transaction, string agency, string messageId)
     {
     }
+
+    /// <summary>A release-schedule entry fell due: a reminder re-sent to the release recipients, or an overdue alert to the CJIT, with the consent decision per recipient.</summary>
+    public void ScheduleFired(SqliteConnection connection, SqliteTransaction transaction, string entryId, string kind, string submissionId,
+        IReadOnlyList<string> personKeys, IReadOnlyList<RecipientDecision> decisions)
+    {
+    }
 }

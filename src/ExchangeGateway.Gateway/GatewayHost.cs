@@ -56,8 +56,10 @@ public static class GatewayHost
         var directory = AgencyDirectoryFile.Load(options.Agencies, trust, time.GetUtcNow());
         var tls = TlsIdentity.Load(options.Certs, "gateway", time);
         var signer = KeyPair.Load(Path.Combine(options.Certs, "gateway.crt"), Path.Combine(options.Certs, "gateway.key"));
+        var zone = ReleasePlanning.FindZone(options.TimeZone);
         Directory.CreateDirectory(options.Data);
         var outbox = Outbox.Open(GatewayDatabase.PathIn(options.Data), time);
+        var schedule = ReleaseSchedule.On(outbox);
 
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton(trust);
@@ -73,6 +75,11 @@ public static class GatewayHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PushDelivery>());
         builder.Services.AddSingleton<MailboxExpiry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MailboxExpiry>());
+        builder.Services.AddSingleton(schedule);
+        builder.Services.AddSingleton(new ReleasePlanning(schedule, zone, options.ReminderTime, time));
+        builder.Services.AddSingleton(new OverdueReleaseAlertMapper(ProfileSet.Embedded));
+        builder.Services.AddSingleton<ReleaseReminders>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReleaseReminders>());
 
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
