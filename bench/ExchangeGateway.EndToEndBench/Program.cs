@@ -130,7 +130,7 @@ async Task<Run> Measure(bool withAudit)
         var elapsed = clock.Elapsed.TotalSeconds;
         latencies.Sort();
         double Percentile(double p) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
-        var entries = AuditLog.Head(app.Services.GetRequiredService<Outbox>().Connection)?.Seq ?? 0;
+        var entries = app.Services.GetRequiredService<Outbox>().InTransaction((c, t) => AuditLog.Head(c, t))?.Seq ?? 0;
         return new Run(latencies.Count / elapsed, Percentile(0.5), Percentile(0.99), latencies.Count + 30, entries);
     }
     finally

@@ -236,7 +236,8 @@ public static class TransferCommands
         return new Command("outbox", "Look after the gateway's outbox: list, retry, cancel.") { list, retry, cancel };
     }
 
-    private static Outbox OpenOutbox(string data)
+    /// <summary>Opens the outbox in a gateway data folder; a folder without a database is a usage error.</summary>
+    internal static Outbox OpenOutbox(string data)
     {
         var path = GatewayDatabase.PathIn(data);
         if (!File.Exists(path))

@@ -47,7 +47,7 @@ public static class FhirNames
     /// <summary>The project's CodeSystem names. Those marked "schema" hold exactly the contract's enumeration.</summary>
     public static class Cs
     {
-        public const string DocumentType = "document-type";           // transfer-record, release-summary, release-notice, reception-record
+        public const string DocumentType = "document-type";           // transfer-record, release-summary, release-notice, reception-record, overdue-release-alert
         public const string DocumentSection = "document-section";     // custody-release, substance-use, treatment-in-prison, medications, risks-alerts, consent, keyworker-notes, offence
         public const string AgencyType = "agency-type";               // prison, cjit, community-treatment, gp, pharmacy, agency
         public const string AssessmentType = "assessment-type";       // schema: dir.assessment.type
@@ -73,7 +73,7 @@ public static class FhirNames
         public const string ObservationCode = "observation-code";     // see ObservationCodes
         public const string ConditionCode = "condition-code";         // problem-substance-use
         public const string ServiceRequestCode = "service-request-code"; // community-treatment-referral
-        public const string SafetyFlag = "safety-flag";               // SafetyFlags.Codes (domain)
+        public const string SafetyFlag = "safety-flag";               // SafetyFlags.Codes (domain), ReleaseTimeline.OverdueAlertFlag
         public const string AuditEventType = "audit-event-type";     // ExchangeGateway.Audit: AuditEventTypes.All
     }
 

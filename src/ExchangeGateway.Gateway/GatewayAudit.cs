@@ -81,6 +81,52 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// A release-schedule entry fell due: a reminder re-sent to the release recipients, or an overdue alert to the CJIT.
+    /// Written like an acceptance: one consent decision per recipient and one sealed package per message, each naming the entry.
+    /// </summary>
+    public void ScheduleFired(SqliteConnection connection, SqliteTransaction transaction, string entryId, string kind, string submissionId,
+        IReadOnlyList<string> personKeys, IReadOnlyList<RecipientDecision> decisions, IReadOnlyList<OutgoingMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(decisions);
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var decision in decisions)
+        {
+            Append(connection, transaction, new AuditRecord(AuditEventTypes.ConsentDecision, AuditActors.Gateway)
+            {
+                Subjects = personKeys,
+                Details = Details(
+                    ("submissionId", submissionId),
+                    ("scheduleEntryId", entryId),
+                    ("scheduleKind", kind),
+                    ("recipient", decision.Recipient),
+                    ("recipientType", decision.RecipientType),
+                    ("decision", decision.Outcome == "override" ? "overridden" : decision.Outcome),
+                    ("reason", decision.Reason),
+                    ("legalBasis", decision.LegalBasis),
+                    ("authorisedBy", decision.AuthorisedBy),
+                    ("justification", decision.Justification),
+                    ("messageId", decision.MessageId)),
+            });
+        }
+
+        foreach (var message in messages)
+        {
+            Append(connection, transaction, new AuditRecord(AuditEventTypes.PackageSealed, AuditActors.Gateway)
+            {
+                Subjects = personKeys,
+                Details = Details(
+                    ("submissionId", submissionId),
+                    ("scheduleEntryId", entryId),
+                    ("scheduleKind", kind),
+                    ("messageId", message.MessageId),
+                    ("recipient", message.Recipient),
+                    ("packageSha256", Convert.ToHexStringLower(SHA256.HashData(message.Package))),
+                    ("size", message.Package.LongLength)),
+            });
+        }
+    }
+
     /// <summary>A withdrawal cancelled queued messages: one entry per message.</summary>
     public void Withdrawn(SqliteConnection connection, SqliteTransaction transaction, string submissionId, IReadOnlyList<string> personKeys, IReadOnlyList<string> cancelled)
     {

@@ -59,10 +59,12 @@ public static class GatewayHost
         var directory = AgencyDirectoryFile.Load(options.Agencies, trust, time.GetUtcNow());
         var tls = TlsIdentity.Load(options.Certs, "gateway", time);
         var signer = KeyPair.Load(Path.Combine(options.Certs, "gateway.crt"), Path.Combine(options.Certs, "gateway.key"));
+        var zone = ReleasePlanning.FindZone(options.TimeZone);
         Directory.CreateDirectory(options.Data);
         var outbox = Outbox.Open(GatewayDatabase.PathIn(options.Data), time);
         AuditLog.EnsureSchema(outbox.Connection);
         var personKeys = PersonKeys.LoadOrCreate(options.Data);
+        var schedule = ReleaseSchedule.On(outbox);
 
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton(trust);
@@ -80,6 +82,11 @@ public static class GatewayHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PushDelivery>());
         builder.Services.AddSingleton<MailboxExpiry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MailboxExpiry>());
+        builder.Services.AddSingleton(schedule);
+        builder.Services.AddSingleton(new ReleasePlanning(schedule, zone, options.ReminderTime, time));
+        builder.Services.AddSingleton(new OverdueReleaseAlertMapper(ProfileSet.Embedded));
+        builder.Services.AddSingleton<ReleaseReminders>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReleaseReminders>());
 
         Action<System.Security.Cryptography.X509Certificates.X509Certificate2, string>? clientCertificateRefused = null;
         builder.WebHost.UseKestrelHttpsConfiguration();

@@ -47,4 +47,10 @@ public sealed class GatewayOptions
 
     /// <summary>How long a mailbox message waits for its acknowledgement before it expires.</summary>
     public TimeSpan MailboxExpiry { get; set; } = TimeSpan.FromDays(5);
+
+    /// <summary>The local time of the release reminders, two days before and on the day.</summary>
+    public TimeOnly ReminderTime { get; set; } = new(9, 0);
+
+    /// <summary>The IANA time zone the reminder time and the noon overdue check are local to.</summary>
+    public string TimeZone { get; set; } = "Europe/London";
 }

@@ -25,6 +25,7 @@ public sealed class SubmissionAcceptance(
     Outbox outbox,
     IPersonKeys personKeys,
     GatewayAudit audit,
+    ReleasePlanning releasePlanning,
     ILogger<SubmissionAcceptance> log)
 {
     private static readonly JsonSerializerOptions ResponseJson = new() { WriteIndented = false };
@@ -71,7 +72,7 @@ public sealed class SubmissionAcceptance(
         }
 
         var withdrawnEarlier = memory?.WithdrawnAt is { } withdrawnAt && !ConsentedSince(submission.Dir.Consent, withdrawnAt);
-        var flags = SafetyFlags.Raise(submission);
+        var flags = SafetyFlags.Raise(submission, releasePlanning.FirstNotifiedAt(submission, keys));
         var decisions = new List<RecipientDecision>();
         var messages = new List<OutgoingMessage>();
         var consentDecisions = new List<ConsentDecision>();
@@ -131,9 +132,14 @@ public sealed class SubmissionAcceptance(
         var remember = new KnownAgencies(submission.Dir.Client.GpPractice, submission.Dir.ReleasePlan?.CjitArea);
         var accepted = new AcceptedSubmission(submission.SubmissionId, sender, submission.Event.Type, bodyHash, keys, decisions, messages, response, remember,
             submission.Dir.Consent.WithdrawnAt);
+        var scheduleWork = releasePlanning.WorkFor(submission, keys, routing.Recipients, canonical);
         var result = outbox.Accept(
             accepted,
-            (connection, transaction) => audit.Accepted(connection, transaction, submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages),
+            (connection, transaction) =>
+            {
+                audit.Accepted(connection, transaction, submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages);
+                scheduleWork?.Invoke(connection, transaction);
+            },
             (cancelled, connection, transaction) => audit.Withdrawn(connection, transaction, submission.SubmissionId, keys, cancelled));
         switch (result.Outcome)
         {
@@ -163,7 +169,8 @@ public sealed class SubmissionAcceptance(
     private static SubmissionAnswer Conflict(string submissionId) =>
         Problem(409, $"submissionId {submissionId} was already used for a different submission", [new ValidationError("submissionId", "already used for a different body")]);
 
-    private static bool ConsentedSince(Consent consent, string withdrawnAt) =>
+    /// <summary>True when the consent was recorded again after an earlier withdrawal (and not withdrawn itself).</summary>
+    internal static bool ConsentedSince(Consent consent, string withdrawnAt) =>
         consent.WithdrawnAt is null
         && DateTimeOffset.TryParse(consent.RecordedAt, System.Globalization.CultureInfo.InvariantCulture, out var recorded)
         && DateTimeOffset.TryParse(withdrawnAt, System.Globalization.CultureInfo.InvariantCulture, out var withdrawn)

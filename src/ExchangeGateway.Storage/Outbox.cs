@@ -115,12 +115,11 @@ public sealed class Outbox : IDisposable
     public void InTransaction(TransactionWork work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        lock (gate)
+        InTransaction((c, t) =>
         {
-            using var transaction = connection.BeginTransaction();
-            work(connection, transaction);
-            transaction.Commit();
-        }
+            work(c, t);
+            return 0;
+        });
     }
 
     /// <summary>The person keys a message was stored with (for audit entries about it).</summary>
@@ -202,20 +201,7 @@ public sealed class Outbox : IDisposable
                 cancelled.AddRange(CancelQueuedFor(submission.PersonKeys, "consent withdrawn", now, transaction));
             }
 
-            foreach (var message in submission.Messages)
-            {
-                Run("""
-                    INSERT INTO messages(message_id, submission_id, recipient, recipient_type, channel, endpoint, event_type, package, size, status, created_ms, window_start_ms, attempts, next_attempt_ms, updated_ms)
-                    VALUES($id, $submission, $recipient, $type, $channel, $endpoint, $event, $package, $size, $status, $now, $now, 0, $now, $now)
-                    """, transaction,
-                    ("$id", message.MessageId), ("$submission", submission.SubmissionId), ("$recipient", message.Recipient), ("$type", message.RecipientType),
-                    ("$channel", ChannelName(message.Channel)), ("$endpoint", message.Endpoint), ("$event", submission.EventType), ("$package", message.Package),
-                    ("$size", message.Package.LongLength), ("$status", MessageStatus.Queued), ("$now", now));
-                foreach (var key in submission.PersonKeys)
-                {
-                    Run("INSERT OR IGNORE INTO message_persons(message_id, person_key) VALUES($m, $k)", transaction, ("$m", message.MessageId), ("$k", key));
-                }
-            }
+            InsertMessages(transaction, submission.SubmissionId, submission.EventType, submission.PersonKeys, submission.Messages, now);
 
             foreach (var decision in submission.Decisions)
             {
@@ -249,6 +235,40 @@ public sealed class Outbox : IDisposable
             transaction.Commit();
             return new AcceptResult(AcceptOutcome.Accepted, submission.Response, cancelled);
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction of this database under the outbox's lock, and commits unless it throws:
+    /// for components that keep their tables beside the outbox's (the release schedule) and must not race its writes.
+    /// </summary>
+    public T InTransaction<T>(Func<SqliteConnection, SqliteTransaction, T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        lock (gate)
+        {
+            using var transaction = connection.BeginTransaction();
+            var result = work(connection, transaction);
+            transaction.Commit();
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// Queues more messages under an already stored submission (e.g. a release reminder re-sealed from its notice), inside a
+    /// transaction of this outbox (<see cref="InTransaction"/> or a <see cref="TransactionWork"/>). From here they are
+    /// delivered, fetched, expired and cancelled like any other message, and a withdrawal for the person cancels them.
+    /// </summary>
+    public void Enqueue(SqliteTransaction transaction, string submissionId, string eventType, IReadOnlyList<string> personKeys, IReadOnlyList<OutgoingMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(personKeys);
+        ArgumentNullException.ThrowIfNull(messages);
+        if (!ReferenceEquals(transaction.Connection, connection))
+        {
+            throw new ArgumentException("the transaction is not one of this outbox's", nameof(transaction));
+        }
+
+        InsertMessages(transaction, submissionId, eventType, personKeys, messages, NowMs());
     }
 
     /// <summary>
@@ -508,6 +528,24 @@ public sealed class Outbox : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => connection.Dispose();
+
+    private void InsertMessages(SqliteTransaction transaction, string submissionId, string eventType, IReadOnlyList<string> personKeys, IReadOnlyList<OutgoingMessage> messages, long now)
+    {
+        foreach (var message in messages)
+        {
+            Run("""
+                INSERT INTO messages(message_id, submission_id, recipient, recipient_type, channel, endpoint, event_type, package, size, status, created_ms, window_start_ms, attempts, next_attempt_ms, updated_ms)
+                VALUES($id, $submission, $recipient, $type, $channel, $endpoint, $event, $package, $size, $status, $now, $now, 0, $now, $now)
+                """, transaction,
+                ("$id", message.MessageId), ("$submission", submissionId), ("$recipient", message.Recipient), ("$type", message.RecipientType),
+                ("$channel", ChannelName(message.Channel)), ("$endpoint", message.Endpoint), ("$event", eventType), ("$package", message.Package),
+                ("$size", message.Package.LongLength), ("$status", MessageStatus.Queued), ("$now", now));
+            foreach (var key in personKeys)
+            {
+                Run("INSERT OR IGNORE INTO message_persons(message_id, person_key) VALUES($m, $k)", transaction, ("$m", message.MessageId), ("$k", key));
+            }
+        }
+    }
 
     private List<string> CancelQueuedFor(IReadOnlyList<string> personKeys, string reason, long now, SqliteTransaction transaction)
     {

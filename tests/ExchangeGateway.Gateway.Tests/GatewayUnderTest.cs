@@ -15,6 +15,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly string folder;
+    private bool stopped;
 
     private GatewayUnderTest(WebApplication app, string folder, Uri address)
     {
@@ -35,10 +36,16 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     /// <summary>The outbox the running gateway uses.</summary>
     public Outbox Outbox => app.Services.GetRequiredService<Outbox>();
 
+    /// <summary>The temporary folder (data and agency directory): give it to <see cref="StartAsync"/> to start again on the same data.</summary>
+    public string Folder => folder;
+
+    /// <summary>One of the running gateway's services.</summary>
+    public T Service<T>() where T : notnull => app.Services.GetRequiredService<T>();
+
     /// <summary>Starts a gateway whose push agencies are at <paramref name="pushBase"/>/agencies/ID.</summary>
-    public static async Task<GatewayUnderTest> StartAsync(string pushBase, Action<List<string>>? settings = null, Action<IServiceCollection>? services = null)
+    public static async Task<GatewayUnderTest> StartAsync(string pushBase, Action<List<string>>? settings = null, Action<IServiceCollection>? services = null, string? folder = null)
     {
-        var folder = Directory.CreateTempSubdirectory("exg-gateway-test-").FullName;
+        folder ??= Directory.CreateTempSubdirectory("exg-gateway-test-").FullName;
         var agencies = new JsonArray();
         foreach (var (id, type) in DemoAgencies)
         {
@@ -113,10 +120,26 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         return JsonNode.Parse(response.Text)!["recipients"]!.AsArray().ToDictionary(r => r!["recipient"]!.GetValue<string>(), r => r!);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the gateway and closes its database, keeping the folder for a restart on the same data.</summary>
+    public async Task StopKeepingDataAsync()
     {
+        if (stopped)
+        {
+            return;
+        }
+
+        stopped = true;
+        var outbox = Outbox;
         await app.StopAsync();
         await app.DisposeAsync();
+
+        // The host does not own the outbox (it is registered as an instance), so close it as a stopped process would.
+        outbox.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopKeepingDataAsync();
         try
         {
             Directory.Delete(folder, recursive: true);

@@ -1,0 +1,90 @@
+namespace ExchangeGateway.Domain;
+
+/// <summary>The kinds of scheduled work a planned release creates; the strings are what the database and <c>exg schedule list</c> show.</summary>
+public static class ReleaseMilestoneKinds
+{
+    /// <summary>The reminder two days before the release, at the reminder time.</summary>
+    public const string TwoDaysBefore = "reminder-2-days";
+
+    /// <summary>The reminder on the day of the release, at the reminder time.</summary>
+    public const string DayOf = "reminder-day-of";
+
+    /// <summary>The check, at noon on the planned day, that the prison has sent the <c>release</c>.</summary>
+    public const string OverdueCheck = "overdue-check";
+
+    /// <summary>True for the two reminders (which re-send the notice), false for the overdue check.</summary>
+    public static bool IsReminder(string kind) => kind is TwoDaysBefore or DayOf;
+}
+
+/// <summary>One piece of scheduled work for a planned release and the instant it falls due.</summary>
+public sealed record ReleaseMilestone(string Kind, DateTimeOffset DueAt);
+
+/// <summary>
+/// When the reminders and the overdue check of a planned release fall due (spec: community services ask to hear 2 days
+/// before and on the day). Times are wall-clock times in the services' zone, so the instants move with summer time.
+/// </summary>
+public static class ReleaseTimeline
+{
+    /// <summary>The reminder time when none is configured.</summary>
+    public static readonly TimeOnly DefaultReminderTime = new(9, 0);
+
+    /// <summary>By this local time on the planned day the prison should have sent the <c>release</c>; after it the release is overdue.</summary>
+    public static readonly TimeOnly OverdueCheckTime = new(12, 0);
+
+    /// <summary>Days before the release of the first reminder.</summary>
+    public const int ReminderDaysBefore = 2;
+
+    /// <summary>The overdue-release alert's code in the safety-flag CodeSystem (not one of <see cref="SafetyFlags.Codes"/>: no submission raises it).</summary>
+    public const string OverdueAlertFlag = "overdue-release-summary";
+
+    /// <summary>
+    /// Every milestone of a release on <paramref name="releaseDate"/>, in due order, whether past or not: two days before and
+    /// on the day at <paramref name="reminderTime"/>, and the overdue check at noon on the day, all local to <paramref name="zone"/>.
+    /// </summary>
+    public static IReadOnlyList<ReleaseMilestone> All(DateOnly releaseDate, TimeZoneInfo zone, TimeOnly? reminderTime = null)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var at = reminderTime ?? DefaultReminderTime;
+        List<ReleaseMilestone> milestones =
+        [
+            new(ReleaseMilestoneKinds.TwoDaysBefore, Instant(releaseDate.AddDays(-ReminderDaysBefore), at, zone)),
+            new(ReleaseMilestoneKinds.DayOf, Instant(releaseDate, at, zone)),
+            new(ReleaseMilestoneKinds.OverdueCheck, Instant(releaseDate, OverdueCheckTime, zone)),
+        ];
+
+        // A reminder time configured after noon would otherwise put the day-of reminder after the overdue check.
+        return [.. milestones.OrderBy(m => m.DueAt)];
+    }
+
+    /// <summary>
+    /// The milestones still to come at <paramref name="now"/> (due now or later). One already past is not created: a notice
+    /// that arrives the day before the release gets no two-days-before reminder, but its day-of reminder and overdue check stand.
+    /// </summary>
+    public static IReadOnlyList<ReleaseMilestone> From(DateOnly releaseDate, DateTimeOffset now, TimeZoneInfo zone, TimeOnly? reminderTime = null) =>
+        [.. All(releaseDate, zone, reminderTime).Where(m => m.DueAt >= now)];
+
+    /// <summary>The local date at <paramref name="instant"/> in <paramref name="zone"/>: "today" for the services.</summary>
+    public static DateOnly LocalDate(DateTimeOffset instant, TimeZoneInfo zone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
+
+    /// <summary>
+    /// The instant of a local wall-clock time in <paramref name="zone"/>. A time the clocks skip (spring forward) is taken as
+    /// the same time after the jump, and a time that happens twice (fall back) as its first occurrence, so a reminder is
+    /// neither lost nor sent twice.
+    /// </summary>
+    public static DateTimeOffset Instant(DateOnly date, TimeOnly time, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var local = date.ToDateTime(time, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(local))
+        {
+            // The gap is the difference between the offsets either side of it (an hour in Europe/London).
+            var before = zone.GetUtcOffset(local.AddHours(-12));
+            var after = zone.GetUtcOffset(local.AddHours(12));
+            local += after - before;
+        }
+
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset);
+    }
+}

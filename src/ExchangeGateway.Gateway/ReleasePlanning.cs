@@ -1,0 +1,93 @@
+using System.Globalization;
+using ExchangeGateway.Domain;
+using ExchangeGateway.Storage;
+
+namespace ExchangeGateway.Gateway;
+
+/// <summary>
+/// What an accepted submission does to the release schedule, as work for the accept transaction: a <c>release-notice</c>, or a
+/// planned <c>release</c> sent ahead with a future <c>dir.releasePlan.releaseDate</c>, schedules the reminders and the overdue
+/// check (moving the person's earlier ones); any other <c>release</c> is the release itself and cancels what is pending.
+/// </summary>
+public sealed class ReleasePlanning(ReleaseSchedule schedule, TimeZoneInfo zone, TimeOnly reminderTime, TimeProvider time)
+{
+    /// <summary>The zone the reminder time and the overdue check are local to.</summary>
+    public TimeZoneInfo Zone => zone;
+
+    /// <summary>The local reminder time.</summary>
+    public TimeOnly ReminderTime => reminderTime;
+
+    /// <summary>Finds a configured IANA zone, or says plainly that it is not one, so a bad setting stops the gateway at start.</summary>
+    public static TimeZoneInfo FindZone(string id)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new GatewayConfigurationException([$"Gateway:TimeZone '{id}' is not a time zone this system knows, e.g. Europe/London ({ex.Message})"]);
+        }
+    }
+
+    /// <summary>
+    /// The schedule work for a submission, or null when it touches no schedule. <paramref name="recipients"/> are its
+    /// routed recipients (consent is decided again when a reminder falls due); <paramref name="submissionJson"/> is its
+    /// canonical JSON, kept so the reminders can be mapped and sealed again.
+    /// </summary>
+    public TransactionWork? WorkFor(Submission submission, IReadOnlyList<string> personKeys, IReadOnlyList<Recipient> recipients, string submissionJson)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        ArgumentNullException.ThrowIfNull(recipients);
+        var now = time.GetUtcNow();
+        if (PlannedReleaseDate(submission, now) is { } releaseDate)
+        {
+            var notice = new ScheduledNotice(submission.SubmissionId, personKeys, releaseDate, [.. recipients.Select(r => r.Agency.Id)], submissionJson,
+                ReleaseTimeline.From(releaseDate, now, zone, reminderTime));
+            return (connection, transaction) => schedule.Schedule(connection, transaction, notice, now);
+        }
+
+        if (submission.Event.Type == EventTypes.Release)
+        {
+            return (connection, transaction) => schedule.CancelPending(connection, transaction, personKeys, submission.SubmissionId, now);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// When the services first heard of the planned release this submission is about, for the late-notice flag: the earlier
+    /// of the gateway's first scheduling of that release date for the person and the submission's own <c>event.occurredAt</c>,
+    /// as a date-time local to the services; null when nothing earlier is stored (the flag then reads <c>event.occurredAt</c>).
+    /// </summary>
+    public string? FirstNotifiedAt(Submission submission, IReadOnlyList<string> personKeys)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        if (submission.Event.Type is not (EventTypes.Release or EventTypes.ReleaseNotice) || SafetyFlags.ReleaseDate(submission) is not { } releaseDate)
+        {
+            return null;
+        }
+
+        var stored = schedule.FirstNotified(personKeys, releaseDate);
+        var occurred = DateTimeOffset.Parse(submission.Event.OccurredAt, CultureInfo.InvariantCulture);
+        return stored is { } first && first < occurred
+            ? TimeZoneInfo.ConvertTime(first, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    // A notice's release date is the plan's, else the expected one (SafetyFlags.ReleaseDate); a release is scheduled only
+    // when it says it is planned (or does not say) and names a release date after today, local to the services.
+    private DateOnly? PlannedReleaseDate(Submission submission, DateTimeOffset now)
+    {
+        switch (submission.Event.Type)
+        {
+            case EventTypes.ReleaseNotice:
+                return SafetyFlags.ReleaseDate(submission);
+            case EventTypes.Release when submission.Event.PlannedRelease != false && submission.Dir.ReleasePlan?.ReleaseDate is { } text:
+                var date = DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                return date > ReleaseTimeline.LocalDate(now, zone) ? date : null;
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using System.Text;
+using ExchangeGateway.Crypto;
+using ExchangeGateway.Domain;
+using ExchangeGateway.Fhir;
+using ExchangeGateway.Intake;
+using ExchangeGateway.Storage;
+
+namespace ExchangeGateway.Gateway;
+
+/// <summary>
+/// Fires the release schedule's due entries. A reminder maps the stored notice again for each release recipient (deciding
+/// consent again, since it may have been withdrawn meanwhile), seals it and queues it as new outbox messages under the
+/// notice's submission id; an overdue check (no <c>release</c> by noon on the planned day) seals an overdue-release alert
+/// to the CJIT and leaves the entry overdue. An entry is settled and its messages queued in one transaction, so after a
+/// crash a due entry fires once, on the next run.
+/// </summary>
+public sealed class ReleaseReminders(
+    ReleaseSchedule schedule,
+    ReleasePlanning planning,
+    Outbox outbox,
+    AgencyDirectory directory,
+    ReleaseSummaryMapper mapper,
+    OverdueReleaseAlertMapper alerts,
+    PackageSealer sealer,
+    PushDelivery push,
+    GatewayAudit audit,
+    TimeProvider time,
+    ILogger<ReleaseReminders> log) : BackgroundService
+{
+    // Reminders are about the time of day, so half a minute late is on time.
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+
+    // One run at a time: the worker's loop, and a test calling RunDue.
+    private readonly Lock running = new();
+
+    /// <summary>Fires every entry due now; returns how many were settled.</summary>
+    public int RunDue()
+    {
+        lock (running)
+        {
+            var now = time.GetUtcNow();
+            var settled = 0;
+            foreach (var due in schedule.Due(now))
+            {
+                try
+                {
+                    settled += Fire(due, now) ? 1 : 0;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    log.LogError(ex, "Schedule entry {EntryId} ({Kind}) failed; it stays pending and is tried again", due.Entry.EntryId, due.Entry.Kind);
+                }
+            }
+
+            return settled;
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Off the host's start-up path: a backlog after a long stop must not hold up the API.
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                RunDue();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                log.LogError(ex, "Release reminders failed; trying again");
+            }
+
+            try
+            {
+                await Task.Delay(Interval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private bool Fire(DueEntry due, DateTimeOffset now)
+    {
+        var entry = due.Entry;
+        var reminder = ReleaseMilestoneKinds.IsReminder(entry.Kind);
+        var read = SubmissionReader.Read(Encoding.UTF8.GetBytes(due.SubmissionJson));
+        var decisions = new List<RecipientDecision>();
+        var messages = new List<OutgoingMessage>();
+        string detail;
+        if (!read.IsValid)
+        {
+            // Only if the contract's rules changed since the notice was accepted; nothing can be mapped from it.
+            log.LogError("Schedule entry {EntryId}: the stored notice {SubmissionId} no longer reads as a valid submission", entry.EntryId, entry.SubmissionId);
+            detail = "the stored notice no longer reads as a valid submission; nothing sent";
+        }
+        else
+        {
+            var notice = read.Submission!;
+            var withdrawnAt = outbox.Remembered(entry.PersonKeys)?.WithdrawnAt;
+            var withdrawn = withdrawnAt is not null && !SubmissionAcceptance.ConsentedSince(notice.Dir.Consent, withdrawnAt);
+            var flags = SafetyFlags.Raise(notice, planning.FirstNotifiedAt(notice, entry.PersonKeys));
+            var agencies = entry.Recipients.Select(directory.Find).OfType<Agency>().Where(a => reminder || a.Type == AgencyTypes.Cjit).ToList();
+            foreach (var agency in agencies)
+            {
+                var decision = withdrawn
+                    ? new ConsentDecision(agency.Type, ConsentOutcome.Withdrawn, "The person withdrew consent and has not consented again since.")
+                    : ConsentPolicy.Decide(notice, agency.Type);
+                string? messageId = null;
+                if (decision.Outcome is ConsentOutcome.Shared or ConsentOutcome.Overridden)
+                {
+                    var minimised = RecordMinimiser.For(notice, agency.Type);
+                    var document = reminder ? mapper.MapToJson(minimised, flags) : alerts.MapToJson(minimised, entry.ReleaseDate, now);
+                    var sealedPackage = sealer.Seal(Encoding.UTF8.GetBytes(document), agency.Id);
+                    messageId = sealedPackage.MessageId;
+                    var channel = agency.Endpoint is null ? DeliveryChannel.Mailbox : DeliveryChannel.Push;
+                    messages.Add(new OutgoingMessage(messageId, agency.Id, agency.Type, channel, agency.Endpoint, sealedPackage.Der));
+                }
+
+                decisions.Add(new RecipientDecision(agency.Id, agency.Type, SubmissionAcceptance.OutcomeName(decision.Outcome), decision.Reason, messageId,
+                    decision.LegalBasis, decision.AuthorisedBy, decision.Justification));
+            }
+
+            detail = Describe(entry, decisions, reminder);
+        }
+
+        var status = reminder ? ScheduleStatus.Done : ScheduleStatus.Overdue;
+        var eventType = reminder ? read.Submission?.Event.Type ?? EventTypes.ReleaseNotice : OverdueReleaseAlertMapper.DocumentType;
+        var settled = outbox.InTransaction((connection, transaction) =>
+        {
+            // A release or a newer notice settled the entry after it was read: then it sends nothing.
+            if (!schedule.Complete(connection, transaction, entry.EntryId, status, detail, now))
+            {
+                return false;
+            }
+
+            outbox.Enqueue(transaction, entry.SubmissionId, eventType, entry.PersonKeys, messages);
+            audit.ScheduleFired(connection, transaction, entry.EntryId, entry.Kind, entry.SubmissionId, entry.PersonKeys, decisions, messages);
+            return true;
+        });
+        if (!settled)
+        {
+            return false;
+        }
+
+        if (messages.Any(m => m.Channel == DeliveryChannel.Push))
+        {
+            push.Wake();
+        }
+
+        if (reminder)
+        {
+            log.LogInformation("Release reminder {EntryId} ({Kind}) for submission {SubmissionId}: {Queued} message(s) queued, {Withheld} withheld",
+                entry.EntryId, entry.Kind, entry.SubmissionId, messages.Count, decisions.Count - messages.Count);
+        }
+        else
+        {
+            log.LogWarning("Release planned for {ReleaseDate:yyyy-MM-dd} under submission {SubmissionId} is overdue: {Detail}", entry.ReleaseDate, entry.SubmissionId, detail);
+        }
+
+        return true;
+    }
+
+    private static string Describe(ScheduleEntry entry, List<RecipientDecision> decisions, bool reminder)
+    {
+        var sent = decisions.Where(d => d.MessageId is not null).Select(d => d.Recipient).ToList();
+        var withheld = decisions.Where(d => d.MessageId is null).Select(d => $"{d.Recipient} ({d.Outcome})").ToList();
+        var unknown = entry.Recipients.Except(decisions.Select(d => d.Recipient), StringComparer.Ordinal).ToList();
+        var parts = new List<string>();
+        if (!reminder)
+        {
+            parts.Add($"no release by {ReleaseTimeline.OverdueCheckTime:HH:mm} on {entry.ReleaseDate:yyyy-MM-dd}");
+            if (decisions.Count == 0)
+            {
+                parts.Add("no CJIT to alert");
+            }
+        }
+
+        if (sent.Count > 0)
+        {
+            parts.Add((reminder ? "sent to " : "alert sent to ") + string.Join(", ", sent));
+        }
+
+        if (withheld.Count > 0)
+        {
+            parts.Add("withheld from " + string.Join(", ", withheld));
+        }
+
+        if (reminder && unknown.Count > 0)
+        {
+            parts.Add("no longer in the agency directory: " + string.Join(", ", unknown));
+        }
+
+        return parts.Count == 0 ? "nothing to send" : string.Join("; ", parts);
+    }
+}
