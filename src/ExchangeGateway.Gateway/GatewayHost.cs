@@ -25,8 +25,11 @@ public static class GatewayHost
         ["--log-level"] = "Gateway:LogLevel",
     };
 
-    /// <summary>Builds the application. <paramref name="configureServices"/> lets tests replace services (e.g. the clock).</summary>
-    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
+    /// <summary>
+    /// Builds the application. <paramref name="configureServices"/> lets tests replace services (e.g. the clock), and
+    /// <paramref name="configureLogging"/> add a log sink beside the console (the test that reads every log line).
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null, Action<LoggerConfiguration>? configureLogging = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.AddCommandLine(args, Switches);
@@ -48,6 +51,8 @@ public static class GatewayHost
             {
                 logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
             }
+
+            configureLogging?.Invoke(logger);
         });
 
         builder.Services.TryAddTimeProvider();

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using ExchangeGateway.Cli;
 using ExchangeGateway.Http;
 using Xunit.Abstractions;
 using ExchangeGateway.Storage;
@@ -109,6 +110,14 @@ public sealed class CrashTests(ITestOutputHelper output)
             Assert.True(totals.Balances, totals.ToString());
             Assert.Equal(accepted.Count, totals.Accepted);
         }
+
+        // Killed mid-write six times, the audit trail still verifies, and the processes logged nobody's data.
+        var verifyOut = new StringWriter();
+        var verifyErr = new StringWriter();
+        Assert.True(
+            ExgCommandLine.Run(["audit", "verify", "--data", Path.Combine(folder, "data"), "--certs", GatewayUnderTest.Certs], verifyOut, verifyErr) == 0,
+            verifyOut.ToString() + verifyErr);
+        LogCapture.AssertNoPersonalData(File.ReadAllText(log), "the killed and restarted gateway processes");
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);

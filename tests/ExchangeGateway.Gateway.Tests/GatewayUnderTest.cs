@@ -17,12 +17,16 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     private readonly string folder;
     private bool stopped;
 
-    private GatewayUnderTest(WebApplication app, string folder, Uri address)
+    private GatewayUnderTest(WebApplication app, string folder, Uri address, LogCapture logs)
     {
         this.app = app;
         this.folder = folder;
         Address = address;
+        Logs = logs;
     }
+
+    /// <summary>Every log event of this gateway; checked for people's data when it stops.</summary>
+    public LogCapture Logs { get; }
 
     /// <summary>The repository's development certs folder.</summary>
     public static string Certs { get; } = Path.Combine(RepositoryRoot(), "certs-dev");
@@ -70,12 +74,14 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             "--Gateway:RetryMax", "00:00:01",
             "--Gateway:PollInterval", "00:00:00.100",
             "--Gateway:PushTimeout", "00:00:02",
+            "--log-level", "Debug",
         };
         settings?.Invoke(args);
-        var app = GatewayHost.Build([.. args], services);
+        var logs = new LogCapture();
+        var app = GatewayHost.Build([.. args], services, logging => logging.WriteTo.Sink(logs));
         await app.StartAsync();
         var address = new Uri(app.Urls.First(u => u.StartsWith("https://", StringComparison.Ordinal)) + "/");
-        return new GatewayUnderTest(app, folder, address);
+        return new GatewayUnderTest(app, folder, address, logs);
     }
 
     /// <summary>The agencies of the development PKI, with their types.</summary>
@@ -135,6 +141,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 
         // The host does not own the outbox (it is registered as an instance), so close it as a stopped process would.
         outbox.Dispose();
+        LogCapture.AssertNoPersonalData(Logs.Text, "the gateway");
     }
 
     public async ValueTask DisposeAsync()

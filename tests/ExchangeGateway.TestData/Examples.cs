@@ -29,6 +29,31 @@ public static class Examples
         return Encoding.UTF8.GetBytes(json.ToJsonString());
     }
 
+    // The contract's fields that hold a name, an identifier, an address or free text about a person.
+    private static readonly HashSet<string> PersonalFields =
+        ["surname", "forenames", "dateOfBirth", "nhsNumber", "prisonNumber", "pncId", "lines", "postcode", "name", "professionalId", "keyworkerNotes"];
+
+    /// <summary>
+    /// Every name, identifier, date of birth, address line, postcode and free-text note in the examples (and each forename
+    /// of four letters or more on its own): none of them may ever appear in a log.
+    /// </summary>
+    public static IReadOnlyList<string> PersonalValues { get; } = [.. All.SelectMany(name => PersonalIn(Json(name), null)).Distinct(StringComparer.Ordinal)];
+
+    private static IEnumerable<string> PersonalIn(JsonNode? node, string? field)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                return obj.SelectMany(p => PersonalIn(p.Value, p.Key));
+            case JsonArray array:
+                return array.SelectMany(item => PersonalIn(item, field));
+            case JsonValue value when field is not null && PersonalFields.Contains(field) && value.TryGetValue<string>(out var text):
+                return field == "forenames" ? text.Split(' ').Where(w => w.Length >= 4).Prepend(text) : [text];
+            default:
+                return [];
+        }
+    }
+
     /// <summary>A full submission touching every field of the contract, for round-trip tests.</summary>
     public static JsonObject Everything()
     {
