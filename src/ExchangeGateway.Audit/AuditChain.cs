@@ -91,10 +91,17 @@ public static class AuditChain
 
     internal static string Sha256Hex(string canonical) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
 
-    private static IEnumerable<KeyValuePair<string, object>> Members(AuditEntry entry) =>
+    /// <summary>The hash of an entry whose details are already in canonical form (the appender stores that same text).</summary>
+    internal static string ComputeHash(AuditEntry entry, string canonicalDetails)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return Sha256Hex(CanonicalJson.Object(Members(entry, new CanonicalJson.Raw(canonicalDetails))));
+    }
+
+    private static IEnumerable<KeyValuePair<string, object>> Members(AuditEntry entry, object? details = null) =>
     [
         new("actor", entry.Actor),
-        new("details", entry.Details),
+        new("details", details ?? entry.Details),
         new("prevHash", entry.PrevHash),
         new("seq", entry.Seq),
         new("subjects", entry.Subjects),

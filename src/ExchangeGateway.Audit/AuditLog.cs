@@ -34,7 +34,7 @@ public sealed class AuditLog
             actor     TEXT NOT NULL,
             details   TEXT NOT NULL,
             prev_hash TEXT NOT NULL,
-            hash      TEXT NOT NULL UNIQUE
+            hash      TEXT NOT NULL
         );
         CREATE TABLE IF NOT EXISTS audit_subjects (
             subject_key TEXT NOT NULL,
@@ -121,56 +121,91 @@ public sealed class AuditLog
     /// so that two writers cannot both read the same head); without one the entry commits on its own. Throws
     /// ArgumentException for a draft that breaks the rules (unknown type, bad actor, identifiers in clear, ...).
     /// </summary>
-    public AuditEntry Append(SqliteConnection connection, SqliteTransaction? transaction, AuditRecord draft, DateTimeOffset time)
+    public AuditEntry Append(SqliteConnection connection, SqliteTransaction? transaction, AuditRecord draft, DateTimeOffset time) =>
+        AppendAll(connection, transaction, [draft], time)[0];
+
+    /// <summary>
+    /// Appends entries in order, as <see cref="Append"/> would one by one, but reading the head once and reusing the
+    /// prepared statements: what one event writes (an accepted submission's decisions and packages) costs the
+    /// serialised accept transaction as little as possible. Every draft is checked before anything is written.
+    /// </summary>
+    public IReadOnlyList<AuditEntry> AppendAll(SqliteConnection connection, SqliteTransaction? transaction, IReadOnlyList<AuditRecord> drafts, DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        DraftRules.Check(draft);
+        ArgumentNullException.ThrowIfNull(drafts);
+        foreach (var draft in drafts)
+        {
+            DraftRules.Check(draft);
+        }
+
         CheckTransaction(connection, transaction);
+        if (drafts.Count == 0)
+        {
+            return [];
+        }
+
         var own = transaction is null ? connection.BeginTransaction() : null;
         var tx = transaction ?? own!;
         try
         {
             var head = Head(connection, tx);
-            var details = new ReadOnlyDictionary<string, AuditValue>(new SortedDictionary<string, AuditValue>(draft.Details.ToDictionary(), StringComparer.Ordinal));
-            var subjects = draft.Subjects.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-            var unsigned = new AuditEntry(
-                (head?.Seq ?? 0) + 1,
-                AuditChain.ToStoredPrecision(time),
-                draft.Type,
-                draft.Actor,
-                Array.AsReadOnly(subjects),
-                details,
-                head?.Hash ?? AuditChain.Genesis,
-                Hash: "");
-            var entry = unsigned with { Hash = AuditChain.ComputeHash(unsigned) };
+            var storedTime = AuditChain.ToStoredPrecision(time);
+            using var insert = Command(connection, tx, "INSERT INTO audit_entries (seq, time, type, actor, details, prev_hash, hash) VALUES ($seq, $time, $type, $actor, $details, $prev, $hash)");
+            var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
+            var when = insert.Parameters.Add("$time", SqliteType.Text);
+            var type = insert.Parameters.Add("$type", SqliteType.Text);
+            var actor = insert.Parameters.Add("$actor", SqliteType.Text);
+            var detailsText = insert.Parameters.Add("$details", SqliteType.Text);
+            var prev = insert.Parameters.Add("$prev", SqliteType.Text);
+            var hash = insert.Parameters.Add("$hash", SqliteType.Text);
+            using var insertSubject = Command(connection, tx, "INSERT INTO audit_subjects (subject_key, seq) VALUES ($key, $seq)");
+            var subjectKey = insertSubject.Parameters.Add("$key", SqliteType.Text);
+            var subjectSeq = insertSubject.Parameters.Add("$seq", SqliteType.Integer);
 
-            using (var insert = Command(connection, tx, "INSERT INTO audit_entries (seq, time, type, actor, details, prev_hash, hash) VALUES ($seq, $time, $type, $actor, $details, $prev, $hash)"))
+            var entries = new List<AuditEntry>(drafts.Count);
+            foreach (var draft in drafts)
             {
-                insert.Parameters.AddWithValue("$seq", entry.Seq);
-                insert.Parameters.AddWithValue("$time", AuditChain.FormatTime(entry.Time));
-                insert.Parameters.AddWithValue("$type", entry.Type);
-                insert.Parameters.AddWithValue("$actor", entry.Actor);
-                insert.Parameters.AddWithValue("$details", CanonicalJson.Details(entry.Details));
-                insert.Parameters.AddWithValue("$prev", entry.PrevHash);
-                insert.Parameters.AddWithValue("$hash", entry.Hash);
+                var details = new ReadOnlyDictionary<string, AuditValue>(new SortedDictionary<string, AuditValue>(draft.Details.ToDictionary(), StringComparer.Ordinal));
+                var subjects = draft.Subjects.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+                var unsigned = new AuditEntry(
+                    (head?.Seq ?? 0) + 1,
+                    storedTime,
+                    draft.Type,
+                    draft.Actor,
+                    Array.AsReadOnly(subjects),
+                    details,
+                    head?.Hash ?? AuditChain.Genesis,
+                    Hash: "");
+                var canonicalDetails = CanonicalJson.Details(details);
+                var entry = unsigned with { Hash = AuditChain.ComputeHash(unsigned, canonicalDetails) };
+
+                seq.Value = entry.Seq;
+                when.Value = AuditChain.FormatTime(entry.Time);
+                type.Value = entry.Type;
+                actor.Value = entry.Actor;
+                detailsText.Value = canonicalDetails;
+                prev.Value = entry.PrevHash;
+                hash.Value = entry.Hash;
                 insert.ExecuteNonQuery();
-            }
 
-            foreach (var subject in entry.Subjects)
-            {
-                using var insertSubject = Command(connection, tx, "INSERT INTO audit_subjects (subject_key, seq) VALUES ($key, $seq)");
-                insertSubject.Parameters.AddWithValue("$key", subject);
-                insertSubject.Parameters.AddWithValue("$seq", entry.Seq);
-                insertSubject.ExecuteNonQuery();
-            }
+                foreach (var subject in entry.Subjects)
+                {
+                    subjectKey.Value = subject;
+                    subjectSeq.Value = entry.Seq;
+                    insertSubject.ExecuteNonQuery();
+                }
 
-            if (entry.Seq % CheckpointInterval == 0)
-            {
-                Sign(connection, tx, (entry.Seq, entry.Hash), entry.Time, CheckpointReason.Interval);
+                if (entry.Seq % CheckpointInterval == 0)
+                {
+                    Sign(connection, tx, (entry.Seq, entry.Hash), entry.Time, CheckpointReason.Interval);
+                }
+
+                entries.Add(entry);
+                head = (entry.Seq, entry.Hash);
             }
 
             own?.Commit();
-            return entry;
+            return entries;
         }
         finally
         {

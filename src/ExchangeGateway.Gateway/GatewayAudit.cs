@@ -31,7 +31,8 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
         ArgumentNullException.ThrowIfNull(recipients);
         ArgumentNullException.ThrowIfNull(decisions);
         ArgumentNullException.ThrowIfNull(messages);
-        Append(connection, transaction, new AuditRecord(AuditEventTypes.SubmissionReceived, sender)
+        var records = new List<AuditRecord>();
+        records.Add(new AuditRecord(AuditEventTypes.SubmissionReceived, sender)
         {
             Subjects = personKeys,
             Details = Details(("submissionId", submission.SubmissionId), ("eventType", submission.Event.Type), ("bodySha256", bodyHash), ("recipients", recipients.Count)),
@@ -41,7 +42,7 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
         {
             var decision = decisions[i];
             var message = messages.FirstOrDefault(m => m.Recipient == recipients[i].Agency.Id);
-            Append(connection, transaction, new AuditRecord(AuditEventTypes.ConsentDecision, AuditActors.Gateway)
+            records.Add(new AuditRecord(AuditEventTypes.ConsentDecision, AuditActors.Gateway)
             {
                 Subjects = personKeys,
                 Details = Details(
@@ -59,7 +60,7 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
 
         foreach (var message in messages)
         {
-            Append(connection, transaction, new AuditRecord(AuditEventTypes.PackageSealed, AuditActors.Gateway)
+            records.Add(new AuditRecord(AuditEventTypes.PackageSealed, AuditActors.Gateway)
             {
                 Subjects = personKeys,
                 Details = Details(
@@ -73,12 +74,14 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
 
         if (submission.Dir.Consent.WithdrawnAt is { } withdrawnAt)
         {
-            Append(connection, transaction, new AuditRecord(AuditEventTypes.Withdrawal, sender)
+            records.Add(new AuditRecord(AuditEventTypes.Withdrawal, sender)
             {
                 Subjects = personKeys,
                 Details = Details(("submissionId", submission.SubmissionId), ("withdrawnAt", withdrawnAt), ("reason", "consent withdrawn: nothing more is sent for this person")),
             });
         }
+
+        AppendAll(connection, transaction, records);
     }
 
     /// <summary>
@@ -90,9 +93,10 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(decisions);
         ArgumentNullException.ThrowIfNull(messages);
+        var records = new List<AuditRecord>();
         foreach (var decision in decisions)
         {
-            Append(connection, transaction, new AuditRecord(AuditEventTypes.ConsentDecision, AuditActors.Gateway)
+            records.Add(new AuditRecord(AuditEventTypes.ConsentDecision, AuditActors.Gateway)
             {
                 Subjects = personKeys,
                 Details = Details(
@@ -112,7 +116,7 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
 
         foreach (var message in messages)
         {
-            Append(connection, transaction, new AuditRecord(AuditEventTypes.PackageSealed, AuditActors.Gateway)
+            records.Add(new AuditRecord(AuditEventTypes.PackageSealed, AuditActors.Gateway)
             {
                 Subjects = personKeys,
                 Details = Details(
@@ -125,20 +129,25 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
                     ("size", message.Package.LongLength)),
             });
         }
+
+        AppendAll(connection, transaction, records);
     }
 
     /// <summary>A withdrawal cancelled queued messages: one entry per message.</summary>
     public void Withdrawn(SqliteConnection connection, SqliteTransaction transaction, string submissionId, IReadOnlyList<string> personKeys, IReadOnlyList<string> cancelled)
     {
         ArgumentNullException.ThrowIfNull(cancelled);
+        var records = new List<AuditRecord>();
         foreach (var messageId in cancelled)
         {
-            Append(connection, transaction, new AuditRecord(AuditEventTypes.Withdrawal, AuditActors.Gateway)
+            records.Add(new AuditRecord(AuditEventTypes.Withdrawal, AuditActors.Gateway)
             {
                 Subjects = personKeys,
                 Details = Details(("submissionId", submissionId), ("messageId", messageId), ("outcome", "failure"), ("reason", "cancelled before delivery: consent withdrawn")),
             });
         }
+
+        AppendAll(connection, transaction, records);
     }
 
     /// <summary>One push attempt: a retry is a delivery-attempt entry; delivered and dead-letter are delivery-result entries.</summary>
@@ -156,14 +165,17 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
     public void Expired(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<string> messageIds)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
+        var records = new List<AuditRecord>();
         foreach (var messageId in messageIds)
         {
-            Append(connection, transaction, new AuditRecord(AuditEventTypes.DeliveryResult, AuditActors.Gateway)
+            records.Add(new AuditRecord(AuditEventTypes.DeliveryResult, AuditActors.Gateway)
             {
                 Subjects = Outbox.PersonKeysOf(connection, transaction, messageId),
                 Details = Details(("messageId", messageId), ("result", "expired"), ("outcome", "failure"), ("reason", "not acknowledged in time; the sender sees undeliverable")),
             });
         }
+
+        AppendAll(connection, transaction, records);
     }
 
     /// <summary>An agency fetched a mailbox message.</summary>
@@ -201,11 +213,13 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
         _ => "withheld",
     };
 
-    private void Append(SqliteConnection connection, SqliteTransaction transaction, AuditRecord record)
+    private void Append(SqliteConnection connection, SqliteTransaction transaction, AuditRecord record) => AppendAll(connection, transaction, [record]);
+
+    private void AppendAll(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AuditRecord> records)
     {
         if (Recording)
         {
-            log.Append(connection, transaction, record, time.GetUtcNow());
+            log.AppendAll(connection, transaction, records, time.GetUtcNow());
         }
     }
 

@@ -6,6 +6,7 @@ using ExchangeGateway.Fhir;
 using ExchangeGateway.Http;
 using ExchangeGateway.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Events;
@@ -79,7 +80,7 @@ public static class GatewayHost
         builder.Services.AddSingleton(new PackageSealer(signer, trust, time));
         builder.Services.AddSingleton<IPersonKeys>(new AuditPersonKeys(personKeys));
         builder.Services.AddSingleton(new AuditLog(new CheckpointSigner(signer), options.AuditCheckpointInterval));
-        builder.Services.AddSingleton<GatewayAudit>();
+        builder.Services.TryAddSingleton<GatewayAudit>();
         builder.Services.AddHostedService<AuditCheckpointAtShutdown>();
         builder.Services.AddSingleton<SubmissionAcceptance>();
         builder.Services.AddSingleton(new PushHttpClient(new HttpClient(tls.Handler(TimeSpan.FromSeconds(10))) { Timeout = Timeout.InfiniteTimeSpan }));

@@ -26,6 +26,43 @@ public sealed class ChainTests(PkiFixture pki)
     }
 
     [Fact]
+    public void Entries_appended_together_chain_and_verify_exactly_as_entries_appended_one_by_one()
+    {
+        using var trail = new Trail(pki, entries: 0, shutdown: false);
+        var time = new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+        trail.Log.Append(trail.Connection, null, new AuditRecord(AuditEventTypes.Ack, "B82005") { Subjects = [trail.PersonA] }, time);
+
+        var batch = trail.Log.AppendAll(trail.Connection, null,
+        [
+            new AuditRecord(AuditEventTypes.SubmissionReceived, "HLI") { Subjects = [trail.PersonA, trail.PersonB], Details = new Dictionary<string, AuditValue> { ["submissionId"] = "s-1" } },
+            new AuditRecord(AuditEventTypes.ConsentDecision, "gateway") { Subjects = [trail.PersonB], Details = new Dictionary<string, AuditValue> { ["recipient"] = "CJIT-LEEDS", ["decision"] = "shared" } },
+            new AuditRecord(AuditEventTypes.PackageSealed, "gateway") { Details = new Dictionary<string, AuditValue> { ["size"] = 20_000 } },
+        ], time);
+        trail.Log.Append(trail.Connection, null, new AuditRecord(AuditEventTypes.Ack, "B82005"), time);
+
+        var entries = trail.Entries();
+        Assert.Equal([2L, 3L, 4L], batch.Select(e => e.Seq));
+        Assert.Equal(batch.Select(e => e.Hash), entries.Skip(1).Take(3).Select(e => e.Hash));
+        Assert.All(entries, e => Assert.Equal(AuditChain.ComputeHash(e), e.Hash));
+        Assert.Equal(entries[3].Hash, entries[4].PrevHash);
+        Assert.Equal([2L, 3L], AuditLog.EntriesFor(trail.Connection, trail.PersonB).Select(e => e.Seq));
+    }
+
+    [Fact]
+    public void A_batch_with_one_bad_draft_writes_nothing()
+    {
+        using var trail = new Trail(pki, entries: 0, shutdown: false);
+
+        Assert.Throws<ArgumentException>(() => trail.Log.AppendAll(trail.Connection, null,
+        [
+            new AuditRecord(AuditEventTypes.Ack, "B82005"),
+            new AuditRecord(AuditEventTypes.Ack, "B82005") { Details = new Dictionary<string, AuditValue> { ["reason"] = "about 9434765919" } },
+        ], DateTimeOffset.UnixEpoch));
+
+        Assert.Empty(trail.Entries());
+    }
+
+    [Fact]
     public void The_hash_is_sha256_of_the_documented_canonical_json()
     {
         var entry = new AuditEntry(
