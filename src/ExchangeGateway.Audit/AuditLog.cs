@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
@@ -94,6 +95,10 @@ public sealed class AuditLog
     /// <summary>An interval checkpoint is signed when the new entry's seq is a multiple of this.</summary>
     public int CheckpointInterval { get; }
 
+    // Compiled once per connection and reused: compiling the inserts, with their triggers and foreign key, costs more than
+    // running them, and they run inside the gateway's serialised accept transaction.
+    private readonly ConditionalWeakTable<SqliteConnection, AppendStatements> appendStatements = new();
+
     /// <summary>Creates the audit tables, index and triggers when they are not there yet. Safe to call on every start.</summary>
     public static void EnsureSchema(SqliteConnection connection)
     {
@@ -126,20 +131,22 @@ public sealed class AuditLog
 
     /// <summary>
     /// Appends entries in order, as <see cref="Append"/> would one by one, but reading the head once and reusing the
-    /// prepared statements: what one event writes (an accepted submission's decisions and packages) costs the
-    /// serialised accept transaction as little as possible. Every draft is checked before anything is written.
+    /// prepared statements. Every draft is checked before anything is written.
     /// </summary>
-    public IReadOnlyList<AuditEntry> AppendAll(SqliteConnection connection, SqliteTransaction? transaction, IReadOnlyList<AuditRecord> drafts, DateTimeOffset time)
+    public IReadOnlyList<AuditEntry> AppendAll(SqliteConnection connection, SqliteTransaction? transaction, IReadOnlyList<AuditRecord> drafts, DateTimeOffset time) =>
+        AppendAll(connection, transaction, AuditBatch.Of(drafts), time);
+
+    /// <summary>
+    /// Appends a batch checked and put in canonical form beforehand (<see cref="AuditBatch.Of"/>), so that only the
+    /// chaining and the inserts happen inside the caller's transaction: what one event writes (an accepted submission's
+    /// decisions and packages) costs the serialised accept transaction as little as possible.
+    /// </summary>
+    public IReadOnlyList<AuditEntry> AppendAll(SqliteConnection connection, SqliteTransaction? transaction, AuditBatch batch, DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        ArgumentNullException.ThrowIfNull(drafts);
-        foreach (var draft in drafts)
-        {
-            DraftRules.Check(draft);
-        }
-
+        ArgumentNullException.ThrowIfNull(batch);
         CheckTransaction(connection, transaction);
-        if (drafts.Count == 0)
+        if (batch.Count == 0)
         {
             return [];
         }
@@ -148,42 +155,32 @@ public sealed class AuditLog
         var tx = transaction ?? own!;
         try
         {
-            var head = Head(connection, tx);
+            var statements = appendStatements.GetValue(connection, c => new AppendStatements(c));
+            statements.Enlist(tx);
+            var head = statements.ReadHead();
             var storedTime = AuditChain.ToStoredPrecision(time);
-            using var insert = Command(connection, tx, "INSERT INTO audit_entries (seq, time, type, actor, details, prev_hash, hash) VALUES ($seq, $time, $type, $actor, $details, $prev, $hash)");
-            var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
-            var when = insert.Parameters.Add("$time", SqliteType.Text);
-            var type = insert.Parameters.Add("$type", SqliteType.Text);
-            var actor = insert.Parameters.Add("$actor", SqliteType.Text);
-            var detailsText = insert.Parameters.Add("$details", SqliteType.Text);
-            var prev = insert.Parameters.Add("$prev", SqliteType.Text);
-            var hash = insert.Parameters.Add("$hash", SqliteType.Text);
-            using var insertSubject = Command(connection, tx, "INSERT INTO audit_subjects (subject_key, seq) VALUES ($key, $seq)");
-            var subjectKey = insertSubject.Parameters.Add("$key", SqliteType.Text);
-            var subjectSeq = insertSubject.Parameters.Add("$seq", SqliteType.Integer);
+            var (insert, seq, when, type, actor, detailsText, prev, hash) = (statements.Insert, statements.Seq, statements.Time, statements.Type, statements.Actor, statements.Details, statements.Prev, statements.Hash);
+            var (insertSubject, subjectKey, subjectSeq) = (statements.InsertSubject, statements.SubjectKey, statements.SubjectSeq);
+            when.Value = AuditChain.FormatTime(storedTime);
 
-            var entries = new List<AuditEntry>(drafts.Count);
-            foreach (var draft in drafts)
+            var entries = new List<AuditEntry>(batch.Count);
+            foreach (var item in batch.Items)
             {
-                var details = new ReadOnlyDictionary<string, AuditValue>(new SortedDictionary<string, AuditValue>(draft.Details.ToDictionary(), StringComparer.Ordinal));
-                var subjects = draft.Subjects.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
                 var unsigned = new AuditEntry(
                     (head?.Seq ?? 0) + 1,
                     storedTime,
-                    draft.Type,
-                    draft.Actor,
-                    Array.AsReadOnly(subjects),
-                    details,
+                    item.Type,
+                    item.Actor,
+                    item.Subjects,
+                    item.Details,
                     head?.Hash ?? AuditChain.Genesis,
                     Hash: "");
-                var canonicalDetails = CanonicalJson.Details(details);
-                var entry = unsigned with { Hash = AuditChain.ComputeHash(unsigned, canonicalDetails) };
+                var entry = unsigned with { Hash = AuditChain.ComputeHash(unsigned, item.CanonicalDetails) };
 
                 seq.Value = entry.Seq;
-                when.Value = AuditChain.FormatTime(entry.Time);
                 type.Value = entry.Type;
                 actor.Value = entry.Actor;
-                detailsText.Value = canonicalDetails;
+                detailsText.Value = item.CanonicalDetails;
                 prev.Value = entry.PrevHash;
                 hash.Value = entry.Hash;
                 insert.ExecuteNonQuery();
@@ -379,6 +376,63 @@ public sealed class AuditLog
         command.Transaction = transaction;
         command.CommandText = sql;
         return command;
+    }
+
+    /// <summary>The appender's statements on one connection; enlisted in each transaction before use.</summary>
+    private sealed class AppendStatements
+    {
+        public AppendStatements(SqliteConnection connection)
+        {
+            Head = Command(connection, null, "SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1");
+            Insert = Command(connection, null, "INSERT INTO audit_entries (seq, time, type, actor, details, prev_hash, hash) VALUES ($seq, $time, $type, $actor, $details, $prev, $hash)");
+            Seq = Insert.Parameters.Add("$seq", SqliteType.Integer);
+            Time = Insert.Parameters.Add("$time", SqliteType.Text);
+            Type = Insert.Parameters.Add("$type", SqliteType.Text);
+            Actor = Insert.Parameters.Add("$actor", SqliteType.Text);
+            Details = Insert.Parameters.Add("$details", SqliteType.Text);
+            Prev = Insert.Parameters.Add("$prev", SqliteType.Text);
+            Hash = Insert.Parameters.Add("$hash", SqliteType.Text);
+            InsertSubject = Command(connection, null, "INSERT INTO audit_subjects (subject_key, seq) VALUES ($key, $seq)");
+            SubjectKey = InsertSubject.Parameters.Add("$key", SqliteType.Text);
+            SubjectSeq = InsertSubject.Parameters.Add("$seq", SqliteType.Integer);
+        }
+
+        public SqliteCommand Head { get; }
+
+        public SqliteCommand Insert { get; }
+
+        public SqliteParameter Seq { get; }
+
+        public SqliteParameter Time { get; }
+
+        public SqliteParameter Type { get; }
+
+        public SqliteParameter Actor { get; }
+
+        public SqliteParameter Details { get; }
+
+        public SqliteParameter Prev { get; }
+
+        public SqliteParameter Hash { get; }
+
+        public SqliteCommand InsertSubject { get; }
+
+        public SqliteParameter SubjectKey { get; }
+
+        public SqliteParameter SubjectSeq { get; }
+
+        public void Enlist(SqliteTransaction transaction)
+        {
+            Head.Transaction = transaction;
+            Insert.Transaction = transaction;
+            InsertSubject.Transaction = transaction;
+        }
+
+        public (long Seq, string Hash)? ReadHead()
+        {
+            using var reader = Head.ExecuteReader();
+            return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : null;
+        }
     }
 }
 

@@ -23,10 +23,18 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
             Details = Details(("submissionId", submissionId), ("reason", reason), ("errors", errorCount), ("sender", sender)),
         }));
 
-    /// <summary>A submission was accepted: received, one consent decision per recipient, one sealed package per message.</summary>
-    public void Accepted(SqliteConnection connection, SqliteTransaction transaction, Submission submission, string sender, string bodyHash,
+    /// <summary>
+    /// What accepting a submission writes (received, one consent decision per recipient, one sealed package per message),
+    /// prepared before the accept transaction so that the transaction only chains and inserts it (<see cref="Append(SqliteConnection, SqliteTransaction, AuditBatch)"/>).
+    /// </summary>
+    public AuditBatch Accepted(Submission submission, string sender, string bodyHash,
         IReadOnlyList<string> personKeys, IReadOnlyList<Recipient> recipients, IReadOnlyList<ConsentDecision> decisions, IReadOnlyList<OutgoingMessage> messages)
     {
+        if (!Recording)
+        {
+            return AuditBatch.Empty;
+        }
+
         ArgumentNullException.ThrowIfNull(submission);
         ArgumentNullException.ThrowIfNull(recipients);
         ArgumentNullException.ThrowIfNull(decisions);
@@ -81,7 +89,16 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
             });
         }
 
-        AppendAll(connection, transaction, records);
+        return AuditBatch.Of(records);
+    }
+
+    /// <summary>Appends a batch prepared beforehand (<see cref="Accepted"/>) in the caller's transaction.</summary>
+    public void Append(SqliteConnection connection, SqliteTransaction transaction, AuditBatch batch)
+    {
+        if (Recording)
+        {
+            log.AppendAll(connection, transaction, batch, time.GetUtcNow());
+        }
     }
 
     /// <summary>

@@ -133,11 +133,12 @@ public sealed class SubmissionAcceptance(
         var accepted = new AcceptedSubmission(submission.SubmissionId, sender, submission.Event.Type, bodyHash, keys, decisions, messages, response, remember,
             submission.Dir.Consent.WithdrawnAt);
         var scheduleWork = releasePlanning.WorkFor(submission, keys, routing.Recipients, canonical);
+        var auditBatch = audit.Accepted(submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages);
         var result = outbox.Accept(
             accepted,
             (connection, transaction) =>
             {
-                audit.Accepted(connection, transaction, submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages);
+                audit.Append(connection, transaction, auditBatch);
                 scheduleWork?.Invoke(connection, transaction);
             },
             (cancelled, connection, transaction) => audit.Withdrawn(connection, transaction, submission.SubmissionId, keys, cancelled));

@@ -63,6 +63,61 @@ public sealed class ChainTests(PkiFixture pki)
     }
 
     [Fact]
+    public void A_batch_prepared_before_the_transaction_is_checked_then_and_chains_inside_it()
+    {
+        using var trail = new Trail(pki, entries: 2, shutdown: false);
+        var bad = new AuditRecord(AuditEventTypes.Ack, "B82005") { Details = new Dictionary<string, AuditValue> { ["reason"] = "about 9434765919" } };
+        Assert.Throws<ArgumentException>(() => AuditBatch.Of([bad]));
+
+        var batch = AuditBatch.Of(
+        [
+            new AuditRecord(AuditEventTypes.ConsentDecision, "gateway") { Subjects = [trail.PersonB, trail.PersonA, trail.PersonB], Details = new Dictionary<string, AuditValue> { ["recipient"] = "CJIT-LEEDS", ["decision"] = "shared" } },
+            new AuditRecord(AuditEventTypes.PackageSealed, "gateway") { Subjects = [trail.PersonA] },
+        ]);
+        using (var transaction = trail.Connection.BeginTransaction())
+        {
+            trail.Log.AppendAll(trail.Connection, transaction, batch, trail.TimeOf(3));
+            transaction.Rollback();
+        }
+
+        using (var transaction = trail.Connection.BeginTransaction())
+        {
+            trail.Log.AppendAll(trail.Connection, transaction, batch, trail.TimeOf(3));
+            trail.Log.AppendAll(trail.Connection, transaction, AuditBatch.Empty, trail.TimeOf(3));
+            transaction.Commit();
+        }
+
+        var entries = trail.Entries();
+        Assert.Equal([1L, 2L, 3L, 4L], entries.Select(e => e.Seq));
+        Assert.Equal(new[] { trail.PersonA, trail.PersonB }.Order(StringComparer.Ordinal), entries[2].Subjects);
+        Assert.All(entries, e => Assert.Equal(AuditChain.ComputeHash(e), e.Hash));
+        Assert.Equal(entries[2].Hash, entries[3].PrevHash);
+    }
+
+    [Fact]
+    public void One_log_appends_through_several_connections_and_after_a_connection_is_reopened()
+    {
+        using var trail = new Trail(pki, entries: 3, shutdown: false);
+        using (var second = AuditDatabase.Open(AuditDatabase.PathIn(trail.Data)))
+        {
+            trail.Log.Append(second, null, trail.Draft(4), trail.TimeOf(4));
+        }
+
+        trail.Add(5);
+        trail.Connection.Close();
+        trail.Connection.Open();
+        AuditDatabase.Configure(trail.Connection);
+        trail.Add(6);
+
+        var entries = trail.Entries();
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], entries.Select(e => e.Seq));
+        for (var i = 1; i < entries.Count; i++)
+        {
+            Assert.Equal(entries[i - 1].Hash, entries[i].PrevHash);
+        }
+    }
+
+    [Fact]
     public void The_hash_is_sha256_of_the_documented_canonical_json()
     {
         var entry = new AuditEntry(

@@ -1,0 +1,39 @@
+using System.Collections.ObjectModel;
+
+namespace ExchangeGateway.Audit;
+
+/// <summary>
+/// Audit drafts checked against the rules and put in canonical form (sorted details and their canonical JSON, sorted
+/// distinct subjects) ahead of the transaction that appends them, which then only chains and inserts.
+/// </summary>
+public sealed class AuditBatch
+{
+    private AuditBatch(IReadOnlyList<Item> items) => Items = items;
+
+    /// <summary>An empty batch: appending it writes nothing.</summary>
+    public static AuditBatch Empty { get; } = new([]);
+
+    /// <summary>The number of entries the batch appends.</summary>
+    public int Count => Items.Count;
+
+    internal IReadOnlyList<Item> Items { get; }
+
+    /// <summary>Checks every draft (ArgumentException for the first that breaks the rules) and prepares them in order.</summary>
+    public static AuditBatch Of(IReadOnlyList<AuditRecord> drafts)
+    {
+        ArgumentNullException.ThrowIfNull(drafts);
+        var items = new Item[drafts.Count];
+        for (var i = 0; i < drafts.Count; i++)
+        {
+            var draft = drafts[i];
+            DraftRules.Check(draft);
+            var details = new ReadOnlyDictionary<string, AuditValue>(new SortedDictionary<string, AuditValue>(draft.Details.ToDictionary(), StringComparer.Ordinal));
+            var subjects = Array.AsReadOnly(draft.Subjects.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
+            items[i] = new Item(draft.Type, draft.Actor, subjects, details, CanonicalJson.Details(details));
+        }
+
+        return new AuditBatch(items);
+    }
+
+    internal sealed record Item(string Type, string Actor, IReadOnlyList<string> Subjects, IReadOnlyDictionary<string, AuditValue> Details, string CanonicalDetails);
+}
