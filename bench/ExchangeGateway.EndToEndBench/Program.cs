@@ -67,7 +67,7 @@ var bestOff = unaudited.OrderByDescending(r => r.Rate).First();
 double Median(IEnumerable<double> values)
 {
     var sorted = values.Order().ToList();
-    return sorted[sorted.Count / 2];
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 }
 
 var medianOn = Median(audited.Select(r => r.Rate));
@@ -96,6 +96,11 @@ return 0;
 
 async Task<Run> Measure(bool withAudit)
 {
+    // Let the previous round's garbage and the page cache's write-back of its deleted database settle first, so that
+    // neither side pays for the other.
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
     var work = Directory.CreateTempSubdirectory("exg-bench-").FullName;
     string[] gatewayArgs = ["--urls", "https://127.0.0.1:0", "--data", Path.Combine(work, "data"), "--certs", certs, "--log-level", "Warning"];
     var app = GatewayHost.Build(gatewayArgs, withAudit ? null : services => services.AddSingleton(sp => new GatewayAudit(

@@ -79,7 +79,10 @@ public sealed class Outbox : IDisposable
             last_error TEXT,
             updated_ms INTEGER NOT NULL)
         """,
-        "CREATE INDEX IF NOT EXISTS messages_due ON messages(status, channel, next_attempt_ms)",
+        // Per agency, so that the push worker finds what is due for the agencies it is not already busy with by index seeks,
+        // however long the queue of an agency that is down or slow has grown.
+        "DROP INDEX IF EXISTS messages_due",
+        "CREATE INDEX IF NOT EXISTS messages_push ON messages(status, channel, recipient, next_attempt_ms)",
         "CREATE INDEX IF NOT EXISTS messages_mailbox ON messages(recipient, channel, status)",
         "CREATE INDEX IF NOT EXISTS messages_submission ON messages(submission_id)",
         """
@@ -279,23 +282,46 @@ public sealed class Outbox : IDisposable
     {
         ArgumentNullException.ThrowIfNull(inFlight);
         ArgumentNullException.ThrowIfNull(busyAgencies);
+        var skipMessages = inFlight.ToHashSet(StringComparer.Ordinal);
+        var skipAgencies = busyAgencies.ToHashSet(StringComparer.Ordinal);
         lock (gate)
         {
-            using var command = Command(
-                """
-                SELECT message_id, recipient, endpoint, package, attempts, window_start_ms FROM messages
-                WHERE status = $q AND channel = 'push' AND next_attempt_ms <= $now
-                  AND message_id NOT IN (SELECT value FROM json_each($inFlight))
-                  AND recipient NOT IN (SELECT value FROM json_each($busy))
-                ORDER BY next_attempt_ms LIMIT $limit
-                """,
-                null, ("$q", MessageStatus.Queued), ("$now", NowMs()), ("$limit", max),
-                ("$inFlight", System.Text.Json.JsonSerializer.Serialize(inFlight)), ("$busy", System.Text.Json.JsonSerializer.Serialize(busyAgencies)));
-            using var reader = command.ExecuteReader();
-            var due = new List<DueMessage>();
-            while (reader.Read())
+            var now = NowMs();
+            var candidates = new List<(long Due, string MessageId, long RowId)>();
+            foreach (var recipient in QueuedPushRecipients())
             {
-                due.Add(new DueMessage(reader.GetString(0), reader.GetString(1), reader.GetString(2), (byte[])reader.GetValue(3), reader.GetInt32(4), reader.GetInt64(5)));
+                if (skipAgencies.Contains(recipient))
+                {
+                    continue;
+                }
+
+                using var command = Command(
+                    """
+                    SELECT rowid, next_attempt_ms, message_id FROM messages
+                    WHERE status = $q AND channel = 'push' AND recipient = $r AND next_attempt_ms <= $now
+                    ORDER BY next_attempt_ms LIMIT $limit
+                    """,
+                    null, ("$q", MessageStatus.Queued), ("$r", recipient), ("$now", now), ("$limit", max + skipMessages.Count));
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    var messageId = reader.GetString(2);
+                    if (!skipMessages.Contains(messageId))
+                    {
+                        candidates.Add((reader.GetInt64(1), messageId, reader.GetInt64(0)));
+                    }
+                }
+            }
+
+            var due = new List<DueMessage>();
+            foreach (var (_, _, rowId) in candidates.OrderBy(c => c.Due).ThenBy(c => c.MessageId, StringComparer.Ordinal).Take(max))
+            {
+                using var command = Command("SELECT message_id, recipient, endpoint, package, attempts, window_start_ms FROM messages WHERE rowid = $id", null, ("$id", rowId));
+                using var reader = command.ExecuteReader();
+                if (reader.Read())
+                {
+                    due.Add(new DueMessage(reader.GetString(0), reader.GetString(1), reader.GetString(2), (byte[])reader.GetValue(3), reader.GetInt32(4), reader.GetInt64(5)));
+                }
             }
 
             return due;
@@ -307,10 +333,42 @@ public sealed class Outbox : IDisposable
     {
         lock (gate)
         {
-            using var command = Command("SELECT min(next_attempt_ms) FROM messages WHERE status = $q AND channel = 'push'", null, ("$q", MessageStatus.Queued));
-            var value = command.ExecuteScalar();
-            return value is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+            long? next = null;
+            foreach (var recipient in QueuedPushRecipients())
+            {
+                using var command = Command("SELECT min(next_attempt_ms) FROM messages WHERE status = $q AND channel = 'push' AND recipient = $r", null, ("$q", MessageStatus.Queued), ("$r", recipient));
+                if (command.ExecuteScalar() is long ms && (next is null || ms < next))
+                {
+                    next = ms;
+                }
+            }
+
+            return next is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
         }
+    }
+
+    // The agencies with queued push messages, one index seek each (a skip scan SQLite does not do by itself): a
+    // DISTINCT would walk every queued message.
+    private List<string> QueuedPushRecipients()
+    {
+        using var command = Command(
+            """
+            WITH RECURSIVE agencies(recipient) AS (
+                SELECT min(recipient) FROM messages WHERE status = $q AND channel = 'push'
+                UNION ALL
+                SELECT (SELECT min(recipient) FROM messages WHERE status = $q AND channel = 'push' AND recipient > agencies.recipient)
+                FROM agencies WHERE agencies.recipient IS NOT NULL)
+            SELECT recipient FROM agencies WHERE recipient IS NOT NULL
+            """,
+            null, ("$q", MessageStatus.Queued));
+        using var reader = command.ExecuteReader();
+        var recipients = new List<string>();
+        while (reader.Read())
+        {
+            recipients.Add(reader.GetString(0));
+        }
+
+        return recipients;
     }
 
     /// <summary>Records a push answered 2xx. False when the message was no longer queued (e.g. cancelled meanwhile).</summary>

@@ -91,6 +91,28 @@ public sealed class OutboxTests : IDisposable
     }
 
     [Fact]
+    public void Due_pushes_come_oldest_first_across_agencies_and_a_long_queue_for_a_busy_agency_hides_nothing()
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            outbox.Accept(Submission($"leeds-{i}", messages: [Push($"leeds-m{i:D3}")]));
+        }
+
+        clock.Now = clock.Now.AddSeconds(1);
+        outbox.Accept(Submission("notts", messages: [Push("notts-m", "CJIT-NOTTS")]));
+        clock.Now = clock.Now.AddSeconds(1);
+        outbox.Accept(Submission("provider", messages: [Push("provider-m", "CTP-FWDLEEDS"), Mail("gp-m")]));
+
+        Assert.Equal(["notts-m", "provider-m"], outbox.DuePush(5, [], ["CJIT-LEEDS"]).Select(m => m.MessageId));
+        Assert.Equal(["leeds-m000", "leeds-m002", "leeds-m003"], outbox.DuePush(3, ["leeds-m001"], []).Select(m => m.MessageId));
+        Assert.Equal(["provider-m"], outbox.DuePush(5, [], ["CJIT-LEEDS", "CJIT-NOTTS"]).Select(m => m.MessageId));
+
+        outbox.MarkRetry("notts-m", clock.Now.AddMinutes(-30), "HTTP 503");
+        Assert.Equal("notts-m", outbox.DuePush(1, [], []).Single().MessageId);
+        Assert.Equal(clock.Now.AddMinutes(-30).ToUnixTimeMilliseconds(), outbox.NextPushDue()!.Value.ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
     public void A_mailbox_message_is_fetched_only_by_its_agency_and_leaves_the_mailbox_when_acknowledged()
     {
         outbox.Accept(Submission("s1", messages: [Mail("m1")]));
