@@ -66,19 +66,7 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
             });
         }
 
-        foreach (var message in messages)
-        {
-            records.Add(new AuditRecord(AuditEventTypes.PackageSealed, AuditActors.Gateway)
-            {
-                Subjects = personKeys,
-                Details = Details(
-                    ("submissionId", submission.SubmissionId),
-                    ("messageId", message.MessageId),
-                    ("recipient", message.Recipient),
-                    ("packageSha256", Convert.ToHexStringLower(SHA256.HashData(message.Package))),
-                    ("size", message.Package.LongLength)),
-            });
-        }
+        records.AddRange(messages.Select(message => PackageSealed(submission.SubmissionId, personKeys, message)));
 
         if (submission.Dir.Consent.WithdrawnAt is { } withdrawnAt)
         {
@@ -131,21 +119,7 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
             });
         }
 
-        foreach (var message in messages)
-        {
-            records.Add(new AuditRecord(AuditEventTypes.PackageSealed, AuditActors.Gateway)
-            {
-                Subjects = personKeys,
-                Details = Details(
-                    ("submissionId", submissionId),
-                    ("scheduleEntryId", entryId),
-                    ("scheduleKind", kind),
-                    ("messageId", message.MessageId),
-                    ("recipient", message.Recipient),
-                    ("packageSha256", Convert.ToHexStringLower(SHA256.HashData(message.Package))),
-                    ("size", message.Package.LongLength)),
-            });
-        }
+        records.AddRange(messages.Select(message => PackageSealed(submissionId, personKeys, message, ("scheduleEntryId", entryId), ("scheduleKind", kind))));
 
         AppendAll(connection, transaction, records);
     }
@@ -229,6 +203,22 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
         ConsentOutcome.Withdrawn => "withdrawn",
         _ => "withheld",
     };
+
+    // One sealed package: what it is (its hash and size), for whom, from which submission (and schedule entry, if any).
+    private static AuditRecord PackageSealed(string submissionId, IReadOnlyList<string> personKeys, OutgoingMessage message, params (string Key, object? Value)[] more) =>
+        new(AuditEventTypes.PackageSealed, AuditActors.Gateway)
+        {
+            Subjects = personKeys,
+            Details = Details(
+            [
+                ("submissionId", submissionId),
+                .. more,
+                ("messageId", message.MessageId),
+                ("recipient", message.Recipient),
+                ("packageSha256", Convert.ToHexStringLower(SHA256.HashData(message.Package))),
+                ("size", message.Package.LongLength),
+            ]),
+        };
 
     private void Append(SqliteConnection connection, SqliteTransaction transaction, AuditRecord record) => AppendAll(connection, transaction, [record]);
 

@@ -10,25 +10,10 @@ using WireMock.Server;
 namespace ExchangeGateway.Gateway.Tests;
 
 /// <summary>The gateway end to end: real HTTPS with client certificates on 127.0.0.1, agencies played by WireMock.Net.</summary>
-public sealed class GatewayApiTests : IAsyncLifetime
+public sealed class GatewayApiTests : GatewayWithAgencies
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private WireMockServer agencies = null!;
-    private GatewayUnderTest gateway = null!;
 
-    public async Task InitializeAsync()
-    {
-        agencies = WireMockServer.Start();
-        agencies.Given(Request.Create().WithPath("/agencies/*").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
-        gateway = await GatewayUnderTest.StartAsync(agencies.Url!);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await gateway.DisposeAsync();
-        agencies.Stop();
-        agencies.Dispose();
-    }
 
     private static byte[] Release(Action<JsonObject>? change = null) => Examples.Variant(Examples.ReleaseOst, j =>
     {
@@ -38,7 +23,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
 
     private async Task<JsonNode> Submit(string sender, byte[] body, HttpStatusCode expected = HttpStatusCode.Accepted)
     {
-        using var client = gateway.Client(sender);
+        using var client = Gateway.Client(sender);
         var response = await client.SubmitAsync(body);
         Assert.True(expected == response.Status, $"expected {expected}, got {response.Status}: {response.Text}");
         return GatewayUnderTest.Json(response.Text);
@@ -48,7 +33,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
         accepted["messages"]!.AsArray().ToDictionary(m => m!["recipient"]!.GetValue<string>(), m => m!);
 
     private IEnumerable<(string MessageId, byte[] Body)> Pushed(string agency) =>
-        agencies.LogEntries
+        Agencies.LogEntries
             .Where(e => e.RequestMessage.Path == "/agencies/" + agency)
             .Select(e => (e.RequestMessage.Headers!["X-Message-Id"].ToString(), e.RequestMessage.BodyAsBytes!));
 
@@ -56,7 +41,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
     public async Task Health_answers_without_a_client_certificate()
     {
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
-        using var http = new HttpClient(handler) { BaseAddress = gateway.Address };
+        using var http = new HttpClient(handler) { BaseAddress = Gateway.Address };
         var response = await http.GetAsync("healthz");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -66,7 +51,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
     {
         // Certificate validation is off here only because this test is about the missing client certificate.
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
-        using var http = new HttpClient(handler) { BaseAddress = gateway.Address };
+        using var http = new HttpClient(handler) { BaseAddress = Gateway.Address };
         var response = await http.GetAsync("api/v1/mailbox");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -81,7 +66,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
         var cjitMessage = accepted["CJIT-LEEDS"]["messageId"]!.GetValue<string>();
         await GatewayUnderTest.Eventually(() => Pushed("CJIT-LEEDS").Any(p => p.MessageId == cjitMessage), Patience, "the CJIT push");
 
-        using var gp = gateway.Client("B86030");
+        using var gp = Gateway.Client("B86030");
         var mailbox = GatewayUnderTest.Json((await gp.MailboxAsync()).Text)["messages"]!.AsArray();
         Assert.Contains(mailbox, m => m!["messageId"]!.GetValue<string>() == accepted["B86030"]["messageId"]!.GetValue<string>());
         Assert.Empty(Pushed("B86030"));
@@ -101,7 +86,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
         using var folder = new TemporaryFolder();
         var file = Path.Combine(folder.Path, "release.json");
         await File.WriteAllBytesAsync(file, Release());
-        var gatewayUrl = gateway.Address.ToString();
+        var gatewayUrl = Gateway.Address.ToString();
 
         var (sent, sendOutput, _) = Exg("send", file, "--gateway", gatewayUrl, "--as", "HLI", "--certs", GatewayUnderTest.Certs);
         Assert.Equal(0, sent);
@@ -166,7 +151,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
         await GatewayUnderTest.Eventually(() => Pushed("CJIT-LEEDS").Any(p => p.MessageId == cjitMessage), Patience, "the CJIT push");
         var cjit = GatewayUnderTest.Open(Pushed("CJIT-LEEDS").First(p => p.MessageId == cjitMessage).Body, "CJIT-LEEDS");
 
-        using var gp = gateway.Client("B86030");
+        using var gp = Gateway.Client("B86030");
         var gpPackage = await gp.FetchAsync(accepted["B86030"]["messageId"]!.GetValue<string>());
         var gpDocument = GatewayUnderTest.Open(gpPackage.Body, "B86030");
 
@@ -182,7 +167,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
         var accepted = ByRecipient(await Submit("HLI", Release(j => j["dir"]!["consent"]!["shareWith"] = new JsonArray("cjit", "community-treatment"))));
         Assert.Equal("withheld", accepted["B86030"]["status"]!.GetValue<string>());
         Assert.Null(accepted["B86030"]["messageId"]);
-        using var gp = gateway.Client("B86030");
+        using var gp = Gateway.Client("B86030");
         Assert.Empty(GatewayUnderTest.Json((await gp.MailboxAsync()).Text)["messages"]!.AsArray());
     }
 
@@ -203,7 +188,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
         var accepted = ByRecipient(submitted);
         Assert.Equal("queued", accepted["CJIT-LEEDS"]["status"]!.GetValue<string>());
         Assert.Equal("vital-interests", accepted["CJIT-LEEDS"]["legalBasis"]!.GetValue<string>());
-        var tracking = await gateway.Track("HLI", submitted["submissionId"]!.GetValue<string>());
+        var tracking = await Gateway.Track("HLI", submitted["submissionId"]!.GetValue<string>());
         Assert.Equal("override", tracking["CJIT-LEEDS"]["decision"]!.GetValue<string>());
         Assert.Equal("shared", tracking["B86030"]["decision"]!.GetValue<string>());
     }
@@ -221,9 +206,9 @@ public sealed class GatewayApiTests : IAsyncLifetime
         var second = ByRecipient(await Submit("HLI", withdrawal));
         Assert.All(second.Values, m => Assert.Equal("withheld", m["status"]!.GetValue<string>()));
 
-        var tracking = await gateway.Track("HLI", first["submissionId"]!.GetValue<string>());
+        var tracking = await Gateway.Track("HLI", first["submissionId"]!.GetValue<string>());
         Assert.Equal("cancelled", tracking["B86030"]["status"]!.GetValue<string>());
-        using var gp = gateway.Client("B86030");
+        using var gp = Gateway.Client("B86030");
         Assert.Equal(HttpStatusCode.NotFound, (await gp.FetchAsync(gpMessage)).Status);
     }
 
@@ -259,10 +244,10 @@ public sealed class GatewayApiTests : IAsyncLifetime
     {
         var accepted = ByRecipient(await Submit("HLI", Release()));
         var gpMessage = accepted["B86030"]["messageId"]!.GetValue<string>();
-        using var otherGp = gateway.Client("B82005");
+        using var otherGp = Gateway.Client("B82005");
         Assert.Equal(HttpStatusCode.NotFound, (await otherGp.FetchAsync(gpMessage)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await otherGp.AcknowledgeAsync(gpMessage)).Status);
-        using var gp = gateway.Client("B86030");
+        using var gp = Gateway.Client("B86030");
         Assert.Equal(HttpStatusCode.OK, (await gp.FetchAsync(gpMessage)).Status);
     }
 
@@ -271,11 +256,11 @@ public sealed class GatewayApiTests : IAsyncLifetime
     {
         var submitted = await Submit("HLI", Release());
         var gpMessage = ByRecipient(submitted)["B86030"]["messageId"]!.GetValue<string>();
-        using var gp = gateway.Client("B86030");
+        using var gp = Gateway.Client("B86030");
         Assert.True((await gp.FetchAsync(gpMessage)).IsSuccess);
         Assert.True((await gp.AcknowledgeAsync(gpMessage)).IsSuccess);
         Assert.DoesNotContain(GatewayUnderTest.Json((await gp.MailboxAsync()).Text)["messages"]!.AsArray(), m => m!["messageId"]!.GetValue<string>() == gpMessage);
-        var tracking = await gateway.Track("HLI", submitted["submissionId"]!.GetValue<string>());
+        var tracking = await Gateway.Track("HLI", submitted["submissionId"]!.GetValue<string>());
         Assert.Equal("acknowledged", tracking["B86030"]["status"]!.GetValue<string>());
     }
 
@@ -284,10 +269,10 @@ public sealed class GatewayApiTests : IAsyncLifetime
     {
         var body = Release();
         var first = await Submit("HLI", body);
-        var before = gateway.Outbox.Totals().Accepted;
+        var before = Gateway.Outbox.Totals().Accepted;
         var again = await Submit("HLI", body);
         Assert.Equal(first.ToJsonString(), again.ToJsonString());
-        Assert.Equal(before, gateway.Outbox.Totals().Accepted);
+        Assert.Equal(before, Gateway.Outbox.Totals().Accepted);
     }
 
     [Fact]
@@ -308,8 +293,8 @@ public sealed class GatewayApiTests : IAsyncLifetime
     {
         var submitted = await Submit("HLI", Release());
         var id = submitted["submissionId"]!.GetValue<string>();
-        Assert.Equal(3, (await gateway.Track("HLI", id)).Count);
-        using var other = gateway.Client("BMI");
+        Assert.Equal(3, (await Gateway.Track("HLI", id)).Count);
+        using var other = Gateway.Client("BMI");
         Assert.Equal(HttpStatusCode.NotFound, (await other.TrackAsync(id)).Status);
     }
 
@@ -317,7 +302,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
     public async Task Totals_always_balance()
     {
         await Submit("HLI", Release());
-        var totals = gateway.Outbox.Totals();
+        var totals = Gateway.Outbox.Totals();
         Assert.True(totals.Balances, totals.ToString());
     }
 

@@ -13,34 +13,19 @@ using WireMock.Server;
 namespace ExchangeGateway.Gateway.Tests;
 
 /// <summary>The audit trail a running gateway writes, read back with <c>exg audit</c>, and the gateway's logs.</summary>
-public sealed class GatewayAuditTests : IAsyncLifetime
+public sealed class GatewayAuditTests : GatewayWithAgencies
 {
     private const string ReleasedNhsNumber = "9434765919";
     private const string ReleasedPrisonNumber = "A1234BC";
     private const string TransferredNhsNumber = "4010232137";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private WireMockServer agencies = null!;
-    private GatewayUnderTest gateway = null!;
 
-    public async Task InitializeAsync()
-    {
-        agencies = WireMockServer.Start();
-        agencies.Given(Request.Create().WithPath("/agencies/*").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
-        gateway = await GatewayUnderTest.StartAsync(agencies.Url!);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await gateway.DisposeAsync();
-        agencies.Stop();
-        agencies.Dispose();
-    }
 
     private static byte[] Fresh(string example) => Examples.Variant(example, j => j["submissionId"] = Guid.NewGuid().ToString());
 
     private async Task<JsonNode> Submit(string sender, byte[] body, HttpStatusCode expected = HttpStatusCode.Accepted)
     {
-        using var client = gateway.Client(sender);
+        using var client = Gateway.Client(sender);
         var response = await client.SubmitAsync(body);
         Assert.True(expected == response.Status, $"expected {expected}, got {response.Status}: {response.Text}");
         return GatewayUnderTest.Json(response.Text);
@@ -59,7 +44,7 @@ public sealed class GatewayAuditTests : IAsyncLifetime
 
     private JsonArray Query(string subject)
     {
-        var (exit, output, error) = Exg("audit", "query", "--data", gateway.Data, "--subject", subject, "--json");
+        var (exit, output, error) = Exg("audit", "query", "--data", Gateway.Data, "--subject", subject, "--json");
         Assert.True(exit == 0, error);
         return GatewayUnderTest.Json(output).AsArray();
     }
@@ -73,9 +58,9 @@ public sealed class GatewayAuditTests : IAsyncLifetime
         var release = await Submit("HLI", Fresh(Examples.ReleaseOst));
         var transfer = await Submit("BMI", Fresh(Examples.Transfer));
         var pushed = new[] { MessageFor(release, "CJIT-LEEDS"), MessageFor(transfer, "SFI") };
-        await GatewayUnderTest.Eventually(() => pushed.All(id => gateway.Outbox.List("delivered", 100).Any(m => m.MessageId == id)), Patience, "both pushes");
+        await GatewayUnderTest.Eventually(() => pushed.All(id => Gateway.Outbox.List("delivered", 100).Any(m => m.MessageId == id)), Patience, "both pushes");
 
-        using var gp = gateway.Client("B86030");
+        using var gp = Gateway.Client("B86030");
         var gpMessage = MessageFor(release, "B86030");
         Assert.True((await gp.FetchAsync(gpMessage)).IsSuccess);
         Assert.True((await gp.AcknowledgeAsync(gpMessage)).IsSuccess);
@@ -86,7 +71,7 @@ public sealed class GatewayAuditTests : IAsyncLifetime
     public async Task A_query_by_NHS_number_returns_that_persons_consent_decisions_and_deliveries_and_only_that_persons()
     {
         var (release, transfer) = await SendBothAndDeliver();
-        var keys = PersonKeys.Load(gateway.Data);
+        var keys = PersonKeys.Load(Gateway.Data);
         var released = keys.ForNhsNumber(ReleasedNhsNumber);
         var transferred = keys.ForNhsNumber(TransferredNhsNumber);
 
@@ -114,7 +99,7 @@ public sealed class GatewayAuditTests : IAsyncLifetime
         Assert.Empty(entries.Select(e => e!["seq"]!.GetValue<long>()).Intersect(others.Select(e => e!["seq"]!.GetValue<long>())));
 
         // Nothing in the query's output names either person in clear.
-        var (_, text, _) = Exg("audit", "query", "--data", gateway.Data, "--subject", ReleasedNhsNumber);
+        var (_, text, _) = Exg("audit", "query", "--data", Gateway.Data, "--subject", ReleasedNhsNumber);
         Assert.Contains(AuditEventTypes.ConsentDecision, text, StringComparison.Ordinal);
         LogCapture.AssertNoPersonalData(text, "exg audit query");
     }
@@ -124,13 +109,13 @@ public sealed class GatewayAuditTests : IAsyncLifetime
     {
         await SendBothAndDeliver();
         await Submit("HLI", Examples.Variant(Examples.ReleaseOst, j => j["dir"]!["client"]!["nhsNumber"] = "4010232138"), HttpStatusCode.BadRequest);
-        await gateway.StopKeepingDataAsync();
+        await Gateway.StopKeepingDataAsync();
 
-        var (exit, output, error) = Exg("audit", "verify", "--data", gateway.Data, "--certs", GatewayUnderTest.Certs);
+        var (exit, output, error) = Exg("audit", "verify", "--data", Gateway.Data, "--certs", GatewayUnderTest.Certs);
         Assert.True(exit == 0, output + error);
 
-        var export = Path.Combine(gateway.Folder, "audit.fhir.json");
-        Assert.Equal(0, Exg("audit", "export", "--data", gateway.Data, "--out", export, "--format", "fhir").Exit);
+        var export = Path.Combine(Gateway.Folder, "audit.fhir.json");
+        Assert.Equal(0, Exg("audit", "export", "--data", Gateway.Data, "--out", export, "--format", "fhir").Exit);
         var bundle = new FhirJsonDeserializer().Deserialize<Bundle>(File.ReadAllText(export));
         var events = bundle.Entry.Select(e => e.Resource).OfType<AuditEvent>().ToList();
         var types = events.Select(e => e.Subtype.Last().Code).ToHashSet(StringComparer.Ordinal);
@@ -143,26 +128,26 @@ public sealed class GatewayAuditTests : IAsyncLifetime
     [Fact]
     public async Task The_gateway_logs_no_name_or_identifier_from_the_examples_even_when_deliveries_fail_and_submissions_are_refused()
     {
-        await gateway.DisposeAsync();
-        agencies.Reset();
-        agencies.Given(Request.Create().WithPath("/agencies/CJIT-LEEDS").UsingPost()).InScenario("flaky").WillSetStateTo("up")
+        await Gateway.DisposeAsync();
+        Agencies.Reset();
+        Agencies.Given(Request.Create().WithPath("/agencies/CJIT-LEEDS").UsingPost()).InScenario("flaky").WillSetStateTo("up")
             .RespondWith(Response.Create().WithStatusCode(503).WithBody("down for maintenance"));
-        agencies.Given(Request.Create().WithPath("/agencies/*").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
-        gateway = await GatewayUnderTest.StartAsync(agencies.Url!, args => args.AddRange(["--log-format", "json"]));
+        Agencies.Given(Request.Create().WithPath("/agencies/*").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        Gateway = await GatewayUnderTest.StartAsync(Agencies.Url!, args => args.AddRange(["--log-format", "json"]));
 
         var (release, _) = await SendBothAndDeliver();
         await Submit("HLI", Examples.Variant(Examples.ReleaseOst, j => j["dir"]!["client"]!["nhsNumber"] = "9434765918"), HttpStatusCode.BadRequest);
         await Submit("BMI", Fresh(Examples.ReleaseOst), HttpStatusCode.Forbidden);
         var truncated = Fresh(Examples.ReleaseOst);
         await Submit("HLI", truncated[..^1], HttpStatusCode.BadRequest);
-        using (var client = gateway.Client("HLI"))
+        using (var client = Gateway.Client("HLI"))
         {
             Assert.True((await client.TrackAsync(release)).IsSuccess);
         }
 
-        Assert.Contains(agencies.LogEntries, e => e.ResponseMessage.StatusCode is 503);
-        Assert.True(gateway.Logs.Count > 5, $"only {gateway.Logs.Count} log events were captured");
-        LogCapture.AssertNoPersonalData(gateway.Logs.Text, "the gateway");
+        Assert.Contains(Agencies.LogEntries, e => e.ResponseMessage.StatusCode is 503);
+        Assert.True(Gateway.Logs.Count > 5, $"only {Gateway.Logs.Count} log events were captured");
+        LogCapture.AssertNoPersonalData(Gateway.Logs.Text, "the gateway");
     }
 
     [Fact]

@@ -29,7 +29,7 @@ internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
 }
 
 /// <summary>The release schedule in the running gateway, driven by a hand-moved clock: every transition, and a restart between them.</summary>
-public sealed class ReleaseScheduleTests : IAsyncLifetime
+public sealed class ReleaseScheduleTests : GatewayWithAgencies
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private static readonly string[] ReleaseRecipients = ["CJIT-LEEDS", "CTP-FWDLEEDS", "B86030"];
@@ -41,25 +41,11 @@ public sealed class ReleaseScheduleTests : IAsyncLifetime
 
     // Monday 7 June 2027, 10:00 BST (inside the development certificates' validity).
     private readonly ManualClock clock = new(new DateTimeOffset(2027, 6, 7, 9, 0, 0, TimeSpan.Zero));
-    private WireMockServer agencies = null!;
-    private GatewayUnderTest gateway = null!;
 
-    public async Task InitializeAsync()
-    {
-        agencies = WireMockServer.Start();
-        agencies.Given(Request.Create().WithPath("/agencies/*").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
-        gateway = await Start();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await gateway.DisposeAsync();
-        agencies.Stop();
-        agencies.Dispose();
-    }
+    private protected override Task<GatewayUnderTest> StartGatewayAsync() => Start();
 
     private Task<GatewayUnderTest> Start(string? folder = null, params string[] settings) =>
-        GatewayUnderTest.StartAsync(agencies.Url!, args => args.AddRange(settings), s => s.AddSingleton<TimeProvider>(clock), folder);
+        GatewayUnderTest.StartAsync(Agencies.Url!, args => args.AddRange(settings), s => s.AddSingleton<TimeProvider>(clock), folder);
 
     private static string At(DateTimeOffset instant) => instant.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -77,7 +63,7 @@ public sealed class ReleaseScheduleTests : IAsyncLifetime
 
     private async Task<string> Submit(byte[] body, string sender = "HLI")
     {
-        using var client = gateway.Client(sender);
+        using var client = Gateway.Client(sender);
         var response = await client.SubmitAsync(body);
         Assert.True(response.Status == HttpStatusCode.Accepted, response.Text);
         return GatewayUnderTest.Json(response.Text)["submissionId"]!.GetValue<string>();
@@ -87,19 +73,19 @@ public sealed class ReleaseScheduleTests : IAsyncLifetime
     private void Advance(DateTimeOffset at)
     {
         clock.Now = at;
-        gateway.Service<ReleaseReminders>().RunDue();
+        Gateway.Service<ReleaseReminders>().RunDue();
     }
 
     private string[] Statuses(string submissionId) => [.. Entries(submissionId).Values.Select(e => e.Status)];
 
     private Dictionary<string, ScheduleEntry> Entries(string submissionId) =>
-        gateway.Service<ReleaseSchedule>().List().Where(e => e.SubmissionId == submissionId).ToDictionary(e => e.Kind);
+        Gateway.Service<ReleaseSchedule>().List().Where(e => e.SubmissionId == submissionId).ToDictionary(e => e.Kind);
 
     private List<OutboxLine> Messages(string submissionId) =>
-        [.. gateway.Outbox.List(null, 1000).Where(m => m.SubmissionId == submissionId)];
+        [.. Gateway.Outbox.List(null, 1000).Where(m => m.SubmissionId == submissionId)];
 
     private List<(string MessageId, byte[] Body)> Pushed(string agency) =>
-        [.. agencies.LogEntries.Where(e => e.RequestMessage.Path == "/agencies/" + agency).Select(e => (e.RequestMessage.Headers!["X-Message-Id"].ToString(), e.RequestMessage.BodyAsBytes!))];
+        [.. Agencies.LogEntries.Where(e => e.RequestMessage.Path == "/agencies/" + agency).Select(e => (e.RequestMessage.Headers!["X-Message-Id"].ToString(), e.RequestMessage.BodyAsBytes!))];
 
     // Opened as of the test's clock: the packages are signed at the clock's time.
     private string Open(byte[] package, string agency) =>
@@ -132,8 +118,8 @@ public sealed class ReleaseScheduleTests : IAsyncLifetime
     [Fact]
     public async Task The_reminder_time_and_zone_come_from_the_configuration()
     {
-        await gateway.DisposeAsync();
-        gateway = await Start(null, "--Gateway:ReminderTime", "07:30", "--Gateway:TimeZone", "America/New_York");
+        await Gateway.DisposeAsync();
+        Gateway = await Start(null, "--Gateway:ReminderTime", "07:30", "--Gateway:TimeZone", "America/New_York");
 
         var entries = Entries(await Submit(Notice()));
 
@@ -208,7 +194,7 @@ public sealed class ReleaseScheduleTests : IAsyncLifetime
         var before = Messages(notice).Count;
         Advance(Noon.AddHours(1));
         Assert.Equal(before, Messages(notice).Count);
-        Assert.Empty(gateway.Service<ReleaseSchedule>().List(overdueOnly: true));
+        Assert.Empty(Gateway.Service<ReleaseSchedule>().List(overdueOnly: true));
     }
 
     [Fact]
@@ -229,12 +215,12 @@ public sealed class ReleaseScheduleTests : IAsyncLifetime
         Assert.Equal("sent to CJIT-LEEDS, CTP-FWDLEEDS, B86030", entry.Detail);
 
         var cjitId = reminders["CJIT-LEEDS"].MessageId;
-        await GatewayUnderTest.Eventually(() => gateway.Outbox.List("delivered", 100).Any(m => m.MessageId == cjitId), Patience, "the CJIT reminder's push");
+        await GatewayUnderTest.Eventually(() => Gateway.Outbox.List("delivered", 100).Any(m => m.MessageId == cjitId), Patience, "the CJIT reminder's push");
         var cjitDocument = Open(Pushed("CJIT-LEEDS").Single(p => p.MessageId == cjitId).Body, "CJIT-LEEDS");
         Assert.Equal("release-notice", DocumentType(cjitDocument));
         Assert.DoesNotContain("bbv-status", cjitDocument, StringComparison.Ordinal);
 
-        using var gp = gateway.Client("B86030");
+        using var gp = Gateway.Client("B86030");
         var gpId = reminders["B86030"].MessageId;
         Assert.Contains(GatewayUnderTest.Json((await gp.MailboxAsync()).Text)["messages"]!.AsArray(), m => m!["messageId"]!.GetValue<string>() == gpId);
         var fetched = await gp.FetchAsync(gpId);
@@ -243,7 +229,7 @@ public sealed class ReleaseScheduleTests : IAsyncLifetime
         Assert.Equal("release-notice", DocumentType(gpDocument));
         Assert.Contains("bbv-status", gpDocument, StringComparison.Ordinal);
         Assert.True((await gp.AcknowledgeAsync(gpId)).IsSuccess);
-        Assert.True(gateway.Outbox.Totals().Balances);
+        Assert.True(Gateway.Outbox.Totals().Balances);
     }
 
     [Fact]
@@ -310,7 +296,7 @@ public sealed class ReleaseScheduleTests : IAsyncLifetime
 
         using var output = new StringWriter();
         using var error = new StringWriter();
-        Assert.Equal(0, ExgCommandLine.Run(["schedule", "list", "--data", gateway.Data, "--overdue", "--json"], output, error));
+        Assert.Equal(0, ExgCommandLine.Run(["schedule", "list", "--data", Gateway.Data, "--overdue", "--json"], output, error));
         var listed = Assert.Single(GatewayUnderTest.Json(output.ToString())["entries"]!.AsArray())!;
         Assert.Equal(("overdue-check", "overdue", "2027-06-10T11:00:00.000+00:00"), (listed["kind"]!.GetValue<string>(), listed["status"]!.GetValue<string>(), listed["dueAt"]!.GetValue<string>()));
         Assert.Equal(check.PersonKeys[0], listed["personKey"]!.GetValue<string>());
@@ -334,10 +320,10 @@ public sealed class ReleaseScheduleTests : IAsyncLifetime
     public async Task A_restart_between_scheduling_and_due_time_still_fires_every_entry_once()
     {
         var notice = await Submit(Notice());
-        var folder = gateway.Folder;
-        await gateway.StopKeepingDataAsync();
+        var folder = Gateway.Folder;
+        await Gateway.StopKeepingDataAsync();
 
-        gateway = await Start(folder);
+        Gateway = await Start(folder);
 
         Advance(TwoDaysBefore);
         Advance(DayOf);
