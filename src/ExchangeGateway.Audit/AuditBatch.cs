@@ -27,7 +27,13 @@ public sealed class AuditBatch
         {
             var draft = drafts[i];
             DraftRules.Check(draft);
-            var details = new ReadOnlyDictionary<string, AuditValue>(new SortedDictionary<string, AuditValue>(draft.Details.ToDictionary(), StringComparer.Ordinal));
+            var sorted = new SortedDictionary<string, AuditValue>(StringComparer.Ordinal);
+            foreach (var (key, value) in draft.Details)
+            {
+                sorted.Add(key, value);
+            }
+
+            var details = new ReadOnlyDictionary<string, AuditValue>(sorted);
             var subjects = Array.AsReadOnly(draft.Subjects.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
             items[i] = new Item(draft.Type, draft.Actor, subjects, details, CanonicalJson.Details(details));
         }

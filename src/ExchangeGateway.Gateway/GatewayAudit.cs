@@ -144,6 +144,11 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
     /// <summary>One push attempt: a retry is a delivery-attempt entry; delivered and dead-letter are delivery-result entries.</summary>
     public void DeliveryResult(SqliteConnection connection, SqliteTransaction transaction, string messageId, string recipient, string result, string detail)
     {
+        if (!Recording)
+        {
+            return;
+        }
+
         var type = result == "retry" ? AuditEventTypes.DeliveryAttempt : AuditEventTypes.DeliveryResult;
         Append(connection, transaction, new AuditRecord(type, AuditActors.Gateway)
         {

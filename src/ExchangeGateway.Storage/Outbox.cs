@@ -104,6 +104,8 @@ public sealed class Outbox : IDisposable
             person_key TEXT NOT NULL,
             PRIMARY KEY(person_key, message_id))
         """,
+        // Who a message is about, looked up for every delivery result: without it each lookup scans the whole table.
+        "CREATE INDEX IF NOT EXISTS message_persons_by_message ON message_persons(message_id)",
         """
         CREATE TABLE IF NOT EXISTS persons(
             person_key TEXT PRIMARY KEY,
