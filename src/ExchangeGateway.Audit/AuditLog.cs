@@ -27,7 +27,7 @@ public sealed class AuditLog
         "audit_checkpoints_no_update", "audit_checkpoints_no_delete", "audit_checkpoints_in_order",
     ];
 
-    private const string Schema = $"""
+    private static readonly string Schema = $"""
         CREATE TABLE IF NOT EXISTS audit_entries (
             seq       INTEGER PRIMARY KEY CHECK (seq >= 1),
             time      TEXT NOT NULL,
@@ -39,10 +39,12 @@ public sealed class AuditLog
         );
         CREATE TABLE IF NOT EXISTS audit_subjects (
             subject_key TEXT NOT NULL,
-            seq         INTEGER NOT NULL REFERENCES audit_entries (seq),
-            PRIMARY KEY (subject_key, seq)
+            first_seq   INTEGER NOT NULL,
+            last_seq    INTEGER NOT NULL REFERENCES audit_entries (seq),
+            PRIMARY KEY (subject_key, first_seq),
+            CHECK (first_seq >= 1 AND last_seq >= first_seq AND last_seq - first_seq < {MaxRun})
         ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS audit_subjects_by_seq ON audit_subjects (seq);
+        CREATE INDEX IF NOT EXISTS audit_subjects_by_seq ON audit_subjects (last_seq);
         CREATE TABLE IF NOT EXISTS audit_checkpoints (
             number    INTEGER PRIMARY KEY CHECK (number >= 1),
             seq       INTEGER NOT NULL,
@@ -65,7 +67,7 @@ public sealed class AuditLog
         CREATE TRIGGER IF NOT EXISTS audit_subjects_no_delete BEFORE DELETE ON audit_subjects
             BEGIN SELECT RAISE(ABORT, 'audit_subjects is append-only'); END;
         CREATE TRIGGER IF NOT EXISTS audit_subjects_newest_only BEFORE INSERT ON audit_subjects
-            WHEN NEW.seq IS NOT (SELECT MAX(seq) FROM audit_entries)
+            WHEN NEW.last_seq IS NOT (SELECT MAX(seq) FROM audit_entries)
             BEGIN SELECT RAISE(ABORT, 'audit_subjects: subjects are added only with the newest entry'); END;
         CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
             BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
@@ -77,8 +79,13 @@ public sealed class AuditLog
             BEGIN SELECT RAISE(ABORT, 'audit_checkpoints: a checkpoint takes the next number and signs an existing entry'); END;
         """;
 
-    private const string EntryColumns = "e.seq, e.time, e.type, e.actor, e.details, e.prev_hash, e.hash, "
-        + "(SELECT group_concat(s.subject_key, ' ') FROM audit_subjects s WHERE s.seq = e.seq)";
+    private static readonly string EntryColumns = "e.seq, e.time, e.type, e.actor, e.details, e.prev_hash, e.hash, "
+        + $"(SELECT group_concat(s.subject_key, ' ') FROM audit_subjects s WHERE s.last_seq BETWEEN e.seq AND e.seq + {MaxRun - 1} AND s.first_seq <= e.seq)";
+
+    // The person index holds one row per person per run of consecutive entries about the same people (an accepted
+    // submission's seven entries are one run), not one per entry: a run is at most this long, so that finding an
+    // entry's people is a short range scan.
+    private const int MaxRun = 64;
 
     /// <summary>A trail that signs a checkpoint with <paramref name="signer"/> every <paramref name="checkpointInterval"/> entries.</summary>
     public AuditLog(CheckpointSigner signer, int checkpointInterval = DefaultCheckpointInterval)
@@ -160,12 +167,26 @@ public sealed class AuditLog
             var head = statements.ReadHead();
             var storedTime = AuditChain.ToStoredPrecision(time);
             var (insert, seq, when, type, actor, detailsText, prev, hash) = (statements.Insert, statements.Seq, statements.Time, statements.Type, statements.Actor, statements.Details, statements.Prev, statements.Hash);
-            var (insertSubject, subjectKey, subjectSeq) = (statements.InsertSubject, statements.SubjectKey, statements.SubjectSeq);
             when.Value = AuditChain.FormatTime(storedTime);
 
             var entries = new List<AuditEntry>(batch.Count);
+            IReadOnlyList<string> runSubjects = [];
+            var runFirst = 0L;
             foreach (var item in batch.Items)
             {
+                var nextSeq = (head?.Seq ?? 0) + 1;
+                if (runSubjects.Count > 0 && (!runSubjects.SequenceEqual(item.Subjects, StringComparer.Ordinal) || nextSeq - runFirst >= MaxRun))
+                {
+                    statements.InsertRun(runSubjects, runFirst, nextSeq - 1);
+                    runSubjects = [];
+                }
+
+                if (runSubjects.Count == 0)
+                {
+                    runSubjects = item.Subjects;
+                    runFirst = nextSeq;
+                }
+
                 var unsigned = new AuditEntry(
                     (head?.Seq ?? 0) + 1,
                     storedTime,
@@ -185,13 +206,6 @@ public sealed class AuditLog
                 hash.Value = entry.Hash;
                 insert.ExecuteNonQuery();
 
-                foreach (var subject in entry.Subjects)
-                {
-                    subjectKey.Value = subject;
-                    subjectSeq.Value = entry.Seq;
-                    insertSubject.ExecuteNonQuery();
-                }
-
                 if (entry.Seq % CheckpointInterval == 0)
                 {
                     Sign(connection, tx, (entry.Seq, entry.Hash), entry.Time, CheckpointReason.Interval);
@@ -199,6 +213,11 @@ public sealed class AuditLog
 
                 entries.Add(entry);
                 head = (entry.Seq, entry.Hash);
+            }
+
+            if (runSubjects.Count > 0)
+            {
+                statements.InsertRun(runSubjects, runFirst, head!.Value.Seq);
             }
 
             own?.Commit();
@@ -272,7 +291,7 @@ public sealed class AuditLog
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(subjectKey);
-        using var command = Command(connection, null, $"SELECT {EntryColumns} FROM audit_subjects k JOIN audit_entries e ON e.seq = k.seq WHERE k.subject_key = $key ORDER BY e.seq");
+        using var command = Command(connection, null, $"SELECT {EntryColumns} FROM audit_subjects k JOIN audit_entries e ON e.seq BETWEEN k.first_seq AND k.last_seq WHERE k.subject_key = $key ORDER BY e.seq");
         command.Parameters.AddWithValue("$key", subjectKey);
         using var reader = command.ExecuteReader();
         var found = new List<AuditEntry>();
@@ -392,9 +411,10 @@ public sealed class AuditLog
             Details = Insert.Parameters.Add("$details", SqliteType.Text);
             Prev = Insert.Parameters.Add("$prev", SqliteType.Text);
             Hash = Insert.Parameters.Add("$hash", SqliteType.Text);
-            InsertSubject = Command(connection, null, "INSERT INTO audit_subjects (subject_key, seq) VALUES ($key, $seq)");
+            InsertSubject = Command(connection, null, "INSERT INTO audit_subjects (subject_key, first_seq, last_seq) VALUES ($key, $first, $last)");
             SubjectKey = InsertSubject.Parameters.Add("$key", SqliteType.Text);
-            SubjectSeq = InsertSubject.Parameters.Add("$seq", SqliteType.Integer);
+            FirstSeq = InsertSubject.Parameters.Add("$first", SqliteType.Integer);
+            LastSeq = InsertSubject.Parameters.Add("$last", SqliteType.Integer);
         }
 
         public SqliteCommand Head { get; }
@@ -419,7 +439,21 @@ public sealed class AuditLog
 
         public SqliteParameter SubjectKey { get; }
 
-        public SqliteParameter SubjectSeq { get; }
+        public SqliteParameter FirstSeq { get; }
+
+        public SqliteParameter LastSeq { get; }
+
+        /// <summary>Indexes entries first..last (just appended, the last one newest) under each of their people.</summary>
+        public void InsertRun(IReadOnlyList<string> subjects, long first, long last)
+        {
+            FirstSeq.Value = first;
+            LastSeq.Value = last;
+            foreach (var subject in subjects)
+            {
+                SubjectKey.Value = subject;
+                InsertSubject.ExecuteNonQuery();
+            }
+        }
 
         public void Enlist(SqliteTransaction transaction)
         {

@@ -45,7 +45,7 @@ public sealed class DatabaseTamperingTests(PkiFixture pki)
         using var trail = new Trail(pki);
         var entries = trail.Entries();
         trail.DropTriggers();
-        trail.Sql("DELETE FROM audit_subjects WHERE seq >= 15");
+        trail.Sql("DELETE FROM audit_subjects WHERE last_seq >= 15");
         trail.Sql("DELETE FROM audit_entries WHERE seq >= 15");
         var prev = entries[13].Hash;
         foreach (var entry in entries.Skip(14))
@@ -68,7 +68,7 @@ public sealed class DatabaseTamperingTests(PkiFixture pki)
         using var trail = new Trail(pki);
         trail.DropTriggers();
 
-        trail.Sql("DELETE FROM audit_subjects WHERE seq = 15");
+        trail.Sql("DELETE FROM audit_subjects WHERE first_seq = 15");
         trail.Sql("DELETE FROM audit_entries WHERE seq = 15");
         var result = trail.Verify();
 
@@ -86,8 +86,8 @@ public sealed class DatabaseTamperingTests(PkiFixture pki)
         // Make room at 16 (through 1000+ so the primary key never collides), then add a well-hashed forgery there.
         trail.Sql("UPDATE audit_entries SET seq = seq + 1000 WHERE seq > 15");
         trail.Sql("UPDATE audit_entries SET seq = seq - 999 WHERE seq > 1000");
-        trail.Sql("UPDATE audit_subjects SET seq = seq + 1000 WHERE seq > 15");
-        trail.Sql("UPDATE audit_subjects SET seq = seq - 999 WHERE seq > 1000");
+        trail.Sql("UPDATE audit_subjects SET first_seq = first_seq + 1000, last_seq = last_seq + 1000 WHERE first_seq > 15");
+        trail.Sql("UPDATE audit_subjects SET first_seq = first_seq - 999, last_seq = last_seq - 999 WHERE first_seq > 1000");
         trail.InsertRaw(before with { Seq = 16, PrevHash = before.Hash, Type = AuditEventTypes.Withdrawal, Time = before.Time.AddSeconds(30) });
         var result = trail.Verify();
 
@@ -115,7 +115,7 @@ public sealed class DatabaseTamperingTests(PkiFixture pki)
         using var trail = new Trail(pki);
         trail.DropTriggers();
 
-        trail.Sql("DELETE FROM audit_subjects WHERE seq > 25");
+        trail.Sql("DELETE FROM audit_subjects WHERE first_seq > 25");
         trail.Sql("DELETE FROM audit_entries WHERE seq > 25");
         var result = trail.Verify();
 
@@ -129,7 +129,7 @@ public sealed class DatabaseTamperingTests(PkiFixture pki)
         using var trail = new Trail(pki, entries: 30, interval: 100);
         trail.DropTriggers();
 
-        trail.Sql("DELETE FROM audit_subjects WHERE seq > 28");
+        trail.Sql("DELETE FROM audit_subjects WHERE first_seq > 28");
         trail.Sql("DELETE FROM audit_entries WHERE seq > 28");
         var result = trail.Verify();
 
@@ -218,7 +218,7 @@ public sealed class DatabaseTamperingTests(PkiFixture pki)
     [Theory]
     [InlineData("UPDATE audit_entries SET actor = 'HLI' WHERE seq = 3")]
     [InlineData("DELETE FROM audit_entries WHERE seq = 30")]
-    [InlineData("UPDATE audit_subjects SET seq = 4 WHERE seq = 3")]
+    [InlineData("UPDATE audit_subjects SET last_seq = 4 WHERE last_seq = 3")]
     [InlineData("DELETE FROM audit_subjects")]
     [InlineData("UPDATE audit_checkpoints SET reason = 'requested'")]
     [InlineData("DELETE FROM audit_checkpoints WHERE number = 4")]
@@ -240,7 +240,7 @@ public sealed class DatabaseTamperingTests(PkiFixture pki)
 
         Assert.Throws<SqliteException>(() => trail.InsertRaw(head with { Seq = 7, PrevHash = head.Hash }));
         Assert.Throws<SqliteException>(() => trail.InsertRaw(head with { Seq = 6, PrevHash = AuditChain.Genesis }));
-        Assert.Throws<SqliteException>(() => trail.Sql("INSERT INTO audit_subjects (subject_key, seq) VALUES ('nhs:x', 2)"));
+        Assert.Throws<SqliteException>(() => trail.Sql("INSERT INTO audit_subjects (subject_key, first_seq, last_seq) VALUES ('nhs:x', 2, 2)"));
     }
 
     private TempFolder CopyOfCerts()

@@ -207,7 +207,7 @@ public sealed class ExportTamperingTests(PkiFixture pki)
     {
         using var trail = new Trail(pki);
         trail.DropTriggers();
-        trail.Sql("DELETE FROM audit_subjects WHERE seq > 25 OR seq = 12");
+        trail.Sql("DELETE FROM audit_subjects WHERE first_seq > 25 OR first_seq = 12");
         trail.Sql("DELETE FROM audit_entries WHERE seq > 25 OR seq = 12");
 
         var export = trail.Export();

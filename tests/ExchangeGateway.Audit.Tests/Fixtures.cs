@@ -191,7 +191,7 @@ public sealed class Trail : IDisposable
             ("$details", CanonicalJson.Details(hashed.Details)), ("$prev", hashed.PrevHash), ("$hash", hashed.Hash));
         foreach (var subject in hashed.Subjects)
         {
-            Sql("INSERT INTO audit_subjects (subject_key, seq) VALUES ($key, $seq)", ("$key", subject), ("$seq", hashed.Seq));
+            Sql("INSERT INTO audit_subjects (subject_key, first_seq, last_seq) VALUES ($key, $seq, $seq)", ("$key", subject), ("$seq", hashed.Seq));
         }
     }
 
