@@ -35,11 +35,12 @@ public sealed class AuditBatch
 
             var details = new ReadOnlyDictionary<string, AuditValue>(sorted);
             var subjects = Array.AsReadOnly(draft.Subjects.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
-            items[i] = new Item(draft.Type, draft.Actor, subjects, details, CanonicalJson.Details(details));
+            var canonicalDetails = CanonicalJson.Details(details);
+            items[i] = new Item(draft.Type, draft.Actor, subjects, details, canonicalDetails, AuditChain.EntryForm.Of(draft.Actor, canonicalDetails, subjects, draft.Type));
         }
 
         return new AuditBatch(items);
     }
 
-    internal sealed record Item(string Type, string Actor, IReadOnlyList<string> Subjects, IReadOnlyDictionary<string, AuditValue> Details, string CanonicalDetails);
+    internal sealed record Item(string Type, string Actor, IReadOnlyList<string> Subjects, IReadOnlyDictionary<string, AuditValue> Details, string CanonicalDetails, AuditChain.EntryForm Form);
 }

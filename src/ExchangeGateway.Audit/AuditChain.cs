@@ -91,11 +91,22 @@ public static class AuditChain
 
     internal static string Sha256Hex(string canonical) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
 
-    /// <summary>The hash of an entry whose details are already in canonical form (the appender stores that same text).</summary>
-    internal static string ComputeHash(AuditEntry entry, string canonicalDetails)
+    /// <summary>
+    /// The canonical form of an entry cut around its place in the chain, prepared ahead of the appender's transaction:
+    /// the members sort as actor, details, prevHash, seq, subjects, time, type, so what comes before prevHash and what
+    /// comes after seq are fixed by the draft and the time, and only prevHash and seq are filled in under the lock.
+    /// </summary>
+    internal sealed record EntryForm(string BeforePrevHash, string Subjects, string Type)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        return Sha256Hex(CanonicalJson.Object(Members(entry, new CanonicalJson.Raw(canonicalDetails))));
+        /// <summary>The parts of a draft's canonical form that do not depend on time or place.</summary>
+        public static EntryForm Of(string actor, string canonicalDetails, IReadOnlyList<string> subjects, string type) => new(
+            "{\"actor\":" + CanonicalJson.Value(actor) + ",\"details\":" + canonicalDetails + ",\"prevHash\":",
+            CanonicalJson.Value(subjects),
+            CanonicalJson.Value(type));
+
+        /// <summary>The entry's hash at <paramref name="seq"/> after <paramref name="prevHash"/>; <paramref name="time"/> is <c>CanonicalJson.Value(FormatTime(t))</c>.</summary>
+        public string Hash(string prevHash, long seq, string time) => Sha256Hex(string.Concat(
+            [BeforePrevHash, CanonicalJson.Value(prevHash), ",\"seq\":", seq.ToString(CultureInfo.InvariantCulture), ",\"subjects\":", Subjects, ",\"time\":", time, ",\"type\":", Type, "}"]));
     }
 
     private static IEnumerable<KeyValuePair<string, object>> Members(AuditEntry entry, object? details = null) =>

@@ -168,6 +168,7 @@ public sealed class AuditLog
             var storedTime = AuditChain.ToStoredPrecision(time);
             var (insert, seq, when, type, actor, detailsText, prev, hash) = (statements.Insert, statements.Seq, statements.Time, statements.Type, statements.Actor, statements.Details, statements.Prev, statements.Hash);
             when.Value = AuditChain.FormatTime(storedTime);
+            var timeJson = CanonicalJson.Value(AuditChain.FormatTime(storedTime));
 
             var entries = new List<AuditEntry>(batch.Count);
             IReadOnlyList<string> runSubjects = [];
@@ -196,7 +197,7 @@ public sealed class AuditLog
                     item.Details,
                     head?.Hash ?? AuditChain.Genesis,
                     Hash: "");
-                var entry = unsigned with { Hash = AuditChain.ComputeHash(unsigned, item.CanonicalDetails) };
+                var entry = unsigned with { Hash = item.Form.Hash(unsigned.PrevHash, unsigned.Seq, timeJson) };
 
                 seq.Value = entry.Seq;
                 type.Value = entry.Type;

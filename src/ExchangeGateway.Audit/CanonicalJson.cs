@@ -29,6 +29,14 @@ internal static class CanonicalJson
         return text.ToString();
     }
 
+    /// <summary>The canonical form of one value (a string, a number, a string list, ...), as it is written inside an object.</summary>
+    public static string Value(object value)
+    {
+        var text = new StringBuilder(64);
+        WriteValue(text, value);
+        return text.ToString();
+    }
+
     /// <summary>True when the text has no lone surrogate, so it has exactly one UTF-8 form.</summary>
     public static bool IsWellFormed(string value)
     {

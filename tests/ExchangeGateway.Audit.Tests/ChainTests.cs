@@ -118,6 +118,30 @@ public sealed class ChainTests(PkiFixture pki)
     }
 
     [Fact]
+    public void The_appender_hashes_exactly_the_documented_canonical_json_whatever_the_text()
+    {
+        using var trail = new Trail(pki, entries: 0, shutdown: false);
+        var time = new DateTimeOffset(2026, 7, 1, 23, 59, 59, 999, TimeSpan.FromHours(1)).AddTicks(4321);
+        var awkward = new Dictionary<string, AuditValue>
+        {
+            ["reason"] = "line\n\"quoted\" \\ back\tslash é 🙂 \u0001 end",
+            ["zero"] = 0,
+            ["negative"] = -9_007_199_254_740_991,
+            ["a.b-c_d"] = "",
+        };
+
+        var appended = trail.Log.AppendAll(trail.Connection, null,
+        [
+            new AuditRecord(AuditEventTypes.ConsentDecision, "admin:j.smith@example") { Subjects = [trail.PersonB, trail.PersonA], Details = awkward },
+            new AuditRecord(AuditEventTypes.Ack, "B82005"),
+        ], time);
+
+        Assert.All(appended, e => Assert.Equal(AuditChain.ComputeHash(e), e.Hash));
+        Assert.Equal(appended.Select(e => e.Hash), trail.Entries().Select(e => e.Hash));
+        Assert.True(trail.Verify().IsValid);
+    }
+
+    [Fact]
     public void The_hash_is_sha256_of_the_documented_canonical_json()
     {
         var entry = new AuditEntry(
