@@ -109,10 +109,10 @@ public static class AuditChain
             [BeforePrevHash, CanonicalJson.Value(prevHash), ",\"seq\":", seq.ToString(CultureInfo.InvariantCulture), ",\"subjects\":", Subjects, ",\"time\":", time, ",\"type\":", Type, "}"]));
     }
 
-    private static IEnumerable<KeyValuePair<string, object>> Members(AuditEntry entry, object? details = null) =>
+    private static IEnumerable<KeyValuePair<string, object>> Members(AuditEntry entry) =>
     [
         new("actor", entry.Actor),
-        new("details", details ?? entry.Details),
+        new("details", entry.Details),
         new("prevHash", entry.PrevHash),
         new("seq", entry.Seq),
         new("subjects", entry.Subjects),

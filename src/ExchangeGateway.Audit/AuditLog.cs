@@ -166,9 +166,8 @@ public sealed class AuditLog
             statements.Enlist(tx);
             var head = statements.ReadHead();
             var storedTime = AuditChain.ToStoredPrecision(time);
-            var (insert, seq, when, type, actor, detailsText, prev, hash) = (statements.Insert, statements.Seq, statements.Time, statements.Type, statements.Actor, statements.Details, statements.Prev, statements.Hash);
-            when.Value = AuditChain.FormatTime(storedTime);
-            var timeJson = CanonicalJson.Value(AuditChain.FormatTime(storedTime));
+            var storedTimeText = AuditChain.FormatTime(storedTime);
+            var timeJson = CanonicalJson.Value(storedTimeText);
 
             var entries = new List<AuditEntry>(batch.Count);
             IReadOnlyList<string> runSubjects = [];
@@ -189,7 +188,7 @@ public sealed class AuditLog
                 }
 
                 var unsigned = new AuditEntry(
-                    (head?.Seq ?? 0) + 1,
+                    nextSeq,
                     storedTime,
                     item.Type,
                     item.Actor,
@@ -199,13 +198,7 @@ public sealed class AuditLog
                     Hash: "");
                 var entry = unsigned with { Hash = item.Form.Hash(unsigned.PrevHash, unsigned.Seq, timeJson) };
 
-                seq.Value = entry.Seq;
-                type.Value = entry.Type;
-                actor.Value = entry.Actor;
-                detailsText.Value = item.CanonicalDetails;
-                prev.Value = entry.PrevHash;
-                hash.Value = entry.Hash;
-                insert.ExecuteNonQuery();
+                statements.InsertEntry(entry, storedTimeText, item.CanonicalDetails);
 
                 if (entry.Seq % CheckpointInterval == 0)
                 {
@@ -401,72 +394,73 @@ public sealed class AuditLog
     /// <summary>The appender's statements on one connection; enlisted in each transaction before use.</summary>
     private sealed class AppendStatements
     {
+        private readonly SqliteCommand head;
+        private readonly SqliteCommand insertEntry;
+        private readonly SqliteParameter seq;
+        private readonly SqliteParameter time;
+        private readonly SqliteParameter type;
+        private readonly SqliteParameter actor;
+        private readonly SqliteParameter details;
+        private readonly SqliteParameter prevHash;
+        private readonly SqliteParameter hash;
+        private readonly SqliteCommand insertRun;
+        private readonly SqliteParameter subjectKey;
+        private readonly SqliteParameter firstSeq;
+        private readonly SqliteParameter lastSeq;
+
         public AppendStatements(SqliteConnection connection)
         {
-            Head = Command(connection, null, "SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1");
-            Insert = Command(connection, null, "INSERT INTO audit_entries (seq, time, type, actor, details, prev_hash, hash) VALUES ($seq, $time, $type, $actor, $details, $prev, $hash)");
-            Seq = Insert.Parameters.Add("$seq", SqliteType.Integer);
-            Time = Insert.Parameters.Add("$time", SqliteType.Text);
-            Type = Insert.Parameters.Add("$type", SqliteType.Text);
-            Actor = Insert.Parameters.Add("$actor", SqliteType.Text);
-            Details = Insert.Parameters.Add("$details", SqliteType.Text);
-            Prev = Insert.Parameters.Add("$prev", SqliteType.Text);
-            Hash = Insert.Parameters.Add("$hash", SqliteType.Text);
-            InsertSubject = Command(connection, null, "INSERT INTO audit_subjects (subject_key, first_seq, last_seq) VALUES ($key, $first, $last)");
-            SubjectKey = InsertSubject.Parameters.Add("$key", SqliteType.Text);
-            FirstSeq = InsertSubject.Parameters.Add("$first", SqliteType.Integer);
-            LastSeq = InsertSubject.Parameters.Add("$last", SqliteType.Integer);
-        }
-
-        public SqliteCommand Head { get; }
-
-        public SqliteCommand Insert { get; }
-
-        public SqliteParameter Seq { get; }
-
-        public SqliteParameter Time { get; }
-
-        public SqliteParameter Type { get; }
-
-        public SqliteParameter Actor { get; }
-
-        public SqliteParameter Details { get; }
-
-        public SqliteParameter Prev { get; }
-
-        public SqliteParameter Hash { get; }
-
-        public SqliteCommand InsertSubject { get; }
-
-        public SqliteParameter SubjectKey { get; }
-
-        public SqliteParameter FirstSeq { get; }
-
-        public SqliteParameter LastSeq { get; }
-
-        /// <summary>Indexes entries first..last (just appended, the last one newest) under each of their people.</summary>
-        public void InsertRun(IReadOnlyList<string> subjects, long first, long last)
-        {
-            FirstSeq.Value = first;
-            LastSeq.Value = last;
-            foreach (var subject in subjects)
-            {
-                SubjectKey.Value = subject;
-                InsertSubject.ExecuteNonQuery();
-            }
+            head = Command(connection, null, "SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1");
+            insertEntry = Command(connection, null, "INSERT INTO audit_entries (seq, time, type, actor, details, prev_hash, hash) VALUES ($seq, $time, $type, $actor, $details, $prev, $hash)");
+            seq = insertEntry.Parameters.Add("$seq", SqliteType.Integer);
+            time = insertEntry.Parameters.Add("$time", SqliteType.Text);
+            type = insertEntry.Parameters.Add("$type", SqliteType.Text);
+            actor = insertEntry.Parameters.Add("$actor", SqliteType.Text);
+            details = insertEntry.Parameters.Add("$details", SqliteType.Text);
+            prevHash = insertEntry.Parameters.Add("$prev", SqliteType.Text);
+            hash = insertEntry.Parameters.Add("$hash", SqliteType.Text);
+            insertRun = Command(connection, null, "INSERT INTO audit_subjects (subject_key, first_seq, last_seq) VALUES ($key, $first, $last)");
+            subjectKey = insertRun.Parameters.Add("$key", SqliteType.Text);
+            firstSeq = insertRun.Parameters.Add("$first", SqliteType.Integer);
+            lastSeq = insertRun.Parameters.Add("$last", SqliteType.Integer);
         }
 
         public void Enlist(SqliteTransaction transaction)
         {
-            Head.Transaction = transaction;
-            Insert.Transaction = transaction;
-            InsertSubject.Transaction = transaction;
+            head.Transaction = transaction;
+            insertEntry.Transaction = transaction;
+            insertRun.Transaction = transaction;
         }
 
         public (long Seq, string Hash)? ReadHead()
         {
-            using var reader = Head.ExecuteReader();
+            using var reader = head.ExecuteReader();
             return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : null;
+        }
+
+        /// <summary>Stores an entry with its time as stored text and its details in the canonical form its hash covers.</summary>
+        public void InsertEntry(AuditEntry entry, string storedTime, string canonicalDetails)
+        {
+            seq.Value = entry.Seq;
+            time.Value = storedTime;
+            type.Value = entry.Type;
+            actor.Value = entry.Actor;
+            details.Value = canonicalDetails;
+            prevHash.Value = entry.PrevHash;
+            hash.Value = entry.Hash;
+            insertEntry.ExecuteNonQuery();
+        }
+
+        /// <summary>Indexes entries first..last (just appended, the last one newest) under each of their people.</summary>
+        public void InsertRun(IReadOnlyList<string> subjects, long first, long last)
+        {
+            firstSeq.Value = first;
+            lastSeq.Value = last;
+            foreach (var subject in subjects)
+            {
+                subjectKey.Value = subject;
+                insertRun.ExecuteNonQuery();
+            }
         }
     }
 }

@@ -10,9 +10,6 @@ namespace ExchangeGateway.Audit;
 /// </summary>
 internal static class CanonicalJson
 {
-    /// <summary>Text already in canonical form, written as it is.</summary>
-    public sealed record Raw(string Json);
-
     /// <summary>An object from its members; values are string, long, AuditValue, string lists and detail maps.</summary>
     public static string Object(IEnumerable<KeyValuePair<string, object>> members)
     {
@@ -89,9 +86,6 @@ internal static class CanonicalJson
                 break;
             case long n:
                 text.Append(n.ToString(CultureInfo.InvariantCulture));
-                break;
-            case Raw raw:
-                text.Append(raw.Json);
                 break;
             case AuditValue v when v.IsNumber:
                 text.Append(v.Number.ToString(CultureInfo.InvariantCulture));

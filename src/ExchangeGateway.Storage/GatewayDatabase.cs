@@ -64,17 +64,13 @@ public static class GatewayDatabase
     /// <summary>Runs one statement with no result.</summary>
     public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
+        using var command = SqliteCommands.Create(connection, transaction, sql);
         command.ExecuteNonQuery();
     }
 
     private static string? Scalar(SqliteConnection connection, string sql)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
+        using var command = SqliteCommands.Create(connection, null, sql);
         return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -130,11 +130,7 @@ public sealed class Outbox : IDisposable
     /// <summary>The person keys a message was stored with (for audit entries about it).</summary>
     public static IReadOnlyList<string> PersonKeysOf(SqliteConnection connection, SqliteTransaction transaction, string messageId)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT person_key FROM message_persons WHERE message_id = $m ORDER BY person_key";
-        command.Parameters.AddWithValue("$m", messageId);
+        using var command = SqliteCommands.Create(connection, transaction, "SELECT person_key FROM message_persons WHERE message_id = $m ORDER BY person_key", ("$m", messageId));
         using var reader = command.ExecuteReader();
         var keys = new List<string>();
         while (reader.Read())
