@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -23,7 +24,8 @@ public sealed class AuditLog
     public static readonly IReadOnlyList<string> Triggers =
     [
         "audit_entries_no_update", "audit_entries_no_delete", "audit_entries_chain",
-        "audit_subjects_no_update", "audit_subjects_no_delete", "audit_subjects_newest_only",
+        "audit_subjects_no_update", "audit_subjects_no_delete", "audit_subjects_in_order",
+        "audit_subjects_indexed_forward", "audit_subjects_indexed_no_delete",
         "audit_checkpoints_no_update", "audit_checkpoints_no_delete", "audit_checkpoints_in_order",
     ];
 
@@ -33,6 +35,7 @@ public sealed class AuditLog
             time      TEXT NOT NULL,
             type      TEXT NOT NULL,
             actor     TEXT NOT NULL,
+            subjects  TEXT NOT NULL,
             details   TEXT NOT NULL,
             prev_hash TEXT NOT NULL,
             hash      TEXT NOT NULL
@@ -44,7 +47,10 @@ public sealed class AuditLog
             PRIMARY KEY (subject_key, first_seq),
             CHECK (first_seq >= 1 AND last_seq >= first_seq AND last_seq - first_seq < {MaxRun})
         ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS audit_subjects_by_seq ON audit_subjects (last_seq);
+        CREATE TABLE IF NOT EXISTS audit_subjects_indexed (
+            id   INTEGER PRIMARY KEY CHECK (id = 1),
+            upto INTEGER NOT NULL CHECK (upto >= 0)
+        );
         CREATE TABLE IF NOT EXISTS audit_checkpoints (
             number    INTEGER PRIMARY KEY CHECK (number >= 1),
             seq       INTEGER NOT NULL,
@@ -66,9 +72,15 @@ public sealed class AuditLog
             BEGIN SELECT RAISE(ABORT, 'audit_subjects is append-only'); END;
         CREATE TRIGGER IF NOT EXISTS audit_subjects_no_delete BEFORE DELETE ON audit_subjects
             BEGIN SELECT RAISE(ABORT, 'audit_subjects is append-only'); END;
-        CREATE TRIGGER IF NOT EXISTS audit_subjects_newest_only BEFORE INSERT ON audit_subjects
-            WHEN NEW.last_seq IS NOT (SELECT MAX(seq) FROM audit_entries)
-            BEGIN SELECT RAISE(ABORT, 'audit_subjects: subjects are added only with the newest entry'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_subjects_in_order BEFORE INSERT ON audit_subjects
+            WHEN NEW.last_seq > COALESCE((SELECT MAX(seq) FROM audit_entries), 0)
+              OR NEW.first_seq <= COALESCE((SELECT upto FROM audit_subjects_indexed), 0)
+            BEGIN SELECT RAISE(ABORT, 'audit_subjects is append-only: the person index grows in seq order, over stored entries'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_subjects_indexed_forward BEFORE UPDATE ON audit_subjects_indexed
+            WHEN NEW.upto < OLD.upto OR NEW.upto > COALESCE((SELECT MAX(seq) FROM audit_entries), 0)
+            BEGIN SELECT RAISE(ABORT, 'audit_subjects_indexed is append-only: the person index only moves forward, over stored entries'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_subjects_indexed_no_delete BEFORE DELETE ON audit_subjects_indexed
+            BEGIN SELECT RAISE(ABORT, 'audit_subjects_indexed is append-only: the person index position is never removed'); END;
         CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
             BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
         CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
@@ -79,12 +91,11 @@ public sealed class AuditLog
             BEGIN SELECT RAISE(ABORT, 'audit_checkpoints: a checkpoint takes the next number and signs an existing entry'); END;
         """;
 
-    private static readonly string EntryColumns = "e.seq, e.time, e.type, e.actor, e.details, e.prev_hash, e.hash, "
-        + $"(SELECT group_concat(s.subject_key, ' ') FROM audit_subjects s WHERE s.last_seq BETWEEN e.seq AND e.seq + {MaxRun - 1} AND s.first_seq <= e.seq)";
+    private const string EntryColumns = "e.seq, e.time, e.type, e.actor, e.details, e.prev_hash, e.hash, e.subjects";
 
-    // The person index holds one row per person per run of consecutive entries about the same people (an accepted
-    // submission's seven entries are one run), not one per entry: a run is at most this long, so that finding an
-    // entry's people is a short range scan.
+    // The person index (audit_subjects) holds one row per person per run of consecutive entries about the same people
+    // (an accepted submission's seven entries are one run), not one per entry. It is built behind the trail
+    // (IndexSubjects) rather than in each appending transaction, so that an accept writes only its entries' pages.
     private const int MaxRun = 64;
 
     /// <summary>A trail that signs a checkpoint with <paramref name="signer"/> every <paramref name="checkpointInterval"/> entries.</summary>
@@ -110,8 +121,16 @@ public sealed class AuditLog
     public static void EnsureSchema(SqliteConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using var command = connection.CreateCommand();
-        command.CommandText = Schema;
+        using (var columns = Command(connection, null, "SELECT COUNT(*) FROM pragma_table_info('audit_entries')"))
+        using (var subjects = Command(connection, null, "SELECT COUNT(*) FROM pragma_table_info('audit_entries') WHERE name = 'subjects'"))
+        {
+            if (Convert.ToInt64(columns.ExecuteScalar(), CultureInfo.InvariantCulture) > 0 && Convert.ToInt64(subjects.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            {
+                throw new InvalidOperationException("audit_entries has no subjects column: the trail was written by an earlier build; export it with that build and start a new data folder");
+            }
+        }
+
+        using var command = Command(connection, null, Schema);
         command.ExecuteNonQuery();
     }
 
@@ -170,25 +189,10 @@ public sealed class AuditLog
             var timeJson = CanonicalJson.Value(storedTimeText);
 
             var entries = new List<AuditEntry>(batch.Count);
-            IReadOnlyList<string> runSubjects = [];
-            var runFirst = 0L;
             foreach (var item in batch.Items)
             {
-                var nextSeq = (head?.Seq ?? 0) + 1;
-                if (runSubjects.Count > 0 && (!runSubjects.SequenceEqual(item.Subjects, StringComparer.Ordinal) || nextSeq - runFirst >= MaxRun))
-                {
-                    statements.InsertRun(runSubjects, runFirst, nextSeq - 1);
-                    runSubjects = [];
-                }
-
-                if (runSubjects.Count == 0)
-                {
-                    runSubjects = item.Subjects;
-                    runFirst = nextSeq;
-                }
-
                 var unsigned = new AuditEntry(
-                    nextSeq,
+                    (head?.Seq ?? 0) + 1,
                     storedTime,
                     item.Type,
                     item.Actor,
@@ -198,7 +202,7 @@ public sealed class AuditLog
                     Hash: "");
                 var entry = unsigned with { Hash = item.Form.Hash(unsigned.PrevHash, unsigned.Seq, timeJson) };
 
-                statements.InsertEntry(entry, storedTimeText, item.CanonicalDetails);
+                statements.InsertEntry(entry, storedTimeText, item.Form.Subjects, item.CanonicalDetails);
 
                 if (entry.Seq % CheckpointInterval == 0)
                 {
@@ -207,11 +211,6 @@ public sealed class AuditLog
 
                 entries.Add(entry);
                 head = (entry.Seq, entry.Hash);
-            }
-
-            if (runSubjects.Count > 0)
-            {
-                statements.InsertRun(runSubjects, runFirst, head!.Value.Seq);
             }
 
             own?.Commit();
@@ -279,14 +278,25 @@ public sealed class AuditLog
 
     /// <summary>
     /// The entries about one person (a <see cref="PersonKeys"/> key), in seq order, optionally only those at or after
-    /// <paramref name="from"/> and at or before <paramref name="to"/>. Found through the subject index.
+    /// <paramref name="from"/> and at or before <paramref name="to"/>. Found through the person index, and by reading the
+    /// entries the index has not reached yet; every entry found is checked against its own (hashed) subjects, so an index
+    /// row cannot put someone else's entry in the answer.
     /// </summary>
     public static IReadOnlyList<AuditEntry> EntriesFor(SqliteConnection connection, string subjectKey, DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(subjectKey);
-        using var command = Command(connection, null, $"SELECT {EntryColumns} FROM audit_subjects k JOIN audit_entries e ON e.seq BETWEEN k.first_seq AND k.last_seq WHERE k.subject_key = $key ORDER BY e.seq");
+        using var snapshot = connection.BeginTransaction(deferred: true);
+        using var command = Command(connection, snapshot, $"""
+            SELECT {EntryColumns} FROM audit_subjects k JOIN audit_entries e ON e.seq BETWEEN k.first_seq AND k.last_seq
+            WHERE k.subject_key = $key AND k.first_seq <= $upto
+            UNION
+            SELECT {EntryColumns} FROM audit_entries e WHERE e.seq > $upto AND instr(e.subjects, $quoted) > 0
+            ORDER BY 1
+            """);
         command.Parameters.AddWithValue("$key", subjectKey);
+        command.Parameters.AddWithValue("$quoted", CanonicalJson.Value(subjectKey));
+        command.Parameters.AddWithValue("$upto", IndexedUpTo(connection, snapshot));
         using var reader = command.ExecuteReader();
         var found = new List<AuditEntry>();
         while (reader.Read())
@@ -295,13 +305,94 @@ public sealed class AuditLog
             var entry = row.Entry ?? throw new InvalidDataException($"audit entry {row.Seq} is malformed: {row.Problem}");
 
             // Times are compared as instants: entries carry different offsets, so their text does not sort.
-            if ((from is null || entry.Time >= from) && (to is null || entry.Time <= to))
+            if (entry.Subjects.Contains(subjectKey, StringComparer.Ordinal) && (from is null || entry.Time >= from) && (to is null || entry.Time <= to))
             {
                 found.Add(entry);
             }
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// Extends the person index over up to <paramref name="maxEntries"/> entries it has not reached yet, in the caller's
+    /// transaction (or its own); returns how many entries it read, so a caller that gets <paramref name="maxEntries"/>
+    /// back knows there is more. The gateway runs it in the background, a batch at a time, off the accept path.
+    /// </summary>
+    public static int IndexSubjects(SqliteConnection connection, SqliteTransaction? transaction, int maxEntries = 10_000)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
+        CheckTransaction(connection, transaction);
+        var own = transaction is null ? connection.BeginTransaction() : null;
+        var tx = transaction ?? own!;
+        try
+        {
+            var upto = IndexedUpTo(connection, tx);
+            var entries = new List<(long Seq, string[] Subjects)>();
+            using (var read = Command(connection, tx, "SELECT seq, subjects FROM audit_entries WHERE seq > $upto ORDER BY seq LIMIT $max"))
+            {
+                read.Parameters.AddWithValue("$upto", upto);
+                read.Parameters.AddWithValue("$max", maxEntries);
+                using var reader = read.ExecuteReader();
+                while (reader.Read())
+                {
+                    // An entry whose subjects do not parse is left out of the index; the verifier reports it.
+                    entries.Add((reader.GetInt64(0), AuditRows.TryParseSubjects(reader.GetString(1), out var subjects) ? [.. subjects] : []));
+                }
+            }
+
+            if (entries.Count == 0)
+            {
+                own?.Commit();
+                return 0;
+            }
+
+            using var insert = Command(connection, tx, "INSERT INTO audit_subjects (subject_key, first_seq, last_seq) VALUES ($key, $first, $last)");
+            var key = insert.Parameters.Add("$key", SqliteType.Text);
+            var first = insert.Parameters.Add("$first", SqliteType.Integer);
+            var last = insert.Parameters.Add("$last", SqliteType.Integer);
+            var start = 0;
+            for (var i = 1; i <= entries.Count; i++)
+            {
+                // A run: consecutive seqs about the same people, at most MaxRun long.
+                if (i < entries.Count && entries[i].Seq == entries[i - 1].Seq + 1 && i - start < MaxRun && entries[i].Subjects.SequenceEqual(entries[start].Subjects, StringComparer.Ordinal))
+                {
+                    continue;
+                }
+
+                first.Value = entries[start].Seq;
+                last.Value = entries[i - 1].Seq;
+                foreach (var subject in entries[start].Subjects.Distinct(StringComparer.Ordinal))
+                {
+                    key.Value = subject;
+                    insert.ExecuteNonQuery();
+                }
+
+                start = i;
+            }
+
+            using (var move = Command(connection, tx, "INSERT INTO audit_subjects_indexed (id, upto) VALUES (1, $upto) ON CONFLICT (id) DO UPDATE SET upto = excluded.upto"))
+            {
+                move.Parameters.AddWithValue("$upto", entries[^1].Seq);
+                move.ExecuteNonQuery();
+            }
+
+            own?.Commit();
+            return entries.Count;
+        }
+        finally
+        {
+            own?.Dispose();
+        }
+    }
+
+    /// <summary>The last seq the person index covers (0 when it covers none).</summary>
+    public static long IndexedUpTo(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var command = Command(connection, transaction, "SELECT COALESCE((SELECT upto FROM audit_subjects_indexed WHERE id = 1), 0)");
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     /// <summary>The entries as rows, each either an entry or the reason it is not one (for the verifier, which must not stop at the first).</summary>
@@ -343,7 +434,11 @@ public sealed class AuditLog
         var seq = reader.GetInt64(0);
         try
         {
-            var subjects = reader.IsDBNull(7) ? [] : reader.GetString(7).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (!AuditRows.TryParseSubjects(reader.GetString(7), out var subjects))
+            {
+                return new EntryRow(seq, null, "subjects is not a JSON array of strings");
+            }
+
             return AuditRows.Entry(seq, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6), subjects);
         }
         catch (Exception ex) when (ex is InvalidCastException or FormatException or InvalidOperationException)
@@ -403,15 +498,12 @@ public sealed class AuditLog
         private readonly SqliteParameter details;
         private readonly SqliteParameter prevHash;
         private readonly SqliteParameter hash;
-        private readonly SqliteCommand insertRun;
-        private readonly SqliteParameter subjectKey;
-        private readonly SqliteParameter firstSeq;
-        private readonly SqliteParameter lastSeq;
+        private readonly SqliteParameter subjects;
 
         public AppendStatements(SqliteConnection connection)
         {
             head = Command(connection, null, "SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1");
-            insertEntry = Command(connection, null, "INSERT INTO audit_entries (seq, time, type, actor, details, prev_hash, hash) VALUES ($seq, $time, $type, $actor, $details, $prev, $hash)");
+            insertEntry = Command(connection, null, "INSERT INTO audit_entries (seq, time, type, actor, subjects, details, prev_hash, hash) VALUES ($seq, $time, $type, $actor, $subjects, $details, $prev, $hash)");
             seq = insertEntry.Parameters.Add("$seq", SqliteType.Integer);
             time = insertEntry.Parameters.Add("$time", SqliteType.Text);
             type = insertEntry.Parameters.Add("$type", SqliteType.Text);
@@ -419,17 +511,13 @@ public sealed class AuditLog
             details = insertEntry.Parameters.Add("$details", SqliteType.Text);
             prevHash = insertEntry.Parameters.Add("$prev", SqliteType.Text);
             hash = insertEntry.Parameters.Add("$hash", SqliteType.Text);
-            insertRun = Command(connection, null, "INSERT INTO audit_subjects (subject_key, first_seq, last_seq) VALUES ($key, $first, $last)");
-            subjectKey = insertRun.Parameters.Add("$key", SqliteType.Text);
-            firstSeq = insertRun.Parameters.Add("$first", SqliteType.Integer);
-            lastSeq = insertRun.Parameters.Add("$last", SqliteType.Integer);
+            subjects = insertEntry.Parameters.Add("$subjects", SqliteType.Text);
         }
 
         public void Enlist(SqliteTransaction transaction)
         {
             head.Transaction = transaction;
             insertEntry.Transaction = transaction;
-            insertRun.Transaction = transaction;
         }
 
         public (long Seq, string Hash)? ReadHead()
@@ -438,29 +526,18 @@ public sealed class AuditLog
             return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : null;
         }
 
-        /// <summary>Stores an entry with its time as stored text and its details in the canonical form its hash covers.</summary>
-        public void InsertEntry(AuditEntry entry, string storedTime, string canonicalDetails)
+        /// <summary>Stores an entry with its time as stored text, and its subjects and details in the canonical forms its hash covers.</summary>
+        public void InsertEntry(AuditEntry entry, string storedTime, string canonicalSubjects, string canonicalDetails)
         {
             seq.Value = entry.Seq;
             time.Value = storedTime;
             type.Value = entry.Type;
             actor.Value = entry.Actor;
+            subjects.Value = canonicalSubjects;
             details.Value = canonicalDetails;
             prevHash.Value = entry.PrevHash;
             hash.Value = entry.Hash;
             insertEntry.ExecuteNonQuery();
-        }
-
-        /// <summary>Indexes entries first..last (just appended, the last one newest) under each of their people.</summary>
-        public void InsertRun(IReadOnlyList<string> subjects, long first, long last)
-        {
-            firstSeq.Value = first;
-            lastSeq.Value = last;
-            foreach (var subject in subjects)
-            {
-                subjectKey.Value = subject;
-                insertRun.ExecuteNonQuery();
-            }
         }
     }
 }
@@ -474,6 +551,38 @@ internal sealed record CheckpointRow(long? Number, AuditCheckpoint? Checkpoint, 
 /// <summary>Builds entries and checkpoints from stored text, strictly: anything that would not have been written is a problem, not a guess.</summary>
 internal static class AuditRows
 {
+    /// <summary>Reads a stored subjects column: a JSON array of strings (the canonical form the hash covers), else false.</summary>
+    public static bool TryParseSubjects(string json, out IReadOnlyList<string> subjects)
+    {
+        subjects = [];
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                return false;
+            }
+
+            var list = new List<string>(document.RootElement.GetArrayLength());
+            foreach (var item in document.RootElement.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.String)
+                {
+                    return false;
+                }
+
+                list.Add(item.GetString()!);
+            }
+
+            subjects = list;
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     public static EntryRow Entry(long? seq, string time, string type, string actor, string detailsJson, string prevHash, string hash, IReadOnlyList<string> subjects)
     {
         if (seq is not { } number || number < 1)

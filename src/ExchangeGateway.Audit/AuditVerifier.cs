@@ -89,8 +89,9 @@ public sealed class AuditVerifier(TrustStore trust, TimeProvider time)
             analysis.Warn($"the append-only triggers {string.Join(", ", missing)} are missing: someone dropped them");
         }
 
+        var personIndex = CheckPersonIndex(connection, snapshot);
         snapshot.Commit();
-        return analysis.Finish();
+        return analysis.Finish(personIndex);
     }
 
     /// <summary>Verifies a jsonl export.</summary>
@@ -115,6 +116,54 @@ public sealed class AuditVerifier(TrustStore trust, TimeProvider time)
         }
 
         return analysis.Finish();
+    }
+
+    // The person index is built from the entries' own subjects, behind the trail: up to the seq it has reached, the people
+    // it lists for each entry must be exactly the entry's, or a query by person would miss (or wrongly list) that entry.
+    private static AuditProblem? CheckPersonIndex(SqliteConnection connection, SqliteTransaction snapshot)
+    {
+        var upto = AuditLog.IndexedUpTo(connection, snapshot);
+        using var runs = connection.CreateCommand();
+        runs.Transaction = snapshot;
+        runs.CommandText = "SELECT subject_key, first_seq, last_seq FROM audit_subjects ORDER BY first_seq";
+        using var runReader = runs.ExecuteReader();
+        using var entries = connection.CreateCommand();
+        entries.Transaction = snapshot;
+        entries.CommandText = "SELECT seq, subjects FROM audit_entries ORDER BY seq";
+        using var entryReader = entries.ExecuteReader();
+        var active = new List<(string Key, long Last)>();
+        var pending = runReader.Read();
+        while (entryReader.Read())
+        {
+            var seq = entryReader.GetInt64(0);
+            var indexed = seq <= upto;
+            while (pending && runReader.GetInt64(1) <= seq)
+            {
+                if (runReader.GetInt64(2) > upto)
+                {
+                    return new AuditProblem(runReader.GetInt64(1), $"the person index lists entries after the seq it says it has reached ({upto})");
+                }
+
+                active.Add((runReader.GetString(0), runReader.GetInt64(2)));
+                pending = runReader.Read();
+            }
+
+            active.RemoveAll(run => run.Last < seq);
+            if (!indexed || entryReader.GetValue(1) is not string json || !AuditRows.TryParseSubjects(json, out var subjects))
+            {
+                continue;
+            }
+
+            var listed = active.Select(run => run.Key).Order(StringComparer.Ordinal).ToList();
+            if (!listed.SequenceEqual(subjects.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal), StringComparer.Ordinal))
+            {
+                return new AuditProblem(seq, "the person index (audit_subjects) does not list exactly this entry's people: a query by person would miss or misattribute it");
+            }
+        }
+
+        return pending && runReader.GetInt64(1) <= upto
+            ? new AuditProblem(runReader.GetInt64(1), "the person index lists an entry that is not in the trail")
+            : null;
     }
 
     private static List<string> MissingTriggers(SqliteConnection connection, SqliteTransaction snapshot)
@@ -185,7 +234,7 @@ public sealed class AuditVerifier(TrustStore trust, TimeProvider time)
         public void AddCheckpoint(CheckpointRow row, long line) =>
             checkpoints.Add((row, line, links.Count == 0 ? 1 : Math.Max(1, links[^1].Seq)));
 
-        public AuditVerification Finish()
+        public AuditVerification Finish(AuditProblem? personIndex = null)
         {
             var valid = CheckCheckpoints();
             var bySeq = IndexBySeq();
@@ -193,6 +242,12 @@ public sealed class AuditVerifier(TrustStore trust, TimeProvider time)
             var authentic = WalkBack(valid, bySeq);
             FindInserted(bySeq, authentic);
             AddWarnings(valid);
+
+            // After the chain's own findings, so that at the same seq the reason given is the chain's.
+            if (personIndex is not null)
+            {
+                Problem(personIndex.Seq, personIndex.Reason, content: false);
+            }
 
             // A forward-pass guess that an entry was altered is dropped when a signed checkpoint proves that entry genuine.
             var final = problems

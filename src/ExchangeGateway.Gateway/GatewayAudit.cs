@@ -197,6 +197,9 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
             Details = Details(("agency", agency), ("certificateSha256", fingerprint), ("reason", reason)),
         }));
 
+    /// <summary>Extends the trail's person index over up to <paramref name="maxEntries"/> entries (<see cref="AuditLog.IndexSubjects"/>); returns how many it read.</summary>
+    public int IndexPeople(int maxEntries) => outbox.InTransaction((c, t) => AuditLog.IndexSubjects(c, t, maxEntries));
+
     /// <summary>Signs a checkpoint of the trail's head (at shutdown).</summary>
     public void Checkpoint() => outbox.InTransaction((c, t) => log.Checkpoint(c, t, time.GetUtcNow()));
 

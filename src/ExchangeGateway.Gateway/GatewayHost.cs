@@ -82,6 +82,8 @@ public static class GatewayHost
         builder.Services.AddSingleton(new AuditLog(new CheckpointSigner(signer), options.AuditCheckpointInterval));
         builder.Services.TryAddSingleton<GatewayAudit>();
         builder.Services.AddHostedService<AuditCheckpointAtShutdown>();
+        builder.Services.AddSingleton<AuditPersonIndexing>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditPersonIndexing>());
         builder.Services.AddSingleton<SubmissionAcceptance>();
         builder.Services.AddSingleton(new PushHttpClient(new HttpClient(tls.Handler(TimeSpan.FromSeconds(10))) { Timeout = Timeout.InfiniteTimeSpan }));
         builder.Services.AddSingleton<PushDelivery>();

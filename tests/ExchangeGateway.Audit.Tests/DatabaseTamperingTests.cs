@@ -220,6 +220,8 @@ public sealed class DatabaseTamperingTests(PkiFixture pki)
     [InlineData("DELETE FROM audit_entries WHERE seq = 30")]
     [InlineData("UPDATE audit_subjects SET last_seq = 4 WHERE last_seq = 3")]
     [InlineData("DELETE FROM audit_subjects")]
+    [InlineData("UPDATE audit_subjects_indexed SET upto = 0")]
+    [InlineData("DELETE FROM audit_subjects_indexed")]
     [InlineData("UPDATE audit_checkpoints SET reason = 'requested'")]
     [InlineData("DELETE FROM audit_checkpoints WHERE number = 4")]
     public void The_triggers_refuse_update_and_delete_on_every_audit_table(string sql)

@@ -100,6 +100,8 @@ public sealed class Trail : IDisposable
             Add(i);
         }
 
+        // As the gateway does behind the trail.
+        AuditLog.IndexSubjects(Connection, null);
         if (shutdown)
         {
             Log.Checkpoint(Connection, null, TimeOf(entries), CheckpointReason.Shutdown);
@@ -186,9 +188,9 @@ public sealed class Trail : IDisposable
     {
         var hashed = entry with { Hash = AuditChain.ComputeHash(entry) };
         Sql(
-            "INSERT INTO audit_entries (seq, time, type, actor, details, prev_hash, hash) VALUES ($seq, $time, $type, $actor, $details, $prev, $hash)",
+            "INSERT INTO audit_entries (seq, time, type, actor, subjects, details, prev_hash, hash) VALUES ($seq, $time, $type, $actor, $subjects, $details, $prev, $hash)",
             ("$seq", hashed.Seq), ("$time", AuditChain.FormatTime(hashed.Time)), ("$type", hashed.Type), ("$actor", hashed.Actor),
-            ("$details", CanonicalJson.Details(hashed.Details)), ("$prev", hashed.PrevHash), ("$hash", hashed.Hash));
+            ("$subjects", CanonicalJson.Value(hashed.Subjects)), ("$details", CanonicalJson.Details(hashed.Details)), ("$prev", hashed.PrevHash), ("$hash", hashed.Hash));
         foreach (var subject in hashed.Subjects)
         {
             Sql("INSERT INTO audit_subjects (subject_key, first_seq, last_seq) VALUES ($key, $seq, $seq)", ("$key", subject), ("$seq", hashed.Seq));

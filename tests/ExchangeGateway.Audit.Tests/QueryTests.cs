@@ -26,6 +26,7 @@ public sealed class QueryTests(PkiFixture pki)
             .ToList();
 
         trail.Log.AppendAll(trail.Connection, null, drafts, trail.TimeOf(3));
+        AuditLog.IndexSubjects(trail.Connection, null);
 
         // 3..72 (split at 64 entries), then 73..77 for B alone, then 78..152 (split again).
         Assert.Equal(
@@ -41,11 +42,57 @@ public sealed class QueryTests(PkiFixture pki)
     {
         using var trail = new Trail(pki, entries: 2, shutdown: false);
         trail.Log.AppendAll(trail.Connection, null, [.. Enumerable.Range(0, 5).Select(_ => new AuditRecord(AuditEventTypes.PackageSealed, "gateway") { Subjects = [trail.PersonB] })], trail.TimeOf(3));
+        AuditLog.IndexSubjects(trail.Connection, null);
         trail.DropTriggers();
 
         trail.Sql($"UPDATE audit_subjects SET first_seq = 1 WHERE first_seq = 3 AND subject_key = '{trail.PersonB}'");
 
         Assert.Equal(1, trail.Verify().FirstBadSeq);
+    }
+
+    [Fact]
+    public void A_query_finds_the_entries_the_person_index_has_not_reached_yet()
+    {
+        using var trail = new Trail(pki, entries: 10, shutdown: false);
+        trail.Log.AppendAll(trail.Connection, null, [.. Enumerable.Range(0, 3).Select(_ => new AuditRecord(AuditEventTypes.Ack, "B86030") { Subjects = [trail.PersonA] })], trail.TimeOf(11));
+
+        Assert.Equal(10, AuditLog.IndexedUpTo(trail.Connection, null));
+        Assert.Equal([11L, 12L, 13L], AuditLog.EntriesFor(trail.Connection, trail.PersonA).Select(e => e.Seq).Where(seq => seq > 10));
+        Assert.DoesNotContain(AuditLog.EntriesFor(trail.Connection, trail.PersonB), e => e.Seq > 10);
+
+        Assert.Equal(3, AuditLog.IndexSubjects(trail.Connection, null));
+        Assert.Equal(13, AuditLog.IndexedUpTo(trail.Connection, null));
+        Assert.Equal([(11L, 13L)], Runs(trail, trail.PersonA).Where(r => r.First > 10));
+        Assert.True(trail.Verify().IsValid);
+    }
+
+    [Fact]
+    public void An_index_row_naming_someone_else_puts_no_entry_of_theirs_in_the_answer_and_the_verifier_finds_it()
+    {
+        using var trail = new Trail(pki);
+        var onlyB = Enumerable.Range(1, 30).First(i => trail.SubjectsOf(i).SequenceEqual([trail.PersonB]));
+        trail.DropTriggers();
+
+        trail.Sql("INSERT INTO audit_subjects (subject_key, first_seq, last_seq) VALUES ($key, $seq, $seq)", ("$key", trail.PersonA), ("$seq", onlyB));
+
+        Assert.DoesNotContain(AuditLog.EntriesFor(trail.Connection, trail.PersonA), e => e.Seq == onlyB);
+        var result = trail.Verify();
+        Assert.Equal(onlyB, result.FirstBadSeq);
+        Assert.Contains("person index", result.FirstProblem!.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Taking_a_person_out_of_the_index_is_found_at_the_first_entry_it_hides()
+    {
+        using var trail = new Trail(pki);
+        var aboutA = Enumerable.Range(1, 30).Where(i => trail.SubjectsOf(i).Contains(trail.PersonA)).ToList();
+        trail.DropTriggers();
+
+        trail.Sql("DELETE FROM audit_subjects WHERE subject_key = $key AND first_seq >= $seq", ("$key", trail.PersonA), ("$seq", aboutA[3]));
+
+        var result = trail.Verify();
+        Assert.Equal(aboutA[3], result.FirstBadSeq);
+        Assert.Contains("person index", result.FirstProblem!.Reason, StringComparison.Ordinal);
     }
 
     private static List<(long First, long Last)> Runs(Trail trail, string subject)

@@ -113,6 +113,11 @@ public sealed class GatewayAuditTests : GatewayWithAgencies
 
         var (exit, output, error) = Exg("audit", "verify", "--data", Gateway.Data, "--certs", GatewayUnderTest.Certs);
         Assert.True(exit == 0, output + error);
+        using (var database = AuditDatabase.Open(ExchangeGateway.Storage.GatewayDatabase.PathIn(Gateway.Data)))
+        {
+            // The person index caught up with the trail at shutdown at the latest.
+            Assert.Equal(AuditLog.Head(database)!.Value.Seq, AuditLog.IndexedUpTo(database, null));
+        }
 
         var export = Path.Combine(Gateway.Folder, "audit.fhir.json");
         Assert.Equal(0, Exg("audit", "export", "--data", Gateway.Data, "--out", export, "--format", "fhir").Exit);

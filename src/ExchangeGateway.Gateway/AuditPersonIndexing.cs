@@ -1,0 +1,62 @@
+namespace ExchangeGateway.Gateway;
+
+/// <summary>
+/// Keeps the audit trail's person index up with the trail, a batch each second and once more at shutdown. Accepts write
+/// only their entries; indexing them here, many at a time, keeps that work out of the serialised accept transaction.
+/// Queries by person are complete either way: they read the entries the index has not reached yet.
+/// </summary>
+public sealed class AuditPersonIndexing(GatewayAudit audit, TimeProvider time, ILogger<AuditPersonIndexing> log) : BackgroundService
+{
+    /// <summary>Entries indexed per transaction: small enough that submissions never wait long for the database.</summary>
+    public const int Batch = 2_000;
+
+    /// <summary>Indexes everything not indexed yet, a batch per transaction; returns how many entries it read.</summary>
+    public long RunOnce()
+    {
+        long total = 0;
+        int read;
+        do
+        {
+            read = audit.IndexPeople(Batch);
+            total += read;
+        }
+        while (read == Batch);
+        return total;
+    }
+
+    /// <inheritdoc/>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        TryRunOnce();
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TryRunOnce();
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private void TryRunOnce()
+    {
+        try
+        {
+            RunOnce();
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or InvalidDataException)
+        {
+            log.LogError(ex, "Could not extend the audit person index; queries still read the entries it has not reached");
+        }
+    }
+}
