@@ -23,20 +23,42 @@ public sealed class AuditBatch
     {
         ArgumentNullException.ThrowIfNull(drafts);
         var items = new Item[drafts.Count];
+        IReadOnlyList<string>? lastDraftSubjects = null;
+        IReadOnlyList<string> subjects = [];
+        var canonicalSubjects = "";
         for (var i = 0; i < drafts.Count; i++)
         {
             var draft = drafts[i];
             DraftRules.Check(draft);
-            var sorted = new SortedDictionary<string, AuditValue>(StringComparer.Ordinal);
+            var keys = new string[draft.Details.Count];
+            var values = new AuditValue[keys.Length];
+            var k = 0;
             foreach (var (key, value) in draft.Details)
             {
-                sorted.Add(key, value);
+                keys[k] = key;
+                values[k++] = value;
             }
 
-            var details = new ReadOnlyDictionary<string, AuditValue>(sorted);
-            var subjects = Array.AsReadOnly(draft.Subjects.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
-            var canonicalDetails = CanonicalJson.Details(details);
-            items[i] = new Item(draft.Type, draft.Actor, subjects, details, canonicalDetails, AuditChain.EntryForm.Of(draft.Actor, canonicalDetails, subjects, draft.Type));
+            Array.Sort(keys, values, StringComparer.Ordinal);
+
+            // The entries of one event are usually about the same people, in the same list: sort and write it once.
+            if (!ReferenceEquals(draft.Subjects, lastDraftSubjects))
+            {
+                lastDraftSubjects = draft.Subjects;
+                subjects = Array.AsReadOnly(draft.Subjects.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
+                canonicalSubjects = CanonicalJson.Value(subjects);
+            }
+
+            var canonicalDetails = CanonicalJson.Details(keys, values);
+            // A copy, so that a caller changing its dictionary after this cannot change what is appended.
+            var copy = new Dictionary<string, AuditValue>(keys.Length, StringComparer.Ordinal);
+            for (var j = 0; j < keys.Length; j++)
+            {
+                copy.Add(keys[j], values[j]);
+            }
+
+            var details = new ReadOnlyDictionary<string, AuditValue>(copy);
+            items[i] = new Item(draft.Type, draft.Actor, subjects, details, canonicalDetails, AuditChain.EntryForm.Of(draft.Actor, canonicalDetails, canonicalSubjects, draft.Type));
         }
 
         return new AuditBatch(items);
@@ -44,3 +66,4 @@ public sealed class AuditBatch
 
     internal sealed record Item(string Type, string Actor, IReadOnlyList<string> Subjects, IReadOnlyDictionary<string, AuditValue> Details, string CanonicalDetails, AuditChain.EntryForm Form);
 }
+

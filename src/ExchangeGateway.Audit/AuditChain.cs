@@ -99,9 +99,9 @@ public static class AuditChain
     internal sealed record EntryForm(string BeforePrevHash, string Subjects, string Type)
     {
         /// <summary>The parts of a draft's canonical form that do not depend on time or place.</summary>
-        public static EntryForm Of(string actor, string canonicalDetails, IReadOnlyList<string> subjects, string type) => new(
+        public static EntryForm Of(string actor, string canonicalDetails, string canonicalSubjects, string type) => new(
             "{\"actor\":" + CanonicalJson.Value(actor) + ",\"details\":" + canonicalDetails + ",\"prevHash\":",
-            CanonicalJson.Value(subjects),
+            canonicalSubjects,
             CanonicalJson.Value(type));
 
         /// <summary>The entry's hash at <paramref name="seq"/> after <paramref name="prevHash"/>; <paramref name="time"/> is <c>CanonicalJson.Value(FormatTime(t))</c>.</summary>

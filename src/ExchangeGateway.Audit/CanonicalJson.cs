@@ -26,6 +26,33 @@ internal static class CanonicalJson
         return text.ToString();
     }
 
+    /// <summary>The canonical form of a details map given as keys in ordinal order with their values.</summary>
+    public static string Details(string[] sortedKeys, AuditValue[] values)
+    {
+        var text = new StringBuilder(512);
+        text.Append('{');
+        for (var i = 0; i < sortedKeys.Length; i++)
+        {
+            if (i > 0)
+            {
+                text.Append(',');
+            }
+
+            WriteString(text, sortedKeys[i]);
+            text.Append(':');
+            if (values[i].IsNumber)
+            {
+                text.Append(values[i].Number.ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                WriteString(text, values[i].Text!);
+            }
+        }
+
+        return text.Append('}').ToString();
+    }
+
     /// <summary>The canonical form of one value (a string, a number, a string list, ...), as it is written inside an object.</summary>
     public static string Value(object value)
     {
