@@ -30,16 +30,7 @@ public sealed class AuditBatch
         {
             var draft = drafts[i];
             DraftRules.Check(draft);
-            var keys = new string[draft.Details.Count];
-            var values = new AuditValue[keys.Length];
-            var k = 0;
-            foreach (var (key, value) in draft.Details)
-            {
-                keys[k] = key;
-                values[k++] = value;
-            }
-
-            Array.Sort(keys, values, StringComparer.Ordinal);
+            var (keys, values) = CanonicalJson.Sorted(draft.Details);
 
             // The entries of one event are usually about the same people, in the same list: sort and write it once.
             if (!ReferenceEquals(draft.Subjects, lastDraftSubjects))

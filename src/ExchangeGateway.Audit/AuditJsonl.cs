@@ -102,8 +102,7 @@ public static class AuditJsonl
             return new ExportLine(lineNumber, new EntryRow(seq, null, $"no '{missing}'"), null, null);
         }
 
-        var subjects = root.GetProperty("subjects");
-        if (subjects.ValueKind != JsonValueKind.Array || subjects.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        if (!AuditRows.TryReadSubjects(root.GetProperty("subjects"), out var subjects))
         {
             return new ExportLine(lineNumber, new EntryRow(seq, null, "subjects are not an array of strings"), null, null);
         }
@@ -125,8 +124,7 @@ public static class AuditJsonl
         }
 
         // Subjects keep the order of the line: the hash is over that order, so a reordered list shows as an edit.
-        var list = subjects.EnumerateArray().Select(e => e.GetString()!).ToArray();
-        var entry = new AuditEntry(seq.Value, when, type, actor, Array.AsReadOnly(list), details!, prev, hash);
+        var entry = new AuditEntry(seq.Value, when, type, actor, subjects, details!, prev, hash);
         return new ExportLine(lineNumber, new EntryRow(seq, entry, null), null, null);
     }
 

@@ -121,10 +121,10 @@ public sealed class AuditLog
     public static void EnsureSchema(SqliteConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using (var columns = Command(connection, null, "SELECT COUNT(*) FROM pragma_table_info('audit_entries')"))
-        using (var subjects = Command(connection, null, "SELECT COUNT(*) FROM pragma_table_info('audit_entries') WHERE name = 'subjects'"))
+        using (var columns = Command(connection, null, "SELECT COUNT(*), COUNT(*) FILTER (WHERE name = 'subjects') FROM pragma_table_info('audit_entries')"))
+        using (var reader = columns.ExecuteReader())
         {
-            if (Convert.ToInt64(columns.ExecuteScalar(), CultureInfo.InvariantCulture) > 0 && Convert.ToInt64(subjects.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            if (reader.Read() && reader.GetInt64(0) > 0 && reader.GetInt64(1) == 0)
             {
                 throw new InvalidOperationException("audit_entries has no subjects column: the trail was written by an earlier build; export it with that build and start a new data folder");
             }
@@ -554,33 +554,29 @@ internal static class AuditRows
     /// <summary>Reads a stored subjects column: a JSON array of strings (the canonical form the hash covers), else false.</summary>
     public static bool TryParseSubjects(string json, out IReadOnlyList<string> subjects)
     {
-        subjects = [];
         try
         {
             using var document = JsonDocument.Parse(json);
-            if (document.RootElement.ValueKind != JsonValueKind.Array)
-            {
-                return false;
-            }
-
-            var list = new List<string>(document.RootElement.GetArrayLength());
-            foreach (var item in document.RootElement.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.String)
-                {
-                    return false;
-                }
-
-                list.Add(item.GetString()!);
-            }
-
-            subjects = list;
-            return true;
+            return TryReadSubjects(document.RootElement, out subjects);
         }
         catch (JsonException)
         {
+            subjects = [];
             return false;
         }
+    }
+
+    /// <summary>Subjects as a JSON array of strings, in the order given (the hash is over that order), else false.</summary>
+    public static bool TryReadSubjects(JsonElement element, out IReadOnlyList<string> subjects)
+    {
+        subjects = [];
+        if (element.ValueKind != JsonValueKind.Array || element.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        {
+            return false;
+        }
+
+        subjects = Array.AsReadOnly(element.EnumerateArray().Select(e => e.GetString()!).ToArray());
+        return true;
     }
 
     public static EntryRow Entry(long? seq, string time, string type, string actor, string detailsJson, string prevHash, string hash, IReadOnlyList<string> subjects)

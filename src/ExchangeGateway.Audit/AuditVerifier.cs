@@ -78,9 +78,16 @@ public sealed class AuditVerifier(TrustStore trust, TimeProvider time)
         }
 
         long index = 0;
-        foreach (var row in AuditLog.ReadRows(connection, snapshot))
+        AuditProblem? personIndex;
+        using (var indexCheck = new PersonIndexCheck(connection, snapshot))
         {
-            analysis.AddEntry(row, ++index);
+            foreach (var row in AuditLog.ReadRows(connection, snapshot))
+            {
+                analysis.AddEntry(row, ++index);
+                indexCheck.Observe(row);
+            }
+
+            personIndex = indexCheck.Finish();
         }
 
         var missing = MissingTriggers(connection, snapshot);
@@ -89,7 +96,6 @@ public sealed class AuditVerifier(TrustStore trust, TimeProvider time)
             analysis.Warn($"the append-only triggers {string.Join(", ", missing)} are missing: someone dropped them");
         }
 
-        var personIndex = CheckPersonIndex(connection, snapshot);
         snapshot.Commit();
         return analysis.Finish(personIndex);
     }
@@ -118,54 +124,6 @@ public sealed class AuditVerifier(TrustStore trust, TimeProvider time)
         return analysis.Finish();
     }
 
-    // The person index is built from the entries' own subjects, behind the trail: up to the seq it has reached, the people
-    // it lists for each entry must be exactly the entry's, or a query by person would miss (or wrongly list) that entry.
-    private static AuditProblem? CheckPersonIndex(SqliteConnection connection, SqliteTransaction snapshot)
-    {
-        var upto = AuditLog.IndexedUpTo(connection, snapshot);
-        using var runs = connection.CreateCommand();
-        runs.Transaction = snapshot;
-        runs.CommandText = "SELECT subject_key, first_seq, last_seq FROM audit_subjects ORDER BY first_seq";
-        using var runReader = runs.ExecuteReader();
-        using var entries = connection.CreateCommand();
-        entries.Transaction = snapshot;
-        entries.CommandText = "SELECT seq, subjects FROM audit_entries ORDER BY seq";
-        using var entryReader = entries.ExecuteReader();
-        var active = new List<(string Key, long Last)>();
-        var pending = runReader.Read();
-        while (entryReader.Read())
-        {
-            var seq = entryReader.GetInt64(0);
-            var indexed = seq <= upto;
-            while (pending && runReader.GetInt64(1) <= seq)
-            {
-                if (runReader.GetInt64(2) > upto)
-                {
-                    return new AuditProblem(runReader.GetInt64(1), $"the person index lists entries after the seq it says it has reached ({upto})");
-                }
-
-                active.Add((runReader.GetString(0), runReader.GetInt64(2)));
-                pending = runReader.Read();
-            }
-
-            active.RemoveAll(run => run.Last < seq);
-            if (!indexed || entryReader.GetValue(1) is not string json || !AuditRows.TryParseSubjects(json, out var subjects))
-            {
-                continue;
-            }
-
-            var listed = active.Select(run => run.Key).Order(StringComparer.Ordinal).ToList();
-            if (!listed.SequenceEqual(subjects.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal), StringComparer.Ordinal))
-            {
-                return new AuditProblem(seq, "the person index (audit_subjects) does not list exactly this entry's people: a query by person would miss or misattribute it");
-            }
-        }
-
-        return pending && runReader.GetInt64(1) <= upto
-            ? new AuditProblem(runReader.GetInt64(1), "the person index lists an entry that is not in the trail")
-            : null;
-    }
-
     private static List<string> MissingTriggers(SqliteConnection connection, SqliteTransaction snapshot)
     {
         using var command = connection.CreateCommand();
@@ -179,6 +137,76 @@ public sealed class AuditVerifier(TrustStore trust, TimeProvider time)
         }
 
         return [.. AuditLog.Triggers.Where(t => !present.Contains(t))];
+    }
+
+    /// <summary>
+    /// Checks the person index alongside the verifier's one pass over the entries. The index is built from the entries'
+    /// own subjects, behind the trail: up to the seq it has reached, the people it lists for each entry must be exactly
+    /// the entry's, or a query by person would miss (or wrongly list) that entry. Finds the first entry where they differ.
+    /// </summary>
+    private sealed class PersonIndexCheck : IDisposable
+    {
+        private readonly SqliteCommand runs;
+        private readonly SqliteDataReader runReader;
+        private readonly long upto;
+        private readonly List<(string Key, long Last)> active = [];
+        private bool pending;
+        private AuditProblem? problem;
+
+        public PersonIndexCheck(SqliteConnection connection, SqliteTransaction snapshot)
+        {
+            upto = AuditLog.IndexedUpTo(connection, snapshot);
+            runs = connection.CreateCommand();
+            runs.Transaction = snapshot;
+            runs.CommandText = "SELECT subject_key, first_seq, last_seq FROM audit_subjects ORDER BY first_seq";
+            runReader = runs.ExecuteReader();
+            pending = runReader.Read();
+        }
+
+        /// <summary>The next entry row, in seq order.</summary>
+        public void Observe(EntryRow row)
+        {
+            if (problem is not null || row.Seq is not { } seq)
+            {
+                return;
+            }
+
+            while (pending && runReader.GetInt64(1) <= seq)
+            {
+                if (runReader.GetInt64(2) > upto)
+                {
+                    problem = new AuditProblem(runReader.GetInt64(1), $"the person index lists entries after the seq it says it has reached ({upto})");
+                    return;
+                }
+
+                active.Add((runReader.GetString(0), runReader.GetInt64(2)));
+                pending = runReader.Read();
+            }
+
+            active.RemoveAll(run => run.Last < seq);
+            if (seq > upto || row.Entry is not { } entry)
+            {
+                return;
+            }
+
+            var listed = active.Select(run => run.Key).Order(StringComparer.Ordinal).ToList();
+            if (!listed.SequenceEqual(entry.Subjects.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal), StringComparer.Ordinal))
+            {
+                problem = new AuditProblem(seq, "the person index (audit_subjects) does not list exactly this entry's people: a query by person would miss or misattribute it");
+            }
+        }
+
+        /// <summary>The first disagreement, or null.</summary>
+        public AuditProblem? Finish() =>
+            problem ?? (pending && runReader.GetInt64(1) <= upto
+                ? new AuditProblem(runReader.GetInt64(1), "the person index lists an entry that is not in the trail")
+                : null);
+
+        public void Dispose()
+        {
+            runReader.Dispose();
+            runs.Dispose();
+        }
     }
 
     /// <summary>A SHA-256 value held in 32 bytes rather than a 64-character string: the verifier keeps one per entry.</summary>

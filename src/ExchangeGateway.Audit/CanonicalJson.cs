@@ -21,8 +21,8 @@ internal static class CanonicalJson
     /// <summary>The canonical form of a details map.</summary>
     public static string Details(IReadOnlyDictionary<string, AuditValue> details)
     {
-        var text = new StringBuilder(128);
-        WriteValue(text, details);
+        var text = new StringBuilder(512);
+        WriteDetails(text, details);
         return text.ToString();
     }
 
@@ -30,27 +30,24 @@ internal static class CanonicalJson
     public static string Details(string[] sortedKeys, AuditValue[] values)
     {
         var text = new StringBuilder(512);
-        text.Append('{');
-        for (var i = 0; i < sortedKeys.Length; i++)
-        {
-            if (i > 0)
-            {
-                text.Append(',');
-            }
+        WriteDetails(text, sortedKeys, values);
+        return text.ToString();
+    }
 
-            WriteString(text, sortedKeys[i]);
-            text.Append(':');
-            if (values[i].IsNumber)
-            {
-                text.Append(values[i].Number.ToString(CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                WriteString(text, values[i].Text!);
-            }
+    /// <summary>A details map as its keys in the canonical (ordinal) order and their values.</summary>
+    public static (string[] Keys, AuditValue[] Values) Sorted(IReadOnlyDictionary<string, AuditValue> details)
+    {
+        var keys = new string[details.Count];
+        var values = new AuditValue[keys.Length];
+        var i = 0;
+        foreach (var (key, value) in details)
+        {
+            keys[i] = key;
+            values[i++] = value;
         }
 
-        return text.Append('}').ToString();
+        Array.Sort(keys, values, StringComparer.Ordinal);
+        return (keys, values);
     }
 
     /// <summary>The canonical form of one value (a string, a number, a string list, ...), as it is written inside an object.</summary>
@@ -114,14 +111,11 @@ internal static class CanonicalJson
             case long n:
                 text.Append(n.ToString(CultureInfo.InvariantCulture));
                 break;
-            case AuditValue v when v.IsNumber:
-                text.Append(v.Number.ToString(CultureInfo.InvariantCulture));
-                break;
             case AuditValue v:
-                WriteString(text, v.Text!);
+                WriteAuditValue(text, v);
                 break;
             case IReadOnlyDictionary<string, AuditValue> map:
-                WriteObject(text, map.Select(p => new KeyValuePair<string, object>(p.Key, p.Value)));
+                WriteDetails(text, map);
                 break;
             case IEnumerable<string> list:
                 text.Append('[');
@@ -141,6 +135,42 @@ internal static class CanonicalJson
                 break;
             default:
                 throw new ArgumentException($"no canonical JSON form for {value.GetType().Name}", nameof(value));
+        }
+    }
+
+    private static void WriteDetails(StringBuilder text, IReadOnlyDictionary<string, AuditValue> details)
+    {
+        var (keys, values) = Sorted(details);
+        WriteDetails(text, keys, values);
+    }
+
+    private static void WriteDetails(StringBuilder text, string[] sortedKeys, AuditValue[] values)
+    {
+        text.Append('{');
+        for (var i = 0; i < sortedKeys.Length; i++)
+        {
+            if (i > 0)
+            {
+                text.Append(',');
+            }
+
+            WriteString(text, sortedKeys[i]);
+            text.Append(':');
+            WriteAuditValue(text, values[i]);
+        }
+
+        text.Append('}');
+    }
+
+    private static void WriteAuditValue(StringBuilder text, AuditValue value)
+    {
+        if (value.IsNumber)
+        {
+            text.Append(value.Number.ToString(CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            WriteString(text, value.Text!);
         }
     }
 

@@ -366,6 +366,23 @@ public sealed class ChainTests(PkiFixture pki)
     }
 
     [Fact]
+    public void A_trail_from_before_entries_held_their_subjects_is_refused_at_start_saying_so()
+    {
+        using var folder = new TempFolder();
+        using var connection = AuditDatabase.Open(AuditDatabase.PathIn(folder.Path));
+        using (var old = connection.CreateCommand())
+        {
+            old.CommandText = "CREATE TABLE audit_entries (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, type TEXT NOT NULL, actor TEXT NOT NULL, details TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)";
+            old.ExecuteNonQuery();
+        }
+
+        var ex = Assert.Throws<InvalidOperationException>(() => AuditLog.EnsureSchema(connection));
+
+        Assert.Contains("no subjects column", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("earlier build", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_checkpoint_signer_needs_an_ec_key()
     {
         var rsa = ExchangeGateway.Crypto.DevelopmentPki.Issue(pki.Ca, new ExchangeGateway.Crypto.CertificateProfile("gateway", ExchangeGateway.Crypto.AgencyType.Gateway) { KeyType = ExchangeGateway.Crypto.DevelopmentKeyType.Rsa2048 }, new FixedTime(pki.Now));
