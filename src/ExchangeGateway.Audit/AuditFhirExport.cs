@@ -70,7 +70,8 @@ public static class AuditFhirExport
 
         // The envelope is written by hand and each resource by Firely, so that no whole Bundle is ever held in memory.
         output.Write("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":");
-        output.Write(JsonSerializer.Serialize(AuditChain.FormatTime(exported)));
+        // Spelled as Firely spells an instant (trailing zeros of the fraction dropped), so the envelope reads back exactly as ToBundle's.
+        output.Write(JsonSerializer.Serialize(PrimitiveTypeConverter.ConvertTo<string>(exported)));
         output.Write(",\"entry\":[");
         long count = 0;
         foreach (var entry in entries)
