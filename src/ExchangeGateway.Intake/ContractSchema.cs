@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -26,7 +27,8 @@ internal sealed class ContractSchema
         @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     private readonly JsonElement root;
-    private readonly Dictionary<string, Regex> patterns = [];
+    // One schema serves every request thread at once: the compiled patterns are shared, so the cache must take concurrent adds.
+    private readonly ConcurrentDictionary<string, Regex> patterns = new(StringComparer.Ordinal);
 
     private ContractSchema(JsonElement root)
     {
@@ -245,16 +247,8 @@ internal sealed class ContractSchema
         return root.GetProperty("$defs").GetProperty(reference[prefix.Length..]);
     }
 
-    private Regex Pattern(string pattern)
-    {
-        if (!patterns.TryGetValue(pattern, out var regex))
-        {
-            regex = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            patterns[pattern] = regex;
-        }
-
-        return regex;
-    }
+    private Regex Pattern(string pattern) =>
+        patterns.GetOrAdd(pattern, p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
 
     private static void CheckKeywords(JsonElement schema, string where)
     {

@@ -100,4 +100,38 @@ public class SubmissionReaderTests
         var result = Read(Encoding.UTF8.GetBytes(text));
         Assert.Contains(result.Errors, e => e.Path.StartsWith("dir.dirId", StringComparison.Ordinal) && e.Reason.Contains("deeper", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void One_schema_checks_submissions_from_many_threads_at_once_from_its_first_use()
+    {
+        // The gateway shares one schema across request threads; right after a start they all fill its pattern cache together.
+        for (var round = 0; round < 20; round++)
+        {
+            var schema = ContractSchema.LoadEmbedded();
+            var bodies = new[] { Examples.Text(Examples.ReleaseOst), Examples.Text(Examples.Transfer) };
+            using var start = new Barrier(8);
+            var counts = new int[8];
+            var failures = new Exception?[8];
+            var threads = Enumerable.Range(0, 8).Select(worker => new Thread(() =>
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(bodies[worker % 2]);
+                start.SignalAndWait();
+                try
+                {
+                    var errors = new List<ExchangeGateway.Domain.ValidationError>();
+                    schema.Validate(document.RootElement, errors);
+                    counts[worker] = errors.Count;
+                }
+                catch (Exception ex)
+                {
+                    failures[worker] = ex;
+                }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+
+            Assert.All(failures, failure => Assert.Null(failure));
+            Assert.All(counts, count => Assert.Equal(0, count));
+        }
+    }
 }
