@@ -28,7 +28,7 @@ public static class DocumentCommands
         var command = new Command("map", "Check a submission and map it to a FHIR R4 document Bundle.") { submission, outFile };
         command.SetAction(parse =>
         {
-            var result = SubmissionReader.Read(InputFiles.Read(parse.GetValue(submission)!, SubmissionReader.MaxBytes + 1));
+            var result = SubmissionReader.Read(InputFiles.Read(parse.GetValue(submission)!, SubmissionReader.MaxBytes + 1), DateOnly.FromDateTime(DateTime.Now));
             if (!result.IsValid)
             {
                 return Invalid(error, result.Errors.Select(e => e.ToString()));

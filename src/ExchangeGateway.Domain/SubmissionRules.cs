@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ExchangeGateway.Domain;
 
 /// <summary>The rules of a submission that a JSON Schema cannot say.</summary>
@@ -8,15 +10,30 @@ public static class SubmissionRules
         "n/a", "na", "none", "test", "testing", "tbc", "todo", "unknown", "see notes", "as above", "override",
     };
 
+    /// <summary>The oldest a living person is taken to be; an older date of birth is a typing error.</summary>
+    public const int MaxAgeYears = 120;
+
     /// <summary>Every rule broken by a structurally valid submission; empty when it may be accepted.</summary>
-    public static IReadOnlyList<ValidationError> Check(Submission submission)
+    /// <param name="submission">The submission, already checked against the contract's schema.</param>
+    /// <param name="today">Today's date where the caller has a clock; a date of birth after it is refused.</param>
+    public static IReadOnlyList<ValidationError> Check(Submission submission, DateOnly? today = null)
     {
-        var errors = new List<ValidationError>();
+        ArgumentNullException.ThrowIfNull(submission);
+        var errors = new List<ValidationError>(SubmissionText.Check(submission));
         var client = submission.Dir.Client;
 
-        if (client.NhsNumber is { } nhs && !NhsNumber.IsValid(nhs))
+        if (client.NhsNumber is { } nhs && NhsNumber.IsPlaceholder(nhs))
+        {
+            errors.Add(new("dir.client.nhsNumber", "is one digit repeated, a placeholder rather than a real NHS number"));
+        }
+        else if (client.NhsNumber is { } number && !NhsNumber.IsValid(number))
         {
             errors.Add(new("dir.client.nhsNumber", "the NHS number's modulus-11 check digit is wrong"));
+        }
+
+        if (DateOfBirthProblem(client.DateOfBirth, submission.Event.OccurredAt, today) is { } problem)
+        {
+            errors.Add(new("dir.client.dateOfBirth", problem));
         }
 
         if (client.NhsNumber is null && client.PrisonNumber is null)
@@ -67,6 +84,30 @@ public static class SubmissionRules
         prescribing is not null
         && (prescribing.OnOst == true
             || (prescribing.Prescriptions ?? []).Any(p => OstMedications.Contains(p.Medication) && p.Status is null or "active" or "reducing"));
+
+    private static string? DateOfBirthProblem(string dateOfBirth, string occurredAt, DateOnly? today)
+    {
+        if (!DateOnly.TryParseExact(dateOfBirth, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var born)
+            || !DateTimeOffset.TryParse(occurredAt, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+        {
+            return null; // the schema has already named a malformed date
+        }
+
+        var eventDate = DateOnly.FromDateTime(at.DateTime);
+        if (today is { } now && born > now)
+        {
+            return $"{dateOfBirth} is in the future";
+        }
+
+        if (born > eventDate)
+        {
+            return $"{dateOfBirth} is after the event ({eventDate:yyyy-MM-dd})";
+        }
+
+        return born < eventDate.AddYears(-MaxAgeYears)
+            ? $"{dateOfBirth} is more than {MaxAgeYears} years before the event ({eventDate:yyyy-MM-dd})"
+            : null;
+    }
 
     private static bool IsRealJustification(string text)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using ExchangeGateway.Domain;
 using Hl7.Fhir.FhirPath;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -442,6 +443,10 @@ public sealed class ConformanceValidator(ProfileSet profiles)
             {
                 CheckMandatory(node, elementPath);
             }
+            else if (value is PrimitiveType { JsonValue: string text } && TextRules.Check(text, KindOfText(elementPath)) is { } reason)
+            {
+                Report(node.Path, $"{elementPath} {reason}");
+            }
 
             if (value is ResourceReference { Reference: { Length: > 0 } reference })
             {
@@ -462,6 +467,15 @@ public sealed class ConformanceValidator(ProfileSet profiles)
                 }
             }
         }
+
+        // Names, identifiers and codes are one line with nothing that changes how they read; anything else may be free text.
+        private static TextKind KindOfText(string elementPath) =>
+            elementPath.EndsWith(".family", StringComparison.Ordinal) || elementPath.EndsWith(".given", StringComparison.Ordinal)
+            || elementPath.EndsWith(".prefix", StringComparison.Ordinal) || elementPath.EndsWith(".suffix", StringComparison.Ordinal)
+            || elementPath.EndsWith("identifier.value", StringComparison.Ordinal) || elementPath.EndsWith(".code", StringComparison.Ordinal)
+            || elementPath.EndsWith(".system", StringComparison.Ordinal)
+                ? TextKind.Line
+                : TextKind.FreeText;
 
         private void CheckMandatory(Node node, string elementPath)
         {

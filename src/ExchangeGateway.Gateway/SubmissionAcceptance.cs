@@ -26,6 +26,7 @@ public sealed class SubmissionAcceptance(
     IPersonKeys personKeys,
     GatewayAudit audit,
     ReleasePlanning releasePlanning,
+    TimeProvider time,
     ILogger<SubmissionAcceptance> log)
 {
     private static readonly JsonSerializerOptions ResponseJson = new() { WriteIndented = false };
@@ -34,7 +35,7 @@ public sealed class SubmissionAcceptance(
     public SubmissionAnswer Accept(byte[] body, string sender)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var intake = SubmissionReader.Read(body);
+        var intake = SubmissionReader.Read(body, DateOnly.FromDateTime(time.GetLocalNow().DateTime));
         if (!intake.IsValid)
         {
             audit.Refused(sender, null, "invalid submission", intake.Errors.Count);

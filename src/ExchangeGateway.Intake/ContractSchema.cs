@@ -23,8 +23,9 @@ internal sealed class ContractSchema
         "minimum", "maximum", "exclusiveMinimum", "maxItems", "uniqueItems", "format", "$ref",
     ];
 
+    // \z, not $: .NET's $ also matches before a final newline. [0-9], not \d: .NET's \d takes any script's digits.
     private static readonly Regex DateTimeWithOffset = new(
-        @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        @"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})\z", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     private readonly JsonElement root;
     // One schema serves every request thread at once: the compiled patterns are shared, so the cache must take concurrent adds.
@@ -168,7 +169,7 @@ internal sealed class ContractSchema
             {
                 "date" => IsDate(text) ? null : "must be a calendar date, yyyy-mm-dd",
                 "date-time" => IsDateTimeWithOffset(text) ? null : "must be a date-time with seconds and an offset, e.g. 2026-03-13T09:30:00+00:00",
-                "uuid" => Guid.TryParseExact(text, "D", out _) ? null : "must be a UUID, e.g. 6f1c2a3e-7b8d-4e2f-9a10-3c4d5e6f7a81",
+                "uuid" => text.Length == 36 && Guid.TryParseExact(text, "D", out _) ? null : "must be a UUID, e.g. 6f1c2a3e-7b8d-4e2f-9a10-3c4d5e6f7a81",
                 var other => throw new InvalidOperationException($"the schema uses format '{other}', which the intake does not check"),
             };
             if (reason is not null)
@@ -248,7 +249,7 @@ internal sealed class ContractSchema
     }
 
     private Regex Pattern(string pattern) =>
-        patterns.GetOrAdd(pattern, p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+        patterns.GetOrAdd(pattern, p => new Regex(EcmaPattern.ToDotNet(p), RegexOptions.ECMAScript, TimeSpan.FromSeconds(1)));
 
     private static void CheckKeywords(JsonElement schema, string where)
     {

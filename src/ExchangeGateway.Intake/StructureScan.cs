@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using ExchangeGateway.Domain;
 
 namespace ExchangeGateway.Intake;
@@ -35,8 +36,14 @@ internal static partial class StructureScan
                         AdvanceArrayIndex(frames);
                         break;
                     case JsonTokenType.PropertyName:
-                        var name = reader.GetString()!;
                         var frame = frames.Peek();
+                        if (!IsText(ref reader))
+                        {
+                            frame.Current = null;
+                            return [new ValidationError(PathOf(frames), "a key in this object is not valid Unicode text (invalid UTF-8 or a lone surrogate)")];
+                        }
+
+                        var name = reader.GetString()!;
                         if (!frame.Keys!.Add(name))
                         {
                             frame.Current = name;
@@ -45,6 +52,8 @@ internal static partial class StructureScan
 
                         frame.Current = name;
                         break;
+                    case JsonTokenType.String when !IsText(ref reader):
+                        return [new ValidationError(PathOf(frames), "is not valid Unicode text (invalid UTF-8 or a lone surrogate)")];
                     default:
                         AdvanceArrayIndex(frames);
                         break;
@@ -58,6 +67,25 @@ internal static partial class StructureScan
         }
 
         return [];
+    }
+
+    // Every string is checked here, once, so no later GetString() on the parsed document can throw on bad text.
+    private static bool IsText(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return Utf8.IsValid(reader.ValueSpan);
+        }
+
+        try
+        {
+            _ = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static void AdvanceArrayIndex(Stack<Frame> frames)

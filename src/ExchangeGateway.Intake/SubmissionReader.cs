@@ -21,8 +21,8 @@ public static class SubmissionReader
 
     private static readonly Lazy<ContractSchema> Schema = new(ContractSchema.LoadEmbedded);
 
-    /// <summary>Reads and checks a UTF-8 body.</summary>
-    public static IntakeResult Read(ReadOnlySpan<byte> body)
+    /// <summary>Reads and checks a UTF-8 body; with <paramref name="today"/>, a date of birth after it is refused too.</summary>
+    public static IntakeResult Read(ReadOnlySpan<byte> body, DateOnly? today = null)
     {
         // Refuse oversized or hostile bodies before building any tree of them.
         if (body.Length > MaxBytes)
@@ -44,7 +44,7 @@ public static class SubmissionReader
         var submission = errors.Any(e => e.Reason == ContractSchema.Required) ? null : SubmissionJson.TryDeserialize(document.RootElement);
         if (submission is not null)
         {
-            errors.AddRange(SubmissionRules.Check(submission));
+            errors.AddRange(SubmissionRules.Check(submission, today));
         }
         else if (errors.Count == 0)
         {

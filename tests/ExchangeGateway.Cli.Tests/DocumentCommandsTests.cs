@@ -24,6 +24,22 @@ public class DocumentCommandsTests
     }
 
     [Theory]
+    [MemberData(nameof(HostileSubmissions.TheoryData), MemberType = typeof(HostileSubmissions))]
+    public void Map_refuses_each_hostile_input_with_exit_1_naming_the_field(string rule, string path)
+    {
+        using var folder = new TempFolder();
+        var file = folder.File("hostile.json");
+        File.WriteAllBytes(file, HostileSubmissions.Named(rule).Body());
+
+        var run = CliRun.Of("map", file);
+
+        Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}: {run.Error}");
+        Assert.Contains($"error: {path}: ", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+    }
+
+    [Theory]
     [MemberData(nameof(ExampleNames))]
     public void Map_validate_and_unmap_take_each_example_there_and_back(string example)
     {

@@ -117,6 +117,21 @@ public class ConformanceValidatorTests
         Assert.True(issues.Count == 0, Describe(issues));
     }
 
+    [Theory]
+    [InlineData("Sm\u202eith", "bidirectional")]
+    [InlineData("Sm\u0000ith", "control character")]
+    [InlineData("\u200b\ufeff", "blank")]
+    [InlineData("Sm\uffffith", "noncharacter")]
+    public void A_name_that_is_not_plain_text_is_rejected_naming_it(string family, string why)
+    {
+        var bundle = MinimalDocument();
+        Resource<Patient>(bundle).Name[0].Family = family;
+
+        var issues = Validator.Validate(bundle);
+
+        Assert.Contains(issues, i => i.Message.Contains("Patient.name.family", StringComparison.Ordinal) && i.Message.Contains(why, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_bundle_with_no_Patient_is_rejected()
     {

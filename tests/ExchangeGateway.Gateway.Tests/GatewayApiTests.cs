@@ -233,6 +233,25 @@ public sealed class GatewayApiTests : GatewayWithAgencies
     }
 
     [Fact]
+    public async Task Every_hostile_input_gets_400_naming_its_field_and_never_500()
+    {
+        var wrong = new List<string>();
+        foreach (var hostile in HostileSubmissions.All)
+        {
+            using var client = Gateway.Client("BMI");
+            var response = await client.SubmitAsync(hostile.Body());
+            var named = response.Status == HttpStatusCode.BadRequest
+                && GatewayUnderTest.Json(response.Text)["errors"]!.AsArray().Any(e => e!["path"]!.GetValue<string>() == hostile.Path);
+            if (!named)
+            {
+                wrong.Add($"{hostile.Rule}: {(int)response.Status} {response.Text}");
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
     public async Task An_agency_not_in_the_directory_is_refused_naming_the_field()
     {
         var problem = await Submit("HLI", Release(j => j["dir"]!["releasePlan"]!["cjitArea"] = "CJIT-NOWHERE"), HttpStatusCode.BadRequest);
