@@ -95,13 +95,13 @@ internal static partial class DraftRules
         return PrisonNumberPattern().IsMatch(text) ? "a prison number" : null;
     }
 
-    [GeneratedRegex("^(gateway|admin:[A-Za-z0-9._@-]{1,64}|[A-Za-z0-9][A-Za-z0-9-]{0,63})$")]
+    [GeneratedRegex(@"^(gateway|admin:[A-Za-z0-9._@-]{1,64}|[A-Za-z0-9][A-Za-z0-9-]{0,63})\z")]
     private static partial Regex ActorPattern();
 
-    [GeneratedRegex("^(nhs|prison):[0-9a-f]{64}$")]
+    [GeneratedRegex(@"^(nhs|prison):[0-9a-f]{64}\z")]
     private static partial Regex SubjectPattern();
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_.-]{0,63}\z")]
     private static partial Regex DetailKeyPattern();
 
     // Ten digits, optionally grouped 3-3-4, standing alone: inside a hash or a UUID they are not a token of their own.

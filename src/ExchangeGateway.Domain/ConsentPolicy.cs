@@ -34,6 +34,14 @@ public static class ConsentPolicy
 {
     private static readonly HashSet<string> RecipientTypes = [AgencyTypes.Prison, AgencyTypes.Cjit, AgencyTypes.CommunityTreatment, AgencyTypes.Gp];
 
+    /// <summary>
+    /// The recipient types this record no longer lets anything go to: every type when consent is withdrawn, otherwise each
+    /// type neither consented to nor covered by a recorded override. Dropping a type from <c>shareWith</c> withdraws
+    /// consent for that type, so messages already queued for it must stop too.
+    /// </summary>
+    public static IReadOnlyList<string> TypesNotShared(Submission s) =>
+        [.. RecipientTypes.Order(StringComparer.Ordinal).Where(type => !Decide(s, type).MayShare)];
+
     /// <summary>Withdrawn beats everything; then consent; then an override; otherwise withheld.</summary>
     public static ConsentDecision Decide(Submission s, string recipientType)
     {

@@ -67,6 +67,10 @@ public static class GatewayApi
                 {
                     item["reason"] = line.Reason;
                 }
+                else if (line.Status == MessageStatus.Cancelled)
+                {
+                    item["reason"] = line.LastError;
+                }
 
                 if (line.LastError is not null)
                 {

@@ -124,18 +124,26 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
         AppendAll(connection, transaction, records);
     }
 
-    /// <summary>A withdrawal cancelled queued messages: one entry per message.</summary>
-    public void Withdrawn(SqliteConnection connection, SqliteTransaction transaction, string submissionId, IReadOnlyList<string> personKeys, IReadOnlyList<string> cancelled)
+    /// <summary>A withdrawal, or consent narrowed to fewer recipient types, cancelled queued messages: one entry per message.</summary>
+    public void Withdrawn(SqliteConnection connection, SqliteTransaction transaction, string submissionId, IReadOnlyList<string> personKeys, IReadOnlyList<CancelledMessage> cancelled)
     {
         ArgumentNullException.ThrowIfNull(cancelled);
         var records = new List<AuditRecord>();
-        foreach (var messageId in cancelled)
+        foreach (var message in cancelled)
         {
-            records.Add(new AuditRecord(AuditEventTypes.Withdrawal, AuditActors.Gateway)
-            {
-                Subjects = personKeys,
-                Details = Details(("submissionId", submissionId), ("messageId", messageId), ("outcome", "failure"), ("reason", "cancelled before delivery: consent withdrawn")),
-            });
+            // A full withdrawal is a withdrawal entry; consent narrowed to fewer recipient types is a consent decision for the dropped type.
+            records.Add(message.Cause == CancelCause.Withdrawal
+                ? new AuditRecord(AuditEventTypes.Withdrawal, AuditActors.Gateway)
+                {
+                    Subjects = personKeys,
+                    Details = Details(("submissionId", submissionId), ("messageId", message.MessageId), ("outcome", "failure"), ("reason", "cancelled before delivery: consent withdrawn")),
+                }
+                : new AuditRecord(AuditEventTypes.ConsentDecision, AuditActors.Gateway)
+                {
+                    Subjects = personKeys,
+                    Details = Details(("submissionId", submissionId), ("recipientType", message.RecipientType), ("decision", "withdrawn"),
+                        ("messageId", message.MessageId), ("reason", "cancelled before delivery: " + message.Reason)),
+                });
         }
 
         AppendAll(connection, transaction, records);

@@ -132,7 +132,7 @@ public sealed class SubmissionAcceptance(
         var response = new JsonObject { ["submissionId"] = submission.SubmissionId, ["messages"] = lines }.ToJsonString(ResponseJson);
         var remember = new KnownAgencies(submission.Dir.Client.GpPractice, submission.Dir.ReleasePlan?.CjitArea);
         var accepted = new AcceptedSubmission(submission.SubmissionId, sender, submission.Event.Type, bodyHash, keys, decisions, messages, response, remember,
-            submission.Dir.Consent.WithdrawnAt);
+            submission.Dir.Consent.WithdrawnAt, ConsentPolicy.TypesNotShared(submission));
         var scheduleWork = releasePlanning.WorkFor(submission, keys, routing.Recipients, canonical);
         var auditBatch = audit.Accepted(submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages);
         var result = outbox.Accept(
@@ -148,7 +148,7 @@ public sealed class SubmissionAcceptance(
             case AcceptOutcome.Accepted:
                 log.LogInformation(
                     "Accepted submission {SubmissionId} ({EventType}) from {Sender}: {Messages} message(s), {Withheld} withheld, {Cancelled} cancelled by withdrawal",
-                    submission.SubmissionId, submission.Event.Type, sender, messages.Count, decisions.Count - messages.Count, result.CancelledMessageIds.Count);
+                    submission.SubmissionId, submission.Event.Type, sender, messages.Count, decisions.Count - messages.Count, result.Cancelled.Count);
                 return new SubmissionAnswer(202, "application/json", result.Response, submission.SubmissionId, [.. messages.Select(m => m.MessageId)]);
             case AcceptOutcome.Repeated:
                 return new SubmissionAnswer(202, "application/json", result.Response, submission.SubmissionId);

@@ -180,7 +180,7 @@ public sealed class Outbox : IDisposable
     /// unless its id is taken: the same body is a repeat (nothing written), another body a conflict. A withdrawal
     /// cancels, in the same transaction, every queued message for the person.
     /// </summary>
-    public AcceptResult Accept(AcceptedSubmission submission, TransactionWork? alsoInTransaction = null, Action<IReadOnlyList<string>, SqliteConnection, SqliteTransaction>? onCancelled = null)
+    public AcceptResult Accept(AcceptedSubmission submission, TransactionWork? alsoInTransaction = null, Action<IReadOnlyList<CancelledMessage>, SqliteConnection, SqliteTransaction>? onCancelled = null)
     {
         ArgumentNullException.ThrowIfNull(submission);
         lock (gate)
@@ -196,10 +196,14 @@ public sealed class Outbox : IDisposable
             Run("INSERT INTO submissions(submission_id, sender, event_type, body_sha256, received_ms, response) VALUES($id, $sender, $event, $hash, $now, $response)", transaction,
                 ("$id", submission.SubmissionId), ("$sender", submission.Sender), ("$event", submission.EventType), ("$hash", submission.BodyHash), ("$now", now), ("$response", submission.Response));
 
-            var cancelled = new List<string>();
+            var cancelled = new List<CancelledMessage>();
             if (submission.WithdrawnAt is not null)
             {
-                cancelled.AddRange(CancelQueuedFor(submission.PersonKeys, "consent withdrawn", now, transaction));
+                cancelled.AddRange(CancelQueuedFor(submission.PersonKeys, null, now, transaction));
+            }
+            else if (submission.TypesNotShared is { Count: > 0 } types)
+            {
+                cancelled.AddRange(CancelQueuedFor(submission.PersonKeys, types, now, transaction));
             }
 
             InsertMessages(transaction, submission.SubmissionId, submission.EventType, submission.PersonKeys, submission.Messages, now);
@@ -603,15 +607,20 @@ public sealed class Outbox : IDisposable
         }
     }
 
-    private List<string> CancelQueuedFor(IReadOnlyList<string> personKeys, string reason, long now, SqliteTransaction transaction)
+    // Cancels the person's undelivered messages: all of them on a withdrawal (types null), else those of the given types.
+    private List<CancelledMessage> CancelQueuedFor(IReadOnlyList<string> personKeys, IReadOnlyList<string>? types, long now, SqliteTransaction transaction)
     {
-        var cancelled = new List<string>();
+        var cancelled = new List<CancelledMessage>();
         foreach (var key in personKeys)
         {
-            foreach (var id in Ids("SELECT m.message_id FROM message_persons p JOIN messages m ON m.message_id = p.message_id WHERE p.person_key = $k AND m.status = $q", transaction, ("$k", key), ("$q", MessageStatus.Queued)))
+            var queued = Rows(
+                "SELECT m.message_id, m.recipient_type FROM message_persons p JOIN messages m ON m.message_id = p.message_id WHERE p.person_key = $k AND m.status = $q",
+                transaction, r => (Id: r.GetString(0), Type: r.GetString(1)), ("$k", key), ("$q", MessageStatus.Queued));
+            foreach (var (id, type) in queued.Where(m => types is null || types.Contains(m.Type, StringComparer.Ordinal)))
             {
+                var reason = types is null ? "consent withdrawn" : $"consent withdrawn for {type} recipients: a newer record no longer shares with them";
                 Run("UPDATE messages SET status = $c, last_error = $r, updated_ms = $now WHERE message_id = $m", transaction, ("$c", MessageStatus.Cancelled), ("$r", reason), ("$now", now), ("$m", id));
-                cancelled.Add(id);
+                cancelled.Add(new CancelledMessage(id, type, types is null ? CancelCause.Withdrawal : CancelCause.ConsentNarrowed, reason));
             }
         }
 
@@ -650,17 +659,20 @@ public sealed class Outbox : IDisposable
 
     private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    private List<string> Ids(string sql, SqliteTransaction? transaction, params (string Name, object? Value)[] parameters)
+    private List<string> Ids(string sql, SqliteTransaction? transaction, params (string Name, object? Value)[] parameters) =>
+        Rows(sql, transaction, r => r.GetString(0), parameters);
+
+    private List<T> Rows<T>(string sql, SqliteTransaction? transaction, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(sql, transaction, parameters);
         using var reader = command.ExecuteReader();
-        var ids = new List<string>();
+        var rows = new List<T>();
         while (reader.Read())
         {
-            ids.Add(reader.GetString(0));
+            rows.Add(read(reader));
         }
 
-        return ids;
+        return rows;
     }
 
     private int Run(string sql, SqliteTransaction? transaction, params (string Name, object? Value)[] parameters)

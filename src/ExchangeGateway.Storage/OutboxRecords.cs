@@ -59,7 +59,21 @@ public sealed record AcceptedSubmission(
     IReadOnlyList<OutgoingMessage> Messages,
     string Response,
     KnownAgencies Remember,
-    string? WithdrawnAt);
+    string? WithdrawnAt,
+    IReadOnlyList<string>? TypesNotShared = null);
+
+/// <summary>Why consent stopped a message before delivery.</summary>
+public enum CancelCause
+{
+    /// <summary>The person withdrew consent: every undelivered message stops.</summary>
+    Withdrawal,
+
+    /// <summary>A newer record no longer shares with the message's recipient type.</summary>
+    ConsentNarrowed,
+}
+
+/// <summary>A message stopped before delivery because consent no longer covers it, with the reason its sender sees.</summary>
+public sealed record CancelledMessage(string MessageId, string RecipientType, CancelCause Cause, string Reason);
 
 /// <summary>What happened to a submission offered to the outbox.</summary>
 public enum AcceptOutcome
@@ -75,7 +89,11 @@ public enum AcceptOutcome
 }
 
 /// <summary>The outcome of <see cref="Outbox.Accept"/>, with the response stored for the submission and the messages a withdrawal cancelled.</summary>
-public sealed record AcceptResult(AcceptOutcome Outcome, string Response, IReadOnlyList<string> CancelledMessageIds);
+public sealed record AcceptResult(AcceptOutcome Outcome, string Response, IReadOnlyList<CancelledMessage> Cancelled)
+{
+    /// <summary>The ids of the cancelled messages.</summary>
+    public IReadOnlyList<string> CancelledMessageIds => [.. Cancelled.Select(c => c.MessageId)];
+}
 
 /// <summary>A stored submission as its sender may see it.</summary>
 public sealed record StoredSubmission(string SubmissionId, string Sender, string EventType, string BodyHash, string Response);

@@ -137,6 +137,21 @@ public sealed class OutboxTests : IDisposable
     }
 
     [Fact]
+    public void Consent_narrowed_to_fewer_types_cancels_only_the_dropped_types_queued_messages()
+    {
+        outbox.Accept(Submission("s1", messages: [Push("m1"), Mail("m2")]));
+        var result = outbox.Accept(Submission("s2") with { TypesNotShared = ["cjit"] });
+
+        var cancelled = Assert.Single(result.Cancelled);
+        Assert.Equal(("m1", CancelCause.ConsentNarrowed), (cancelled.MessageId, cancelled.Cause));
+        var track = outbox.Track("s1").ToDictionary(t => t.MessageId!);
+        Assert.Equal(MessageStatus.Cancelled, track["m1"].Status);
+        Assert.Contains("cjit", track["m1"].LastError, StringComparison.Ordinal);
+        Assert.Equal(MessageStatus.Queued, track["m2"].Status);
+        Assert.Null(outbox.Remembered(["nhs:abc"])!.WithdrawnAt);
+    }
+
+    [Fact]
     public void A_withdrawal_cancels_queued_messages_for_the_person_but_not_delivered_ones()
     {
         outbox.Accept(Submission("s1", messages: [Push("m1"), Mail("m2")]));
