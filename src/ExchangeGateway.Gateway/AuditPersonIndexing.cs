@@ -5,7 +5,7 @@ namespace ExchangeGateway.Gateway;
 /// only their entries; indexing them here, many at a time, keeps that work out of the serialised accept transaction.
 /// Queries by person are complete either way: they read the entries the index has not reached yet.
 /// </summary>
-public sealed class AuditPersonIndexing(GatewayAudit audit, TimeProvider time, ILogger<AuditPersonIndexing> log) : BackgroundService
+public sealed class AuditPersonIndexing(GatewayAudit audit, TimeProvider time, StorageHealth storage, ILogger<AuditPersonIndexing> log) : BackgroundService
 {
     /// <summary>Entries indexed per transaction: small enough that submissions never wait long for the database.</summary>
     public const int Batch = 2_000;
@@ -50,11 +50,20 @@ public sealed class AuditPersonIndexing(GatewayAudit audit, TimeProvider time, I
 
     private void TryRunOnce()
     {
+        if (storage.IsPaused)
+        {
+            return;
+        }
+
         try
         {
             RunOnce();
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or InvalidDataException)
+        catch (Exception ex) when (StorageHealth.IsFault(ex))
+        {
+            storage.Failed(ex, "extending the audit person index");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException)
         {
             log.LogError(ex, "Could not extend the audit person index; queries still read the entries it has not reached");
         }

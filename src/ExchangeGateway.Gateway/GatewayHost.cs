@@ -66,12 +66,9 @@ public static class GatewayHost
         var tls = TlsIdentity.Load(options.Certs, "gateway", time);
         var signer = KeyPair.Load(Path.Combine(options.Certs, "gateway.crt"), Path.Combine(options.Certs, "gateway.key"));
         var zone = ReleasePlanning.FindZone(options.TimeZone);
-        Directory.CreateDirectory(options.Data);
-        var outbox = Outbox.Open(GatewayDatabase.PathIn(options.Data), time);
-        AuditLog.EnsureSchema(outbox.Connection);
-        var personKeys = PersonKeys.LoadOrCreate(options.Data);
-        var schedule = ReleaseSchedule.On(outbox);
+        var (outbox, personKeys, schedule) = DataFolder.Open(options.Data, time);
 
+        builder.Services.AddSingleton<StorageHealth>();
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton(trust);
         builder.Services.AddSingleton(tls);
@@ -125,6 +122,7 @@ public static class GatewayHost
         var audit = app.Services.GetRequiredService<GatewayAudit>();
         clientCertificateRefused = (certificate, refusal) => audit.CertificateProblem(
             TlsIdentity.AgencyOf(certificate), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(certificate.GetRawCertData())), "TLS client certificate refused: " + refusal);
+        StorageFaultAnswers.Use(app);
         GatewayApi.Map(app);
         return app;
     }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace ExchangeGateway.Gateway;
 
 /// <summary>Expires mailbox messages not acknowledged within the configured time (5 days by default), as MESH does; the sender then sees "undeliverable".</summary>
-public sealed class MailboxExpiry(Outbox outbox, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, ILogger<MailboxExpiry> log) : BackgroundService
+public sealed class MailboxExpiry(Outbox outbox, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, StorageHealth storage, ILogger<MailboxExpiry> log) : BackgroundService
 {
     /// <summary>Expires what is due now; returns how many.</summary>
     public int RunOnce()
@@ -25,7 +25,14 @@ public sealed class MailboxExpiry(Outbox outbox, IOptions<GatewayOptions> option
         {
             try
             {
-                RunOnce();
+                if (!storage.IsPaused)
+                {
+                    RunOnce();
+                }
+            }
+            catch (Exception ex) when (StorageHealth.IsFault(ex))
+            {
+                storage.Failed(ex, "expiring mailbox messages");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -6,6 +6,11 @@ try
     await app.RunAsync().ConfigureAwait(false);
     return 0;
 }
+catch (DataFolderException ex)
+{
+    await Console.Error.WriteLineAsync($"the gateway cannot start: {ex.Message}").ConfigureAwait(false);
+    return 1;
+}
 catch (GatewayConfigurationException ex)
 {
     await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);

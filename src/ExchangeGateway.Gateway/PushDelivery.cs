@@ -19,12 +19,15 @@ public sealed class PushDelivery : BackgroundService
     private readonly TimeProvider time;
     private readonly GatewayAudit audit;
     private readonly ILogger<PushDelivery> log;
+    private readonly StorageHealth storage;
+    // Messages whose result could not be recorded: held back, with their own backoff, until the store works again.
+    private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset Until)> held = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> perAgency = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim wake = new(0, 1);
 
     /// <summary>Creates the worker; <paramref name="http"/> presents the gateway's TLS identity to https endpoints.</summary>
-    public PushDelivery(Outbox outbox, PushHttpClient http, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, ILogger<PushDelivery> log)
+    public PushDelivery(Outbox outbox, PushHttpClient http, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, StorageHealth storage, ILogger<PushDelivery> log)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
@@ -33,6 +36,7 @@ public sealed class PushDelivery : BackgroundService
         this.options = options.Value;
         this.time = time;
         this.audit = audit;
+        this.storage = storage;
         this.log = log;
     }
 
@@ -55,13 +59,26 @@ public sealed class PushDelivery : BackgroundService
         var running = new ConcurrentDictionary<Task, byte>();
         while (!stoppingToken.IsCancellationRequested)
         {
+            // While the store fails, wake-ups do not bring the worker back early: it waits out the pause.
+            if (storage.PauseRemaining is { } pause && pause > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(pause, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
             try
             {
                 var free = options.PushConcurrency - inFlight.Count;
                 if (free > 0)
                 {
                     var busy = perAgency.Where(p => p.Value >= options.PushConcurrencyPerAgency).Select(p => p.Key).ToList();
-                    foreach (var message in outbox.DuePush(free, [.. inFlight.Keys], busy))
+                    foreach (var message in outbox.DuePush(free, [.. inFlight.Keys, .. Held()], busy))
                     {
                         if (perAgency.GetValueOrDefault(message.Recipient) >= options.PushConcurrencyPerAgency || !inFlight.TryAdd(message.MessageId, message.Recipient))
                         {
@@ -74,6 +91,10 @@ public sealed class PushDelivery : BackgroundService
                         _ = attempt.ContinueWith(t => running.TryRemove(t, out _), TaskScheduler.Default);
                     }
                 }
+            }
+            catch (Exception ex) when (StorageHealth.IsFault(ex))
+            {
+                storage.Failed(ex, "looking for due pushes");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -103,6 +124,7 @@ public sealed class PushDelivery : BackgroundService
                 var reason = $"gave up after {options.GiveUpAfter.TotalHours:0.#} h without a 2xx ({message.Attempts} attempts)";
                 outbox.MarkDeadLetter(message.MessageId, reason, (c, t) => audit.DeliveryResult(c, t, message.MessageId, message.Recipient, "dead-letter", reason));
                 log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Reason}", message.MessageId, message.Recipient, reason);
+                held.TryRemove(message.MessageId, out _);
                 return;
             }
 
@@ -123,10 +145,20 @@ public sealed class PushDelivery : BackgroundService
                     log.LogInformation("Attempt {Attempt} of {MessageId} to {Recipient} failed ({Detail}); next at {Next:o}", message.Attempts + 1, message.MessageId, message.Recipient, detail, next);
                     break;
             }
+
+            held.TryRemove(message.MessageId, out _);
+            storage.Succeeded();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down: the message stays queued and is sent again on the next start.
+        }
+        catch (Exception ex) when (StorageHealth.IsFault(ex))
+        {
+            // The result could not be recorded, so the message is still due: hold it back rather than post it again at once.
+            storage.Failed(ex, "recording a delivery result");
+            var failures = held.TryGetValue(message.MessageId, out var before) ? before.Failures + 1 : 1;
+            held[message.MessageId] = (failures, time.GetUtcNow() + Backoff(failures - 1));
         }
         catch (Exception ex)
         {
@@ -138,6 +170,13 @@ public sealed class PushDelivery : BackgroundService
             perAgency.AddOrUpdate(message.Recipient, 0, (_, n) => Math.Max(0, n - 1));
             Wake();
         }
+    }
+
+    // A held message leaves the hold when its time is up; its entry (and failure count) stays until a result is recorded.
+    private List<string> Held()
+    {
+        var now = time.GetUtcNow();
+        return [.. held.Where(h => h.Value.Until > now).Select(h => h.Key)];
     }
 
     private async Task<(PushOutcome Outcome, string Detail)> PostAsync(DueMessage message, CancellationToken stoppingToken)

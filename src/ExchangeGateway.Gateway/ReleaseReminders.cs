@@ -25,6 +25,7 @@ public sealed class ReleaseReminders(
     PushDelivery push,
     GatewayAudit audit,
     TimeProvider time,
+    StorageHealth storage,
     ILogger<ReleaseReminders> log) : BackgroundService
 {
     // Reminders are about the time of day, so half a minute late is on time.
@@ -46,6 +47,11 @@ public sealed class ReleaseReminders(
                 {
                     settled += Fire(due, now) ? 1 : 0;
                 }
+                catch (Exception ex) when (StorageHealth.IsFault(ex))
+                {
+                    storage.Failed(ex, "firing a release schedule entry");
+                    break;
+                }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     log.LogError(ex, "Schedule entry {EntryId} ({Kind}) failed; it stays pending and is tried again", due.Entry.EntryId, due.Entry.Kind);
@@ -65,7 +71,14 @@ public sealed class ReleaseReminders(
         {
             try
             {
-                RunDue();
+                if (!storage.IsPaused)
+                {
+                    RunDue();
+                }
+            }
+            catch (Exception ex) when (StorageHealth.IsFault(ex))
+            {
+                storage.Failed(ex, "looking for due release schedule entries");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

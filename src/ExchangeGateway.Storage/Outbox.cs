@@ -589,6 +589,20 @@ public sealed class Outbox : IDisposable
     /// <inheritdoc/>
     public void Dispose() => connection.Dispose();
 
+    /// <summary>
+    /// Test hook: makes the gateway's own connection fail as a full or read-only disk would (both settings hold for
+    /// this connection only), or behave normally again, as when space returns.
+    /// </summary>
+    public void Simulate(SimulatedStorageFault fault)
+    {
+        lock (gate)
+        {
+            // 4294967294 is SQLite's largest page count: "no cap". A cap below the current size is raised to it.
+            Run(fault == SimulatedStorageFault.Full ? "PRAGMA max_page_count = 1" : "PRAGMA max_page_count = 4294967294", null);
+            Run(fault == SimulatedStorageFault.ReadOnly ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0", null);
+        }
+    }
+
     private void InsertMessages(SqliteTransaction transaction, string submissionId, string eventType, IReadOnlyList<string> personKeys, IReadOnlyList<OutgoingMessage> messages, long now)
     {
         foreach (var message in messages)

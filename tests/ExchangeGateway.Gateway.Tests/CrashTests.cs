@@ -211,7 +211,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         throw new InvalidOperationException($"the gateway did not start in 30 s; see {log}");
     }
 
-    private static string GatewayDll()
+    internal static string GatewayDll()
     {
         var local = Path.Combine(AppContext.BaseDirectory, "gateway.dll");
         if (File.Exists(local) && File.Exists(Path.Combine(AppContext.BaseDirectory, "gateway.runtimeconfig.json")))

@@ -1,0 +1,31 @@
+using Microsoft.Data.Sqlite;
+
+namespace ExchangeGateway.Storage;
+
+/// <summary>Tells a failure of the store (disk full, read-only, I/O error, locked) from a bug, so callers can back off instead of crash.</summary>
+public static class StorageFaults
+{
+    /// <summary>True when the exception says the database could not be read or written, not that the code is wrong.</summary>
+    public static bool IsFault(Exception exception) => exception is SqliteException or IOException || exception.InnerException is SqliteException or IOException;
+
+    /// <summary>A one-line reason without a stack trace, for logs and answers (SQLite's messages carry no personal data).</summary>
+    public static string Reason(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var fault = exception is SqliteException or IOException ? exception : exception.InnerException ?? exception;
+        return fault.Message.ReplaceLineEndings(" ");
+    }
+}
+
+/// <summary>A storage fault the tests can put on the gateway's own connection; neither setting is stored in the file.</summary>
+public enum SimulatedStorageFault
+{
+    /// <summary>Storage behaves normally.</summary>
+    None,
+
+    /// <summary>The file may not grow (PRAGMA max_page_count at its current size): writes that need space fail with SQLITE_FULL, as on a full disk.</summary>
+    Full,
+
+    /// <summary>Every write fails (PRAGMA query_only), as on a file system remounted read-only.</summary>
+    ReadOnly,
+}
