@@ -70,6 +70,9 @@ public static class AuditChain
         CheckpointReason.Interval => "interval",
         CheckpointReason.Shutdown => "shutdown",
         CheckpointReason.Requested => "requested",
+        CheckpointReason.Timer => "timer",
+        CheckpointReason.Startup => "startup",
+        CheckpointReason.Export => "export",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 

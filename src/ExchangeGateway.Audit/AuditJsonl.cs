@@ -5,21 +5,29 @@ namespace ExchangeGateway.Audit;
 
 /// <summary>
 /// The jsonl export: one line per entry (its canonical form plus <c>hash</c>) in seq order, each checkpoint on the line
-/// after the entry it signs (<c>{"checkpoint":N,...,"signature":...}</c>). Verifiable offline with the certs folder.
+/// after the entry it signs (<c>{"checkpoint":N,...,"signature":...}</c>), and last a checkpoint signed at export time.
+/// Verifiable offline with the certs folder.
 /// </summary>
 public static class AuditJsonl
 {
     private static readonly HashSet<string> EntryFields = ["seq", "time", "type", "actor", "subjects", "details", "prevHash", "hash"];
     private static readonly HashSet<string> CheckpointFields = ["checkpoint", "seq", "hash", "time", "reason", "signer", "purpose", "signature"];
 
-    /// <summary>Writes the whole trail, read in one snapshot; returns the number of entries written.</summary>
-    public static long Write(SqliteConnection connection, TextWriter output)
+    /// <summary>
+    /// Writes the whole trail, read in one snapshot, ending with a checkpoint signed by <paramref name="signer"/> at
+    /// <paramref name="time"/> over the last entry written (reason export); returns the number of entries written.
+    /// The verifier requires that last line, so an export cut anywhere, even just after an earlier checkpoint, fails.
+    /// Without a signer the export ends unsigned and verifies only with the unsigned tail allowed. Throws
+    /// InvalidOperationException for an empty trail: there is nothing to sign.
+    /// </summary>
+    public static long Write(SqliteConnection connection, TextWriter output, CheckpointSigner? signer, DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(output);
 
         // One read transaction: the entries and checkpoints come from the same moment even while the gateway appends.
         using var snapshot = connection.BeginTransaction(deferred: true);
+        var head = AuditLog.Head(connection, snapshot) ?? throw new InvalidOperationException("the audit trail is empty: there is nothing to export");
         var checkpoints = AuditLog.Checkpoints(connection, snapshot).ToLookup(c => c.Seq);
         long count = 0;
         var written = new HashSet<long>();
@@ -41,6 +49,14 @@ public static class AuditJsonl
         foreach (var orphan in checkpoints.Where(g => !written.Contains(g.Key)).SelectMany(g => g))
         {
             output.Write(AuditChain.ExportLine(orphan));
+            output.Write('\n');
+        }
+
+        if (signer is not null)
+        {
+            // Numbered after the stored ones but not stored: a later export never holds it mid-file, where a cut after it would pass.
+            var number = AuditLog.NextCheckpointNumber(connection, snapshot);
+            output.Write(AuditChain.ExportLine(signer.Checkpoint(number, head, AuditChain.ToStoredPrecision(time), CheckpointReason.Export)));
             output.Write('\n');
         }
 

@@ -12,7 +12,7 @@ namespace ExchangeGateway.Audit;
 /// <see cref="CheckpointInterval"/> entries in that same transaction, and the gateway calls <see cref="Checkpoint"/> on shutdown.
 /// There is no code path that updates or deletes, and triggers refuse UPDATE and DELETE on the audit tables.
 /// </summary>
-public sealed class AuditLog
+public sealed partial class AuditLog
 {
     /// <summary>Entries between two interval checkpoints unless told otherwise.</summary>
     public const int DefaultCheckpointInterval = 100;
@@ -222,34 +222,6 @@ public sealed class AuditLog
         }
     }
 
-    /// <summary>
-    /// Signs the head of the trail (its last seq and hash) and stores the checkpoint; null when the trail is empty.
-    /// Call it on shutdown with <see cref="CheckpointReason.Shutdown"/>: a later cut of the tail then shows.
-    /// </summary>
-    public AuditCheckpoint? Checkpoint(SqliteConnection connection, SqliteTransaction? transaction, DateTimeOffset time, CheckpointReason reason = CheckpointReason.Shutdown)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        CheckTransaction(connection, transaction);
-        var own = transaction is null ? connection.BeginTransaction() : null;
-        var tx = transaction ?? own!;
-        try
-        {
-            var head = Head(connection, tx);
-            if (head is null)
-            {
-                return null;
-            }
-
-            var checkpoint = Sign(connection, tx, head.Value, AuditChain.ToStoredPrecision(time), reason);
-            own?.Commit();
-            return checkpoint;
-        }
-        finally
-        {
-            own?.Dispose();
-        }
-    }
-
     /// <summary>The last entry's seq and hash, or null for an empty trail.</summary>
     public static (long Seq, string Hash)? Head(SqliteConnection connection, SqliteTransaction? transaction = null)
     {
@@ -445,29 +417,6 @@ public sealed class AuditLog
         {
             return new EntryRow(seq, null, $"a column has the wrong type ({ex.Message})");
         }
-    }
-
-    private AuditCheckpoint Sign(SqliteConnection connection, SqliteTransaction tx, (long Seq, string Hash) head, DateTimeOffset time, CheckpointReason reason)
-    {
-        long number;
-        using (var last = Command(connection, tx, "SELECT COALESCE(MAX(number), 0) + 1 FROM audit_checkpoints"))
-        {
-            number = Convert.ToInt64(last.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        var signer = Signer.Certificate.Fingerprint;
-        var signature = Signer.Sign(AuditChain.CheckpointStatement(number, head.Seq, head.Hash, time, reason, signer));
-        var checkpoint = new AuditCheckpoint(number, head.Seq, head.Hash, time, reason, signer, signature);
-        using var insert = Command(connection, tx, "INSERT INTO audit_checkpoints (number, seq, hash, time, reason, signer, signature) VALUES ($number, $seq, $hash, $time, $reason, $signer, $signature)");
-        insert.Parameters.AddWithValue("$number", checkpoint.Number);
-        insert.Parameters.AddWithValue("$seq", checkpoint.Seq);
-        insert.Parameters.AddWithValue("$hash", checkpoint.Hash);
-        insert.Parameters.AddWithValue("$time", AuditChain.FormatTime(checkpoint.Time));
-        insert.Parameters.AddWithValue("$reason", AuditChain.ReasonName(checkpoint.Reason));
-        insert.Parameters.AddWithValue("$signer", checkpoint.Signer);
-        insert.Parameters.AddWithValue("$signature", checkpoint.Signature);
-        insert.ExecuteNonQuery();
-        return checkpoint;
     }
 
     private static void CheckTransaction(SqliteConnection connection, SqliteTransaction? transaction)

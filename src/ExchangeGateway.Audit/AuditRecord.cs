@@ -60,8 +60,17 @@ public enum CheckpointReason
     /// <summary>On shutdown: it signs the head, so a later cut of the tail shows.</summary>
     Shutdown,
 
-    /// <summary>Asked for by an administrator or a test.</summary>
+    /// <summary>Asked for by an administrator or a test, or signed by the admin CLI after its own entry.</summary>
     Requested,
+
+    /// <summary>By the gateway's timer, when the head moved since the last checkpoint: the unsigned tail of a live gateway stays seconds long.</summary>
+    Timer,
+
+    /// <summary>At start, when the stored head is not signed (the last run was killed): verify passes again after a restart.</summary>
+    Startup,
+
+    /// <summary>At the end of a jsonl export, over its last entry; not stored in the database, so no later export holds one mid-file.</summary>
+    Export,
 }
 
 /// <summary>

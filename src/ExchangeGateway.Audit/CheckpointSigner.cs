@@ -29,6 +29,14 @@ public sealed class CheckpointSigner
     public static CheckpointSigner Load(string certsFolder) =>
         new(KeyPair.Load(Path.Combine(certsFolder, "gateway.crt"), Path.Combine(certsFolder, "gateway.key")));
 
+    /// <summary>A checkpoint numbered <paramref name="number"/> over entry <paramref name="head"/>, signed now; the caller stores or exports it.</summary>
+    internal AuditCheckpoint Checkpoint(long number, (long Seq, string Hash) head, DateTimeOffset time, CheckpointReason reason)
+    {
+        var signer = Certificate.Fingerprint;
+        var signature = Sign(AuditChain.CheckpointStatement(number, head.Seq, head.Hash, time, reason, signer));
+        return new AuditCheckpoint(number, head.Seq, head.Hash, time, reason, signer, signature);
+    }
+
     /// <summary>Base64 of the DER (RFC 3279) ECDSA / SHA-256 signature of a statement.</summary>
     internal string Sign(byte[] statement)
     {

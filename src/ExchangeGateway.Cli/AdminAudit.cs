@@ -7,8 +7,8 @@ namespace ExchangeGateway.Cli;
 public static class AdminAudit
 {
     /// <summary>
-    /// The work that records an admin action on a message, as <c>admin:USER</c>. Checkpoints that fall due are signed
-    /// with the gateway key in <paramref name="certs"/>, as the gateway itself would.
+    /// The work that records an admin action on a message, as <c>admin:USER</c>, and signs a checkpoint over it with the
+    /// gateway key in <paramref name="certs"/>, so that the trail's head stays signed even while the gateway is stopped.
     /// </summary>
     public static TransactionWork Action(string action, string messageId, string certs)
     {
@@ -26,11 +26,13 @@ public static class AdminAudit
         return (connection, transaction) =>
         {
             AuditLog.EnsureSchema(connection);
+            var now = DateTimeOffset.UtcNow;
             log.Append(connection, transaction, new AuditRecord(AuditEventTypes.AdminAction, AuditActors.Admin(user))
             {
                 Subjects = Outbox.PersonKeysOf(connection, transaction, messageId),
                 Details = new Dictionary<string, AuditValue>(StringComparer.Ordinal) { ["action"] = action, ["messageId"] = messageId },
-            }, DateTimeOffset.UtcNow);
+            }, now);
+            log.CheckpointIfUncovered(connection, transaction, now, CheckpointReason.Requested);
         };
     }
 }

@@ -20,19 +20,29 @@ public static class AuditCommands
         {
             Verify(output, error),
             Query(output, error),
-            Export(output, error),
+            AuditExportCommand.Create(output, error),
         };
     }
 
-    private static Option<string?> DataOption(bool required) =>
+    internal static Option<string?> DataOption(bool required) =>
         new("--data") { Description = $"The gateway's data folder ({AuditDatabase.FileName}, {PersonKeys.FileName}).", Required = required };
+
+    internal static Option<bool> AllowUnsignedTailOption(string description) => new("--allow-unsigned-tail") { Description = description };
 
     private static Command Verify(TextWriter output, TextWriter error)
     {
         var data = DataOption(required: false);
         var file = new Option<string?>("--file") { Description = "A jsonl export ('exg audit export') to verify instead of the database." };
         var certs = new Option<string>("--certs") { Description = "The certs folder: gateway.crt (the checkpoint signer), ca.crt and ca.crl.", Required = true };
-        var command = new Command("verify", "Recompute the hash chain, check the signed checkpoints and name the first bad entry.") { data, file, certs };
+        var allowUnsignedTail = AllowUnsignedTailOption(
+            "Warn, instead of failing, about entries no signed checkpoint covers (a live gateway between checkpoints, or an export made without the gateway key).");
+        var command = new Command(
+            "verify",
+            "Recompute the hash chain, check the signed checkpoints and name the first bad entry. Fails unless a valid checkpoint signs the head "
+            + "(an export: unless it ends with the checkpoint signed when it was written); a data folder's trail must also hold an entry for every outbox row.")
+        {
+            data, file, certs, allowUnsignedTail,
+        };
         command.SetAction(parse =>
         {
             var dataFolder = parse.GetValue(data);
@@ -53,13 +63,13 @@ public static class AuditCommands
                 }
 
                 using var reader = new StreamReader(exportFile, Encoding.UTF8);
-                result = verifier.VerifyExport(reader);
+                result = verifier.VerifyExport(reader, parse.GetValue(allowUnsignedTail));
                 what = exportFile;
             }
             else
             {
                 using var connection = OpenDatabase(dataFolder!);
-                result = verifier.Verify(connection);
+                result = verifier.Verify(connection, parse.GetValue(allowUnsignedTail));
                 what = AuditDatabase.PathIn(dataFolder!);
             }
 
@@ -70,7 +80,7 @@ public static class AuditCommands
 
             if (!result.IsValid)
             {
-                error.WriteLine($"error: {what}: the audit trail was tampered with; first bad entry: seq {result.FirstBadSeq}: {result.FirstProblem!.Reason}");
+                error.WriteLine($"error: {what}: the audit trail was tampered with or is not covered by a signature; first bad entry: seq {result.FirstBadSeq}: {result.FirstProblem!.Reason}");
                 foreach (var problem in result.Problems.Skip(1).Take(MaxProblemsShown))
                 {
                     error.WriteLine($"error: seq {problem.Seq}: {problem.Reason}");
@@ -160,55 +170,6 @@ public static class AuditCommands
         return command;
     }
 
-    private static Command Export(TextWriter output, TextWriter error)
-    {
-        var data = DataOption(required: true);
-        var outFile = new Option<string>("--out", "-o") { Description = "The file to write.", Required = true };
-        var format = new Option<string>("--format")
-        {
-            Description = "jsonl: entries and signed checkpoints, verifiable offline with 'exg audit verify --file'; fhir: an R4 Bundle of AuditEvents.",
-            DefaultValueFactory = _ => "jsonl",
-        };
-        format.AcceptOnlyFromAmong("jsonl", "fhir");
-        var command = new Command("export", "Export the audit trail as jsonl (verifiable) or as FHIR R4 AuditEvents.") { data, outFile, format };
-        command.SetAction(parse =>
-        {
-            var folder = parse.GetValue(data)!;
-            var path = Path.GetFullPath(parse.GetValue(outFile)!);
-            using var connection = OpenDatabase(folder);
-            if (!AuditLog.HasSchema(connection))
-            {
-                return Refused(error, $"{AuditDatabase.PathIn(folder)}: no audit trail in this database");
-            }
-
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-
-            // Write beside, then move: a crash never leaves a half-written export that looks like a cut trail.
-            var temporary = path + ".tmp";
-            long count;
-            try
-            {
-                using (var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
-                {
-                    count = parse.GetValue(format) == "fhir"
-                        ? AuditFhirExport.Write(connection, writer, TimeProvider.System.GetUtcNow())
-                        : AuditJsonl.Write(connection, writer);
-                }
-
-                File.Move(temporary, path, overwrite: true);
-            }
-            catch (InvalidDataException ex)
-            {
-                File.Delete(temporary);
-                return Refused(error, $"{ex.Message}; run 'exg audit verify'");
-            }
-
-            output.WriteLine($"exported {count} entries to {path}");
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
-
     private static DateTimeOffset? ParseTime(string? text, string option, bool endOfDay)
     {
         if (text is null)
@@ -232,7 +193,7 @@ public static class AuditCommands
         throw new UsageException($"{option}: '{text}' is not a date (yyyy-MM-dd) or an ISO 8601 time with an offset");
     }
 
-    private static SqliteConnection OpenDatabase(string dataFolder)
+    internal static SqliteConnection OpenDatabase(string dataFolder)
     {
         var path = AuditDatabase.PathIn(dataFolder);
         try
@@ -261,7 +222,7 @@ public static class AuditCommands
         }
     }
 
-    private static int Refused(TextWriter error, string reason)
+    internal static int Refused(TextWriter error, string reason)
     {
         error.WriteLine($"error: {reason}");
         return ExitCodes.InvalidInput;

@@ -211,6 +211,10 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
     /// <summary>Signs a checkpoint of the trail's head (at shutdown).</summary>
     public void Checkpoint() => outbox.InTransaction((c, t) => log.Checkpoint(c, t, time.GetUtcNow()));
 
+    /// <summary>Signs the head unless the newest checkpoint already does (at start and on the timer); returns the new checkpoint, or null.</summary>
+    public AuditCheckpoint? CheckpointIfUncovered(CheckpointReason reason) =>
+        outbox.InTransaction((c, t) => log.CheckpointIfUncovered(c, t, time.GetUtcNow(), reason));
+
     /// <summary>The string a consent outcome is audited as (the FHIR export reads shared / withheld / overridden).</summary>
     public static string DecisionName(ConsentOutcome outcome) => outcome switch
     {

@@ -78,7 +78,9 @@ public static class GatewayHost
         builder.Services.AddSingleton<IPersonKeys>(new AuditPersonKeys(personKeys));
         builder.Services.AddSingleton(new AuditLog(new CheckpointSigner(signer), options.AuditCheckpointInterval));
         builder.Services.TryAddSingleton<GatewayAudit>();
-        builder.Services.AddHostedService<AuditCheckpointAtShutdown>();
+        // Registered before the workers that append, so it starts before them and stops after them (the shutdown checkpoint signs their last entries).
+        builder.Services.AddSingleton<AuditCheckpointing>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointing>());
         builder.Services.AddSingleton<AuditPersonIndexing>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditPersonIndexing>());
         builder.Services.AddSingleton<SubmissionAcceptance>();

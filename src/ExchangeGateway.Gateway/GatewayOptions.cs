@@ -42,8 +42,11 @@ public sealed class GatewayOptions
     /// <summary>How often the push worker looks for due messages when nothing wakes it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The gateway signs an audit checkpoint every this many entries (and at shutdown).</summary>
+    /// <summary>The gateway signs an audit checkpoint every this many entries (and at start, on the timer and at shutdown).</summary>
     public int AuditCheckpointInterval { get; set; } = 100;
+
+    /// <summary>Every this many seconds the gateway signs a checkpoint if the trail's head moved since the newest one; 0 turns the timer off.</summary>
+    public int AuditCheckpointSeconds { get; set; } = 10;
 
     /// <summary>How long a mailbox message waits for its acknowledgement before it expires.</summary>
     public TimeSpan MailboxExpiry { get; set; } = TimeSpan.FromDays(5);

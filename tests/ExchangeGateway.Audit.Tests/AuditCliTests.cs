@@ -41,7 +41,7 @@ public sealed class AuditCliTests(PkiFixture pki)
         using var trail = new Trail(pki);
         var file = trail.Folder.File("out/trail.jsonl");
 
-        var export = CliRun.Of("audit", "export", "--data", trail.Data, "--out", file);
+        var export = CliRun.Of("audit", "export", "--data", trail.Data, "--out", file, "--certs", pki.Folder);
         var good = CliRun.Of("audit", "verify", "--file", file, "--certs", pki.Folder);
         var lines = File.ReadAllLines(file).ToList();
         lines.RemoveAt(lines.FindIndex(l => l.Contains("\"seq\":9,", StringComparison.Ordinal) && !l.Contains("checkpoint", StringComparison.Ordinal)));

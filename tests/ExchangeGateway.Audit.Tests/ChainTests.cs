@@ -138,6 +138,7 @@ public sealed class ChainTests(PkiFixture pki)
 
         Assert.All(appended, e => Assert.Equal(AuditChain.ComputeHash(e), e.Hash));
         Assert.Equal(appended.Select(e => e.Hash), trail.Entries().Select(e => e.Hash));
+        trail.Log.Checkpoint(trail.Connection, null, pki.Now);
         Assert.True(trail.Verify().IsValid);
     }
 
@@ -233,6 +234,7 @@ public sealed class ChainTests(PkiFixture pki)
         }
 
         Assert.Equal(1, AuditLog.Head(trail.Connection)!.Value.Seq);
+        trail.Log.Checkpoint(trail.Connection, null, pki.Now);
         Assert.True(trail.Verify().IsValid);
     }
 
@@ -320,14 +322,18 @@ public sealed class ChainTests(PkiFixture pki)
     }
 
     [Fact]
-    public void Entries_after_the_last_checkpoint_are_a_warning_not_a_problem()
+    public void Entries_after_the_last_checkpoint_fail_verification_unless_the_unsigned_tail_is_allowed()
     {
         using var trail = new Trail(pki, entries: 14, interval: 10, shutdown: false);
 
-        var result = trail.Verify();
+        var strict = trail.Verify();
+        var live = trail.Verify(allowUnsignedTail: true);
 
-        Assert.True(result.IsValid);
-        Assert.Contains(result.Warnings, w => w.StartsWith("4 entries after checkpoint #1", StringComparison.Ordinal));
+        Assert.False(strict.IsValid);
+        Assert.Equal(11, strict.FirstBadSeq);
+        Assert.StartsWith("entries 11 to 14 are not covered by a signed checkpoint (the newest valid one, #1, signs entry 10)", strict.FirstProblem!.Reason, StringComparison.Ordinal);
+        Assert.True(live.IsValid, string.Join("; ", live.Problems));
+        Assert.Contains(live.Warnings, w => w.StartsWith("entries 11 to 14 are not covered", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -340,6 +346,7 @@ public sealed class ChainTests(PkiFixture pki)
         trail.Add(5);
 
         Assert.Equal([1L, 2, 3, 4, 5], trail.Entries().Select(e => e.Seq));
+        trail.Log.Checkpoint(second, null, pki.Now);
         Assert.True(trail.Verify().IsValid);
     }
 

@@ -16,8 +16,9 @@ public sealed class ExportTamperingTests(PkiFixture pki)
 
         Assert.True(result.IsValid, string.Join("; ", result.Problems));
         Assert.Equal(30, result.EntryCount);
-        Assert.Equal(4, result.ValidCheckpoints.Count);
-        Assert.Equal(34, export.Lines.Count);
+        Assert.Equal(5, result.ValidCheckpoints.Count);
+        Assert.Equal(35, export.Lines.Count);
+        Assert.Equal((5L, 30L, "export"), ((long)export.Object(34)["checkpoint"]!, (long)export.Object(34)["seq"]!, (string)export.Object(34)["reason"]!));
     }
 
     [Fact]
@@ -197,9 +198,12 @@ public sealed class ExportTamperingTests(PkiFixture pki)
         var fromFile = export.Verify(pki);
         var fromDatabase = trail.Verify();
 
+        // The file holds the stored checkpoints and, last, the one signed when it was written (which is not stored).
         Assert.Equal(fromDatabase.Head, fromFile.Head);
-        Assert.Equal(fromDatabase.ValidCheckpoints.Select(c => c.Signature), fromFile.ValidCheckpoints.Select(c => c.Signature));
-        Assert.True(JsonNode.Parse(export.Lines[^1])!.AsObject().ContainsKey("checkpoint"));
+        Assert.Equal(fromDatabase.ValidCheckpoints.Select(c => c.Signature), fromFile.ValidCheckpoints.SkipLast(1).Select(c => c.Signature));
+        Assert.Equal(CheckpointReason.Export, fromFile.ValidCheckpoints[^1].Reason);
+        Assert.Equal("export", (string)JsonNode.Parse(export.Lines[^1])!["reason"]!);
+        Assert.Single(AuditLog.Checkpoints(trail.Connection));
     }
 
     [Fact]
@@ -213,7 +217,7 @@ public sealed class ExportTamperingTests(PkiFixture pki)
         var export = trail.Export();
         var result = export.Verify(pki);
 
-        Assert.Equal(4, export.Lines.Count(l => l.StartsWith("{\"checkpoint\"", StringComparison.Ordinal)));
+        Assert.Equal(5, export.Lines.Count(l => l.StartsWith("{\"checkpoint\"", StringComparison.Ordinal)));
         Assert.Equal(12, result.FirstBadSeq);
         Assert.Contains(result.Problems, p => p.Seq == 26 && p.Reason.Contains("the trail was cut", StringComparison.Ordinal));
     }

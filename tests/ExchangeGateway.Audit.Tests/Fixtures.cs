@@ -197,15 +197,15 @@ public sealed class Trail : IDisposable
         }
     }
 
-    public AuditVerification Verify(string? certs = null) => pki.Verifier(certs).Verify(Connection);
+    public AuditVerification Verify(string? certs = null, bool allowUnsignedTail = false) => pki.Verifier(certs).Verify(Connection, allowUnsignedTail);
 
-    /// <summary>Exports the trail as jsonl and returns it as an editable file.</summary>
-    public ExportFile Export()
+    /// <summary>Exports the trail as jsonl (ending with the export checkpoint unless unsigned) and returns it as an editable file.</summary>
+    public ExportFile Export(bool signed = true)
     {
         var path = Folder.File("audit.jsonl");
         using (var writer = new StreamWriter(path))
         {
-            AuditJsonl.Write(Connection, writer);
+            AuditJsonl.Write(Connection, writer, signed ? pki.Signer : null, pki.Now);
         }
 
         return new ExportFile(path);
@@ -233,11 +233,11 @@ public sealed class ExportFile(string path)
 
     public void Save() => File.WriteAllLines(Path, Lines);
 
-    public AuditVerification Verify(PkiFixture pki, string? certs = null)
+    public AuditVerification Verify(PkiFixture pki, string? certs = null, bool allowUnsignedTail = false)
     {
         Save();
         using var reader = new StreamReader(Path);
-        return pki.Verifier(certs).VerifyExport(reader);
+        return pki.Verifier(certs).VerifyExport(reader, allowUnsignedTail);
     }
 }
 

@@ -111,16 +111,31 @@ public sealed class CrashTests(ITestOutputHelper output)
             Assert.Equal(accepted.Count, totals.Accepted);
         }
 
-        // Killed mid-write six times, the audit trail still verifies, and the processes logged nobody's data.
-        var verifyOut = new StringWriter();
-        var verifyErr = new StringWriter();
-        Assert.True(
-            ExgCommandLine.Run(["audit", "verify", "--data", Path.Combine(folder, "data"), "--certs", GatewayUnderTest.Certs], verifyOut, verifyErr) == 0,
-            verifyOut.ToString() + verifyErr);
+        // Killed mid-write six times, the audit trail still verifies, and the processes logged nobody's data. The last
+        // kill can leave entries no checkpoint signs yet: as it stands only the lenient check passes for certain; once
+        // restarted, the gateway signs its unsigned head at start, and the strict check passes.
+        string[] verify = ["audit", "verify", "--data", Path.Combine(folder, "data"), "--certs", GatewayUnderTest.Certs];
+        var (killedExit, killedReport) = Exg([.. verify, "--allow-unsigned-tail"]);
+        Assert.True(killedExit == 0, killedReport);
+        process = await Start(args, log, address);
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        process.Dispose();
+        var (restartedExit, restartedReport) = Exg(verify);
+        Assert.True(restartedExit == 0, restartedReport);
+        Assert.DoesNotContain("not covered", restartedReport, StringComparison.Ordinal);
         LogCapture.AssertNoPersonalData(File.ReadAllText(log), "the killed and restarted gateway processes");
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
+    }
+
+    private static (int Exit, string Report) Exg(string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = ExgCommandLine.Run(args, output, error);
+        return (exit, output.ToString() + error);
     }
 
     private static HashSet<string> SeenIds(WireMockServer agencies) =>

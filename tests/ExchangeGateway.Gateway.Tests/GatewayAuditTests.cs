@@ -131,6 +131,22 @@ public sealed class GatewayAuditTests : GatewayWithAgencies
     }
 
     [Fact]
+    public async Task A_running_gateway_signs_its_head_on_the_checkpoint_timer_so_verify_passes_without_allowing_an_unsigned_tail()
+    {
+        await Gateway.DisposeAsync();
+        Gateway = await GatewayUnderTest.StartAsync(Agencies.Url!, args => args.AddRange(["--Gateway:AuditCheckpointSeconds", "1"]));
+
+        await SendBothAndDeliver();
+
+        (int Exit, string Out, string Err) verify = default;
+        await GatewayUnderTest.Eventually(
+            () => (verify = Exg("audit", "verify", "--data", Gateway.Data, "--certs", GatewayUnderTest.Certs)).Exit == 0,
+            Patience,
+            "a timer checkpoint over the head of the running gateway");
+        Assert.Contains("(timer, ", verify.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_gateway_logs_no_name_or_identifier_from_the_examples_even_when_deliveries_fail_and_submissions_are_refused()
     {
         await Gateway.DisposeAsync();

@@ -1,0 +1,81 @@
+using ExchangeGateway.Domain;
+using ExchangeGateway.Storage;
+
+namespace ExchangeGateway.Audit.Tests;
+
+/// <summary>
+/// A gateway data folder: the real outbox and the audit trail in one gateway.db, each submission (one push message to
+/// SFI) stored with its received and sealed entries in one transaction, as the gateway does; then a shutdown checkpoint.
+/// </summary>
+public sealed class GatewayDataFolder : IDisposable
+{
+    private readonly PkiFixture pki;
+
+    public GatewayDataFolder(PkiFixture pki, int submissions, int interval = 10)
+    {
+        this.pki = pki;
+        Outbox = Outbox.Open(GatewayDatabase.PathIn(Folder.Path), new FixedTime(pki.Now));
+        AuditLog.EnsureSchema(Outbox.Connection);
+        Log = new AuditLog(pki.Signer, interval);
+        for (var i = 1; i <= submissions; i++)
+        {
+            Accept(i);
+        }
+
+        Log.Checkpoint(Outbox.Connection, null, pki.Now);
+    }
+
+    public TempFolder Folder { get; } = new();
+
+    public string Data => Folder.Path;
+
+    public Outbox Outbox { get; }
+
+    public AuditLog Log { get; }
+
+    public static string SubmissionId(int i) => $"00000000-0000-4000-8000-{i:D12}";
+
+    public static string MessageId(int i) => $"01964f7e-7c1a-7b3e-9d2f-{i:D12}";
+
+    public void Accept(int i) => Outbox.Accept(
+        new AcceptedSubmission(SubmissionId(i), "HLI", "transfer", new string('a', 64), [],
+            [new RecipientDecision("SFI", "prison", "shared", "consent recorded", MessageId(i))],
+            [new OutgoingMessage(MessageId(i), "SFI", "prison", DeliveryChannel.Push, "https://sfi.example/inbox", [1, 2, 3])],
+            "{}", new KnownAgencies(null, null), null),
+        (c, t) => Log.AppendAll(c, t,
+        [
+            new AuditRecord(AuditEventTypes.SubmissionReceived, "HLI") { Details = new Dictionary<string, AuditValue> { ["submissionId"] = SubmissionId(i) } },
+            new AuditRecord(AuditEventTypes.PackageSealed, AuditActors.Gateway) { Details = new Dictionary<string, AuditValue> { ["submissionId"] = SubmissionId(i), ["messageId"] = MessageId(i) } },
+        ], pki.Now));
+
+    public void Deliver(int i) => Outbox.MarkDelivered(MessageId(i), (c, t) => Log.Append(c, t,
+        new AuditRecord(AuditEventTypes.DeliveryResult, AuditActors.Gateway) { Details = new Dictionary<string, AuditValue> { ["messageId"] = MessageId(i), ["result"] = "delivered" } },
+        pki.Now));
+
+    /// <summary>Runs SQL on gateway.db as an attacker with the file would, past the append-only triggers.</summary>
+    public void Sql(string sql)
+    {
+        foreach (var trigger in AuditLog.Triggers)
+        {
+            Run($"DROP TRIGGER IF EXISTS {trigger}");
+        }
+
+        Run("PRAGMA foreign_keys = OFF");
+        Run(sql);
+    }
+
+    public AuditVerification Verify(bool allowUnsignedTail = false) => pki.Verifier().Verify(Outbox.Connection, allowUnsignedTail);
+
+    public void Dispose()
+    {
+        Outbox.Dispose();
+        Folder.Dispose();
+    }
+
+    private void Run(string sql)
+    {
+        using var command = Outbox.Connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

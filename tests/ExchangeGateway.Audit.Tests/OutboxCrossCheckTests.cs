@@ -1,0 +1,100 @@
+using ExchangeGateway.Cli;
+
+namespace ExchangeGateway.Audit.Tests;
+
+/// <summary>Verifying a data folder checks the trail against the outbox beside it in gateway.db.</summary>
+[Collection(PkiCollection.Name)]
+public sealed class OutboxCrossCheckTests(PkiFixture pki)
+{
+    [Fact]
+    public void A_data_folder_whose_every_outbox_row_has_its_entry_verifies()
+    {
+        using var data = new GatewayDataFolder(pki, submissions: 5);
+        data.Deliver(2);
+        data.Deliver(4);
+        data.Log.Checkpoint(data.Outbox.Connection, null, pki.Now);
+
+        var result = data.Verify();
+        var run = CliRun.Of("audit", "verify", "--data", data.Data, "--certs", pki.Folder);
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
+        Assert.Contains("verified: 12 entries", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_empty_trail_beside_an_empty_outbox_verifies()
+    {
+        using var data = new GatewayDataFolder(pki, submissions: 0);
+
+        var result = data.Verify();
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        Assert.Equal(0, result.EntryCount);
+    }
+
+    [Fact]
+    public void An_empty_trail_beside_a_non_empty_outbox_fails()
+    {
+        using var data = new GatewayDataFolder(pki, submissions: 3);
+        data.Sql("DELETE FROM audit_subjects_indexed");
+        data.Sql("DELETE FROM audit_entries");
+        data.Sql("DELETE FROM audit_checkpoints");
+
+        var result = data.Verify(allowUnsignedTail: true);
+
+        Assert.False(result.IsValid);
+        Assert.Equal("the audit trail is empty but the outbox holds 3 submissions and 3 messages: the trail was deleted", result.FirstProblem!.Reason);
+    }
+
+    [Fact]
+    public void A_message_whose_state_changed_without_its_entry_is_named()
+    {
+        using var data = new GatewayDataFolder(pki, submissions: 3);
+        data.Sql($"UPDATE messages SET status = 'delivered' WHERE message_id = '{GatewayDataFolder.MessageId(2)}'");
+        data.Sql($"UPDATE messages SET status = 'cancelled' WHERE message_id = '{GatewayDataFolder.MessageId(3)}'");
+
+        var result = data.Verify();
+        var run = CliRun.Of("audit", "verify", "--data", data.Data, "--certs", pki.Folder);
+
+        Assert.Equal(
+            [
+                $"outbox message {GatewayDataFolder.MessageId(2)} is delivered but the trail has no delivery-result 'delivered' entry for it: entries were deleted",
+                $"outbox message {GatewayDataFolder.MessageId(3)} is cancelled but the trail has no withdrawal or admin outbox-cancel entry for it: entries were deleted",
+            ],
+            result.Problems.Select(p => p.Reason));
+        Assert.All(result.Problems, p => Assert.Equal(7, p.Seq));
+        Assert.Equal(ExitCodes.InvalidInput, run.ExitCode);
+        Assert.Contains($"outbox message {GatewayDataFolder.MessageId(2)} is delivered", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_submission_and_a_message_stored_without_their_entries_are_named()
+    {
+        using var data = new GatewayDataFolder(pki, submissions: 2);
+        data.Sql($"INSERT INTO submissions SELECT '{GatewayDataFolder.SubmissionId(9)}', sender, event_type, body_sha256, received_ms, response FROM submissions LIMIT 1");
+        data.Sql($"""
+            INSERT INTO messages (message_id, submission_id, recipient, recipient_type, channel, endpoint, event_type, package, size, status, created_ms, window_start_ms, attempts, next_attempt_ms, updated_ms)
+            SELECT '{GatewayDataFolder.MessageId(9)}', '{GatewayDataFolder.SubmissionId(9)}', recipient, recipient_type, channel, endpoint, event_type, package, size, status, created_ms + 1, window_start_ms, attempts, next_attempt_ms, updated_ms FROM messages LIMIT 1
+            """);
+
+        var result = data.Verify();
+
+        Assert.Equal(
+            [
+                $"outbox submission {GatewayDataFolder.SubmissionId(9)} has no submission-received entry in the trail: entries were deleted",
+                $"outbox message {GatewayDataFolder.MessageId(9)} has no package-sealed entry in the trail: entries were deleted",
+            ],
+            result.Problems.Select(p => p.Reason));
+    }
+
+    [Fact]
+    public void A_database_with_the_audit_tables_alone_is_not_cross_checked()
+    {
+        using var trail = new Trail(pki);
+
+        var result = trail.Verify();
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+    }
+}
