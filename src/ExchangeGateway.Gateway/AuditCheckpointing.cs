@@ -9,7 +9,7 @@ namespace ExchangeGateway.Gateway;
 /// when the head has moved since the newest checkpoint, and at shutdown. A cut or rewrite of the tail then shows
 /// unless it happened within the last few seconds of a live gateway.
 /// </summary>
-public sealed class AuditCheckpointing(GatewayAudit audit, IOptions<GatewayOptions> options, TimeProvider time, ILogger<AuditCheckpointing> log) : BackgroundService
+public sealed class AuditCheckpointing(GatewayAudit audit, IOptions<GatewayOptions> options, TimeProvider time, StorageHealth storage, ILogger<AuditCheckpointing> log) : BackgroundService
 {
     /// <inheritdoc/>
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -58,7 +58,10 @@ public sealed class AuditCheckpointing(GatewayAudit audit, IOptions<GatewayOptio
                 break;
             }
 
-            TrySign(CheckpointReason.Timer);
+            if (!storage.IsPaused)
+            {
+                TrySign(CheckpointReason.Timer);
+            }
         }
     }
 
@@ -68,7 +71,12 @@ public sealed class AuditCheckpointing(GatewayAudit audit, IOptions<GatewayOptio
         {
             return audit.CheckpointIfUncovered(reason);
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        catch (Exception ex) when (StorageHealth.IsFault(ex))
+        {
+            storage.Failed(ex, $"signing an audit checkpoint ({AuditChain.ReasonName(reason)})");
+            return null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException)
         {
             log.LogError(ex, "Could not sign an audit checkpoint ({Reason})", AuditChain.ReasonName(reason));
             return null;
