@@ -85,7 +85,7 @@ public sealed class AuditCheckpointingTests : IDisposable
     }
 
     private AuditCheckpointing Checkpointing(int seconds) =>
-        new(audit, Options.Create(new GatewayOptions { AuditCheckpointSeconds = seconds }), clock, NullLogger<AuditCheckpointing>.Instance);
+        new(audit, Options.Create(new GatewayOptions { AuditCheckpointSeconds = seconds }), clock, new StorageHealth(clock, NullLogger<StorageHealth>.Instance), NullLogger<AuditCheckpointing>.Instance);
 
     private IReadOnlyList<AuditCheckpoint> Checkpoints() => outbox.InTransaction((c, t) => AuditLog.Checkpoints(c, t));
 }
