@@ -5,6 +5,7 @@ using ExchangeGateway.Domain;
 using ExchangeGateway.Fhir;
 using ExchangeGateway.Http;
 using ExchangeGateway.Storage;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -101,6 +102,7 @@ public static class GatewayHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = 2 * 1024 * 1024;
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(MinRequestBodyBytesPerSecond, options.RequestBodyGracePeriod);
             kestrel.ConfigureHttpsDefaults(https =>
             {
                 https.ServerCertificate = tls.Certificate;
@@ -125,9 +127,13 @@ public static class GatewayHost
         var audit = app.Services.GetRequiredService<GatewayAudit>();
         clientCertificateRefused = (certificate, refusal) => audit.CertificateProblem(
             TlsIdentity.AgencyOf(certificate), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(certificate.GetRawCertData())), "TLS client certificate refused: " + refusal);
+        app.UseMiddleware<BadRequestAnswering>();
         GatewayApi.Map(app);
         return app;
     }
+
+    // Kestrel's default: a body slower than this after the grace period is a stalled client (408).
+    private const double MinRequestBodyBytesPerSecond = 240;
 
     private static void TryAddTimeProvider(this IServiceCollection services)
     {
