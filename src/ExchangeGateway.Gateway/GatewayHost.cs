@@ -38,24 +38,27 @@ public static class GatewayHost
         var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
 
-        builder.Services.AddSerilog(logger =>
-        {
-            var level = Enum.TryParse<LogEventLevel>(options.LogLevel, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
-            logger.MinimumLevel.Is(level)
-                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-                .Enrich.FromLogContext();
-            if (string.Equals(options.LogFormat, "json", StringComparison.OrdinalIgnoreCase))
+        // Each host keeps its own logger (preserveStaticLogger): with the static one, hosts in one process (the tests) log into each other's sinks.
+        builder.Services.AddSerilog(
+            logger =>
             {
-                logger.WriteTo.Console(new CompactJsonFormatter());
-            }
-            else
-            {
-                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
-            }
+                var level = Enum.TryParse<LogEventLevel>(options.LogLevel, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
+                logger.MinimumLevel.Is(level)
+                    .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                    .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+                    .Enrich.FromLogContext();
+                if (string.Equals(options.LogFormat, "json", StringComparison.OrdinalIgnoreCase))
+                {
+                    logger.WriteTo.Console(new CompactJsonFormatter());
+                }
+                else
+                {
+                    logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
+                }
 
-            configureLogging?.Invoke(logger);
-        });
+                configureLogging?.Invoke(logger);
+            },
+            preserveStaticLogger: true);
 
         builder.Services.TryAddTimeProvider();
         configureServices?.Invoke(builder.Services);
