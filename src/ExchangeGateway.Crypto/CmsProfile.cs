@@ -76,4 +76,27 @@ internal static class CmsProfile
             ? null
             : "RSAES-OAEP must use SHA-256, MGF1 with SHA-256 and an empty label";
     }
+
+    /// <summary>
+    /// An allowed RSAES-OAEP identifier rebuilt from its typed fields, to compare with the bytes it came from: the
+    /// RFC 4055 hash identifiers take NULL or no parameters, and DER omits a field equal to its DEFAULT.
+    /// </summary>
+    public static AlgorithmIdentifier TypedKeyTransport(AlgorithmIdentifier algorithm)
+    {
+        var parameters = RsaesOaepParameters.GetInstance(algorithm.Parameters);
+        var mgfHash = AlgorithmIdentifier.GetInstance(parameters.MaskGenAlgorithm.Parameters);
+        return new AlgorithmIdentifier(
+            algorithm.Algorithm,
+            new RsaesOaepParameters(
+                TypedHash(parameters.HashAlgorithm),
+                new AlgorithmIdentifier(parameters.MaskGenAlgorithm.Algorithm, TypedHash(mgfHash)),
+                parameters.PSourceAlgorithm));
+    }
+
+    private static AlgorithmIdentifier TypedHash(AlgorithmIdentifier hash) => hash.Parameters switch
+    {
+        null => new AlgorithmIdentifier(hash.Algorithm),
+        DerNull => new AlgorithmIdentifier(hash.Algorithm, DerNull.Instance),
+        var other => throw StrictDer.NotDer($"the parameters of the RSAES-OAEP hash {hash.Algorithm.Id} must be NULL or absent, not a value tagged 0x{other.ToAsn1Object().GetEncoded()[0]:X2}"),
+    };
 }

@@ -33,7 +33,8 @@ public sealed record OpenedPackage(
 /// <summary>
 /// Opens a sealed package: decrypts (AuthEnvelopedData with AES-GCM only, RSAES-OAEP-SHA-256 key transport only)
 /// with any of the agency's keys, then verifies the signature (<see cref="SignedPackageVerifier"/>) and that it
-/// names this agency. Fails closed; every decryption failure reads alike ("cannot decrypt"). One opener per thread.
+/// names this agency. Reads DER only, the signed document inside too (<see cref="StrictDer"/>). Fails closed; every
+/// decryption failure reads alike ("cannot decrypt"). One opener per thread.
 /// </summary>
 public sealed class PackageOpener
 {
@@ -61,23 +62,20 @@ public sealed class PackageOpener
             throw SignedPackageVerifier.Refuse(RefusalReason.Malformed, $"the package is {package.Length} bytes; the limit is {MaxPackageBytes}");
         }
 
+        if (package.IsEmpty)
+        {
+            throw SignedPackageVerifier.Refuse(RefusalReason.EmptyPackage, "the package has no bytes");
+        }
+
         var bytes = package.ToArray();
+        StrictDer.Require(bytes, "the package");
         var envelope = SignedPackageVerifier.Parse(() => ReadEnvelope(bytes));
         var (contentType, plaintext, decryptedWith) = Decrypt(envelope);
 
-        var signedData = SignedPackageVerifier.Parse(() =>
-        {
-            // As S/MIME nests it (and openssl writes it): id-data holding a whole signed ContentInfo. A bare SignedData under id-signedData is read too.
-            if (contentType.Equals(CmsObjectIdentifiers.SignedData))
-            {
-                return SignedData.GetInstance(Asn1Object.FromByteArray(plaintext));
-            }
-
-            var inner = ContentInfo.GetInstance(Asn1Object.FromByteArray(plaintext));
-            return inner.ContentType.Equals(CmsObjectIdentifiers.SignedData)
-                ? SignedData.GetInstance(inner.Content)
-                : throw SignedPackageVerifier.Refuse(RefusalReason.Malformed, $"the encrypted content is not signed (content type {inner.ContentType.Id})");
-        });
+        // As S/MIME nests it (and openssl writes it): id-data holding a whole signed ContentInfo. A bare SignedData under id-signedData is read too.
+        var signedData = contentType.Equals(CmsObjectIdentifiers.SignedData)
+            ? SignedPackageVerifier.ReadBareSignedData(plaintext)
+            : SignedPackageVerifier.ReadSignedContentInfo(plaintext, "the encrypted content");
 
         var verified = verifier.Verify(signedData, plaintext);
         if (verified.RecipientAgencyId is null && !options.AllowUnboundRecipient)
@@ -156,6 +154,7 @@ public sealed class PackageOpener
             throw SignedPackageVerifier.Refuse(RefusalReason.Malformed, $"the encrypted content type must be id-data or id-signedData, not {encrypted.ContentType.Id}");
         }
 
+        StrictDer.RequireReencodes(new ContentInfo(CmsObjectIdentifiers.AuthEnvelopedData, envelope), bytes, "the package");
         return envelope;
     }
 
@@ -186,6 +185,10 @@ public sealed class PackageOpener
                     {
                         throw SignedPackageVerifier.Refuse(RefusalReason.DisallowedAlgorithm, problem);
                     }
+
+                    // The recipient info is outside the GCM tag and the signature: only its one DER form is read.
+                    var typed = new KeyTransRecipientInfo(transport.RecipientIdentifier, CmsProfile.TypedKeyTransport(transport.KeyEncryptionAlgorithm), transport.EncryptedKey);
+                    StrictDer.RequireReencodes(typed, sequence.GetEncoded(Asn1Encodable.Der), "the recipient info");
 
                     matches.Add((transport, key));
                 }

@@ -33,6 +33,12 @@ public enum RefusalReason
     /// <summary>The structure is not a package of the profile.</summary>
     Malformed,
 
+    /// <summary>The bytes are not the one DER encoding of the structure (BER lengths, unsorted sets, a value of the wrong type, an explicit default).</summary>
+    NotDer,
+
+    /// <summary>The package has no bytes at all.</summary>
+    EmptyPackage,
+
     /// <summary>Every decryption failure, whatever its cause, so that none of them leaks which step failed.</summary>
     CannotDecrypt,
 }
@@ -61,6 +67,8 @@ public sealed record PackageRefusal(RefusalReason Reason, string Message)
         RefusalReason.WrongKeyUsage => "wrong key usage",
         RefusalReason.DisallowedAlgorithm => "disallowed algorithm",
         RefusalReason.Malformed => "malformed",
+        RefusalReason.NotDer => "not DER",
+        RefusalReason.EmptyPackage => "empty package",
         RefusalReason.CannotDecrypt => "cannot decrypt",
         _ => reason.ToString(),
     };

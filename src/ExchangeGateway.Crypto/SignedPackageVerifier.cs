@@ -50,16 +50,7 @@ public sealed class SignedPackageVerifier
         }
 
         var bytes = contentInfo.ToArray();
-        var signedData = Parse(() =>
-        {
-            var info = ContentInfo.GetInstance(Asn1Object.FromByteArray(bytes));
-            if (!info.ContentType.Equals(CmsObjectIdentifiers.SignedData))
-            {
-                throw Refuse(RefusalReason.Malformed, $"not a SignedData (content type {info.ContentType.Id})");
-            }
-
-            return SignedData.GetInstance(info.Content);
-        });
+        var signedData = ReadSignedContentInfo(bytes, "the document");
         return Verify(signedData, bytes);
     }
 
@@ -115,6 +106,46 @@ public sealed class SignedPackageVerifier
         var recipient = Parse(() => Utf8Value(attributes, PackageOids.RecipientAgencyId));
         var messageId = Parse(() => Utf8Value(attributes, PackageOids.MessageId));
         return new VerifiedContent(content, signer, signingTime, recipient, messageId, encoded);
+    }
+
+    /// <summary>Reads a DER ContentInfo holding a SignedData, refusing any other encoding of it.</summary>
+    internal static SignedData ReadSignedContentInfo(byte[] encoded, string what)
+    {
+        if (encoded.Length == 0)
+        {
+            throw Refuse(RefusalReason.Malformed, $"{what} has no bytes");
+        }
+
+        StrictDer.Require(encoded, what);
+        return Parse(() =>
+        {
+            var info = ContentInfo.GetInstance(Asn1Object.FromByteArray(encoded));
+            if (!info.ContentType.Equals(CmsObjectIdentifiers.SignedData))
+            {
+                throw Refuse(RefusalReason.Malformed, $"{what} is not signed (content type {info.ContentType.Id})");
+            }
+
+            var signedData = SignedData.GetInstance(info.Content);
+            StrictDer.RequireReencodes(new ContentInfo(CmsObjectIdentifiers.SignedData, signedData), encoded, what);
+            return signedData;
+        });
+    }
+
+    /// <summary>Reads a DER SignedData without its ContentInfo, refusing any other encoding of it.</summary>
+    internal static SignedData ReadBareSignedData(byte[] encoded)
+    {
+        if (encoded.Length == 0)
+        {
+            throw Refuse(RefusalReason.Malformed, "the encrypted content has no bytes");
+        }
+
+        StrictDer.Require(encoded, "the encrypted content");
+        return Parse(() =>
+        {
+            var signedData = SignedData.GetInstance(Asn1Object.FromByteArray(encoded));
+            StrictDer.RequireReencodes(signedData, encoded, "the encrypted content");
+            return signedData;
+        });
     }
 
     internal static PackageRefusedException Refuse(RefusalReason reason, string message) => new(reason, message);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ExchangeGateway.Http;
 using ExchangeGateway.Storage;
 
 namespace ExchangeGateway.Gateway;
@@ -15,13 +14,12 @@ public static class GatewayApi
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain"));
 
-        app.MapPost("/api/v1/submissions", async (HttpContext context, SubmissionAcceptance acceptance, PushDelivery push) =>
+        // One gate for every API endpoint: the caller must be an agency of the directory.
+        var api = app.MapGroup("/api/v1").AddEndpointFilter<KnownCallerFilter>();
+
+        api.MapPost("/submissions", async (HttpContext context, SubmissionAcceptance acceptance, PushDelivery push) =>
         {
-            var caller = Caller(context);
-            if (caller is null)
-            {
-                return Unauthenticated();
-            }
+            var caller = KnownCallerFilter.CallerOf(context);
 
             var body = await ReadBodyAsync(context.Request, Intake.SubmissionReader.MaxBytes + 1, context.RequestAborted).ConfigureAwait(false);
             var answer = acceptance.Accept(body, caller);
@@ -33,13 +31,9 @@ public static class GatewayApi
             return Results.Text(answer.Body, answer.ContentType, statusCode: answer.Status);
         });
 
-        app.MapGet("/api/v1/submissions/{id}", (HttpContext context, string id, Outbox outbox) =>
+        api.MapGet("/submissions/{id}", (HttpContext context, string id, Outbox outbox) =>
         {
-            var caller = Caller(context);
-            if (caller is null)
-            {
-                return Unauthenticated();
-            }
+            var caller = KnownCallerFilter.CallerOf(context);
 
             var submission = outbox.FindSubmission(id);
             if (submission is null || submission.Sender != caller)
@@ -88,13 +82,9 @@ public static class GatewayApi
             return Results.Text(new JsonObject { ["submissionId"] = id, ["eventType"] = submission.EventType, ["recipients"] = recipients }.ToJsonString(), "application/json");
         });
 
-        app.MapGet("/api/v1/mailbox", (HttpContext context, Outbox outbox) =>
+        api.MapGet("/mailbox", (HttpContext context, Outbox outbox) =>
         {
-            var caller = Caller(context);
-            if (caller is null)
-            {
-                return Unauthenticated();
-            }
+            var caller = KnownCallerFilter.CallerOf(context);
 
             var messages = new JsonArray();
             foreach (var entry in outbox.Mailbox(caller))
@@ -112,25 +102,17 @@ public static class GatewayApi
             return Results.Text(new JsonObject { ["messages"] = messages }.ToJsonString(), "application/json");
         });
 
-        app.MapGet("/api/v1/mailbox/{messageId}", (HttpContext context, string messageId, Outbox outbox, GatewayAudit audit) =>
+        api.MapGet("/mailbox/{messageId}", (HttpContext context, string messageId, Outbox outbox, GatewayAudit audit) =>
         {
-            var caller = Caller(context);
-            if (caller is null)
-            {
-                return Unauthenticated();
-            }
+            var caller = KnownCallerFilter.CallerOf(context);
 
             var package = outbox.Fetch(caller, messageId, (c, t) => audit.Fetched(c, t, caller, messageId));
             return package is null ? NotFound($"no message {messageId} in the mailbox of {caller}") : Results.Bytes(package, PackageMediaType);
         });
 
-        app.MapPost("/api/v1/mailbox/{messageId}/ack", (HttpContext context, string messageId, Outbox outbox, GatewayAudit audit) =>
+        api.MapPost("/mailbox/{messageId}/ack", (HttpContext context, string messageId, Outbox outbox, GatewayAudit audit) =>
         {
-            var caller = Caller(context);
-            if (caller is null)
-            {
-                return Unauthenticated();
-            }
+            var caller = KnownCallerFilter.CallerOf(context);
 
             return outbox.Acknowledge(caller, messageId, (c, t) => audit.Acknowledged(c, t, caller, messageId))
                 ? Results.Text(new JsonObject { ["messageId"] = messageId, ["status"] = MessageStatus.Acknowledged }.ToJsonString(), "application/json")
@@ -140,14 +122,10 @@ public static class GatewayApi
 
     private static string TrackingStatus(string status) => status == MessageStatus.Expired ? "undeliverable" : status;
 
-    private static string? Caller(HttpContext context) => TlsIdentity.AgencyOf(context.Connection.ClientCertificate);
-
-    private static IResult Unauthenticated() =>
-        Problem(401, "A client certificate naming an agency is required");
-
     private static IResult NotFound(string title) => Problem(404, title);
 
-    private static IResult Problem(int status, string title) =>
+    /// <summary>A problem+json answer with a status and a title.</summary>
+    internal static IResult Problem(int status, string title) =>
         Results.Text(new JsonObject { ["type"] = "about:blank", ["title"] = title, ["status"] = status }.ToJsonString(), "application/problem+json", statusCode: status);
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using ExchangeGateway.Domain;
 using ExchangeGateway.Fhir;
 using ExchangeGateway.Http;
 using ExchangeGateway.Storage;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -37,24 +38,27 @@ public static class GatewayHost
         var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
 
-        builder.Services.AddSerilog(logger =>
-        {
-            var level = Enum.TryParse<LogEventLevel>(options.LogLevel, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
-            logger.MinimumLevel.Is(level)
-                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-                .Enrich.FromLogContext();
-            if (string.Equals(options.LogFormat, "json", StringComparison.OrdinalIgnoreCase))
+        // Each host keeps its own logger (preserveStaticLogger): with the static one, hosts in one process (the tests) log into each other's sinks.
+        builder.Services.AddSerilog(
+            logger =>
             {
-                logger.WriteTo.Console(new CompactJsonFormatter());
-            }
-            else
-            {
-                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
-            }
+                var level = Enum.TryParse<LogEventLevel>(options.LogLevel, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
+                logger.MinimumLevel.Is(level)
+                    .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                    .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+                    .Enrich.FromLogContext();
+                if (string.Equals(options.LogFormat, "json", StringComparison.OrdinalIgnoreCase))
+                {
+                    logger.WriteTo.Console(new CompactJsonFormatter());
+                }
+                else
+                {
+                    logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
+                }
 
-            configureLogging?.Invoke(logger);
-        });
+                configureLogging?.Invoke(logger);
+            },
+            preserveStaticLogger: true);
 
         builder.Services.TryAddTimeProvider();
         configureServices?.Invoke(builder.Services);
@@ -100,6 +104,7 @@ public static class GatewayHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = 2 * 1024 * 1024;
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(MinRequestBodyBytesPerSecond, options.RequestBodyGracePeriod);
             kestrel.ConfigureHttpsDefaults(https =>
             {
                 https.ServerCertificate = tls.Certificate;
@@ -124,10 +129,14 @@ public static class GatewayHost
         var audit = app.Services.GetRequiredService<GatewayAudit>();
         clientCertificateRefused = (certificate, refusal) => audit.CertificateProblem(
             TlsIdentity.AgencyOf(certificate), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(certificate.GetRawCertData())), "TLS client certificate refused: " + refusal);
+        app.UseMiddleware<BadRequestAnswering>();
         StorageFaultAnswers.Use(app);
         GatewayApi.Map(app);
         return app;
     }
+
+    // Kestrel's default: a body slower than this after the grace period is a stalled client (408).
+    private const double MinRequestBodyBytesPerSecond = 240;
 
     private static void TryAddTimeProvider(this IServiceCollection services)
     {

@@ -1,4 +1,9 @@
 using System.Security.Cryptography;
+using AsnDecoder = System.Formats.Asn1.AsnDecoder;
+using AsnEncodingRules = System.Formats.Asn1.AsnEncodingRules;
+using AsnTag = System.Formats.Asn1.Asn1Tag;
+using AsnWriter = System.Formats.Asn1.AsnWriter;
+using TagClass = System.Formats.Asn1.TagClass;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Cms;
 using Org.BouncyCastle.Asn1.Nist;
@@ -82,8 +87,79 @@ internal static class Handmade
         return new ContentInfo(CmsObjectIdentifiers.SignedData, signedData).GetEncoded(Asn1Encodable.Der);
     }
 
-    /// <summary>A DER ContentInfo(AuthEnvelopedData, AES-256-GCM) of <paramref name="plaintext"/> to one certificate.</summary>
-    public static byte[] AuthEnveloped(byte[] plaintext, AgencyCertificate recipient, bool pkcs1KeyTransport = false)
+    /// <summary>
+    /// A DER ContentInfo(AuthEnvelopedData, AES-256-GCM) of <paramref name="plaintext"/> to one certificate; with
+    /// <paramref name="keyTransport"/>, the OAEP identifier written is that one (the key is still OAEP-SHA-256).
+    /// </summary>
+    public static byte[] AuthEnveloped(byte[] plaintext, AgencyCertificate recipient, bool pkcs1KeyTransport = false, AlgorithmIdentifier? keyTransport = null)
+    {
+        var (recipientInfo, content, tag) = AuthEnvelopedParts(plaintext, recipient, pkcs1KeyTransport, keyTransport);
+        var envelope = new AuthEnvelopedData(null, new DerSet(recipientInfo), content, null, new DerOctetString(tag), null);
+        return new ContentInfo(CmsObjectIdentifiers.AuthEnvelopedData, envelope).GetEncoded(Asn1Encodable.Der);
+    }
+
+    /// <summary>
+    /// The same package with definite lengths throughout, but its ciphertext written as a constructed string of two
+    /// segments (BER allows it; DER does not).
+    /// </summary>
+    public static byte[] AuthEnvelopedWithSegmentedCiphertext(byte[] plaintext, AgencyCertificate recipient)
+    {
+        var (recipientInfo, content, tag) = AuthEnvelopedParts(plaintext, recipient, pkcs1KeyTransport: false, keyTransport: null);
+        var ciphertext = content.EncryptedContent.GetOctets();
+        var writer = new AsnWriter(AsnEncodingRules.BER);
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(CmsObjectIdentifiers.AuthEnvelopedData.Id);
+            using (writer.PushSequence(new AsnTag(TagClass.ContextSpecific, 0, isConstructed: true)))
+            using (writer.PushSequence())
+            {
+                writer.WriteInteger(0);
+                writer.WriteEncodedValue(new DerSet(recipientInfo).GetEncoded(Asn1Encodable.Der));
+                using (writer.PushSequence())
+                {
+                    writer.WriteObjectIdentifier(content.ContentType.Id);
+                    writer.WriteEncodedValue(content.ContentEncryptionAlgorithm.GetEncoded(Asn1Encodable.Der));
+                    using (writer.PushSequence(new AsnTag(TagClass.ContextSpecific, 0, isConstructed: true)))
+                    {
+                        writer.WriteOctetString(ciphertext.AsSpan(0, ciphertext.Length / 2));
+                        writer.WriteOctetString(ciphertext.AsSpan(ciphertext.Length / 2));
+                    }
+                }
+
+                writer.WriteOctetString(tag);
+            }
+        }
+
+        return writer.Encode();
+    }
+
+    /// <summary>The same encoding with the outer ContentInfo and its [0] written with indefinite lengths (BER, not DER).</summary>
+    public static byte[] WithIndefiniteOuterLengths(byte[] der)
+    {
+        var rules = AsnEncodingRules.DER;
+        AsnDecoder.ReadSequence(der, rules, out var offset, out var length, out _);
+        var body = der.AsSpan(offset, length);
+        AsnDecoder.ReadEncodedValue(body, rules, out _, out _, out var oidLength);
+        AsnDecoder.ReadEncodedValue(body[oidLength..], rules, out var innerOffset, out var innerLength, out _);
+        var inner = body[oidLength..].Slice(innerOffset, innerLength);
+        return [0x30, 0x80, .. body[..oidLength], 0xA0, 0x80, .. inner, 0x00, 0x00, 0x00, 0x00];
+    }
+
+    /// <summary>The package with the tag of the first NULL after the RSAES-OAEP identifier (the SHA-256 parameters) changed to <paramref name="tag"/>.</summary>
+    public static byte[] WithOaepNullTag(byte[] package, byte tag)
+    {
+        var oaep = new DerObjectIdentifier(PkcsObjectIdentifiers.IdRsaesOaep.Id).GetEncoded();
+        var at = package.AsSpan().IndexOf(oaep);
+        Assert.True(at >= 0, "no RSAES-OAEP identifier in the package");
+        var nullAt = package.AsSpan(at).IndexOf([(byte)0x05, (byte)0x00]);
+        Assert.True(nullAt >= 0, "no NULL after the RSAES-OAEP identifier");
+        var changed = (byte[])package.Clone();
+        changed[at + nullAt] = tag;
+        return changed;
+    }
+
+    private static (RecipientInfo RecipientInfo, EncryptedContentInfo Content, byte[] Tag) AuthEnvelopedParts(
+        byte[] plaintext, AgencyCertificate recipient, bool pkcs1KeyTransport, AlgorithmIdentifier? keyTransport)
     {
         var key = RandomNumberGenerator.GetBytes(32);
         var nonce = RandomNumberGenerator.GetBytes(12);
@@ -104,7 +180,7 @@ internal static class Handmade
         else
         {
             var sha256 = new AlgorithmIdentifier(NistObjectIdentifiers.IdSha256, DerNull.Instance);
-            transport = new AlgorithmIdentifier(PkcsObjectIdentifiers.IdRsaesOaep, new RsaesOaepParameters(sha256, new AlgorithmIdentifier(PkcsObjectIdentifiers.IdMgf1, sha256)));
+            transport = keyTransport ?? new AlgorithmIdentifier(PkcsObjectIdentifiers.IdRsaesOaep, new RsaesOaepParameters(sha256, new AlgorithmIdentifier(PkcsObjectIdentifiers.IdMgf1, sha256)));
             encryptedKey = recipient.Rsa!.Encrypt(key, RSAEncryptionPadding.OaepSHA256);
         }
 
@@ -115,15 +191,14 @@ internal static class Handmade
             CmsObjectIdentifiers.Data,
             new AlgorithmIdentifier(NistObjectIdentifiers.IdAes256Gcm, new GcmParameters(nonce, 16)),
             new DerOctetString(ciphertext));
-        var envelope = new AuthEnvelopedData(null, new DerSet(recipientInfo), content, null, new DerOctetString(tag), null);
-        return new ContentInfo(CmsObjectIdentifiers.AuthEnvelopedData, envelope).GetEncoded(Asn1Encodable.Der);
+        return (recipientInfo, content, tag);
     }
 
-    /// <summary>A classic EnvelopedData with AES-256-CBC, made by BouncyCastle's generator.</summary>
+    /// <summary>A classic EnvelopedData with AES-256-CBC, made by BouncyCastle's generator, in DER (the generator writes BER).</summary>
     public static byte[] EnvelopedCbc(byte[] plaintext, AgencyCertificate recipient)
     {
         var generator = new CmsEnvelopedDataGenerator();
         generator.AddKeyTransRecipient(recipient.Certificate);
-        return generator.Generate(new CmsProcessableByteArray(plaintext), NistObjectIdentifiers.IdAes256Cbc).GetEncoded();
+        return generator.Generate(new CmsProcessableByteArray(plaintext), NistObjectIdentifiers.IdAes256Cbc).ContentInfo.GetEncoded(Asn1Encodable.Der);
     }
 }

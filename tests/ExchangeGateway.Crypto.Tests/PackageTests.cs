@@ -61,7 +61,7 @@ public sealed class PackageTests(PkiFixture pki)
             var bad = (byte[])package.Clone();
             bad[i] ^= 0x20;
             Assert.False(opener.TryOpen(bad, out _, out var refusal), $"byte {i} flipped still opened");
-            Assert.Contains(refusal!.Reason, new[] { RefusalReason.CannotDecrypt, RefusalReason.Malformed, RefusalReason.DisallowedAlgorithm });
+            Assert.Contains(refusal!.Reason, new[] { RefusalReason.CannotDecrypt, RefusalReason.Malformed, RefusalReason.NotDer, RefusalReason.DisallowedAlgorithm });
         }
     }
 

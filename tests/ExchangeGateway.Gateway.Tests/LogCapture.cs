@@ -14,6 +14,7 @@ internal sealed class LogCapture : ILogEventSink
 {
     private static readonly CompactJsonFormatter Json = new();
     private readonly StringBuilder text = new();
+    private readonly List<LogEvent> events = [];
     private readonly Lock gate = new();
 
     /// <summary>How many events were captured.</summary>
@@ -31,6 +32,18 @@ internal sealed class LogCapture : ILogEventSink
         }
     }
 
+    /// <summary>The events captured so far, for their levels and exceptions.</summary>
+    public IReadOnlyList<LogEvent> Events
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. events];
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public void Emit(LogEvent logEvent)
     {
@@ -39,6 +52,7 @@ internal sealed class LogCapture : ILogEventSink
         lock (gate)
         {
             text.Append(logEvent.RenderMessage()).Append('\n').Append(line);
+            events.Add(logEvent);
             Count++;
         }
     }
