@@ -2,17 +2,22 @@ using Microsoft.Data.Sqlite;
 
 namespace ExchangeGateway.Storage;
 
-/// <summary>Tells a failure of the store (disk full, read-only, I/O error, locked) from a bug, so callers can back off instead of crash.</summary>
+/// <summary>Tells a failure of the database (disk full, read-only, I/O error, locked) from a bug, so callers can back off instead of crash.</summary>
 public static class StorageFaults
 {
-    /// <summary>True when the exception says the database could not be read or written, not that the code is wrong.</summary>
-    public static bool IsFault(Exception exception) => exception is SqliteException or IOException || exception.InnerException is SqliteException or IOException;
+    /// <summary>
+    /// True when the exception says the database could not be read or written, not that the code is wrong. Only the
+    /// database's own errors count: an IOException in a request is as likely a client's broken body (Kestrel's
+    /// BadHttpRequestException is one) as a disk.
+    /// </summary>
+    public static bool IsFault(Exception exception) =>
+        exception is SqliteException || exception?.InnerException is SqliteException;
 
     /// <summary>A one-line reason without a stack trace, for logs and answers (SQLite's messages carry no personal data).</summary>
     public static string Reason(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        var fault = exception is SqliteException or IOException ? exception : exception.InnerException ?? exception;
+        var fault = exception.InnerException is SqliteException inner ? inner : exception;
         return fault.Message.ReplaceLineEndings(" ");
     }
 }
