@@ -235,7 +235,26 @@ internal sealed class ContractSchema
         _ => value.GetRawText(),
     };
 
-    private static string Truncate(string text) => text.Length <= 60 ? text : text[..60] + "…";
+    // The sender's value as shown in an error: at most 60 characters, with anything invisible written as \uXXXX so a
+    // newline or a direction override in the value cannot reshape the message.
+    private static string Truncate(string text)
+    {
+        var shown = text.Length <= 60 ? text : text[..60];
+        var builder = new System.Text.StringBuilder(shown.Length + 8);
+        foreach (var c in shown)
+        {
+            if (char.IsControl(c) || char.IsSurrogate(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return text.Length <= 60 ? builder.ToString() : builder.Append('…').ToString();
+    }
 
     private JsonElement Resolve(string reference)
     {

@@ -28,6 +28,15 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void An_error_shows_invisible_characters_of_the_value_as_escapes()
+    {
+        var body = Examples.Variant(Examples.Transfer, j => j["dir"]!["client"]!["prisonNumber"] = "B7654CD\n\u202e");
+        var error = SubmissionReader.Read(body).Errors.First(e => e.Path == "dir.client.prisonNumber" && e.Reason.Contains("expected form", StringComparison.Ordinal));
+        Assert.Contains("B7654CD\\u000A\\u202E", error.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Reason);
+    }
+
+    [Fact]
     public void Free_text_may_hold_tabs_and_line_breaks()
     {
         var body = Examples.Variant(Examples.Transfer, j => j["dir"]!["keyworkerNotes"] = "Seen weekly.\r\n\tEngaged well.\nNo concerns.");
