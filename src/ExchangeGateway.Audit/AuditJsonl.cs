@@ -27,6 +27,12 @@ public static class AuditJsonl
 
         // One read transaction: the entries and checkpoints come from the same moment even while the gateway appends.
         using var snapshot = connection.BeginTransaction(deferred: true);
+        if (signer is not null && AuditLog.TailProblem(connection, snapshot, AuditLog.IntervalOf(connection, snapshot)) is { } problem)
+        {
+            // Checked before a line is written: an export signed over a rewritten tail would vouch for it.
+            throw new AuditIntegrityException($"refusing to sign the export: {problem}; run exg audit verify");
+        }
+
         var head = AuditLog.Head(connection, snapshot) ?? throw new InvalidOperationException("the audit trail is empty: there is nothing to export");
         var checkpoints = AuditLog.Checkpoints(connection, snapshot).ToLookup(c => c.Seq);
         long count = 0;

@@ -50,6 +50,11 @@ public sealed partial class AuditLog
                 return null;
             }
 
+            if (TailProblem(connection, tx, CheckpointInterval) is { } problem)
+            {
+                throw new AuditIntegrityException($"refusing to sign the audit trail's head (entry {head.Value.Seq}): {problem}; run exg audit verify");
+            }
+
             var checkpoint = Sign(connection, tx, head.Value, AuditChain.ToStoredPrecision(time), reason);
             own?.Commit();
             return checkpoint;

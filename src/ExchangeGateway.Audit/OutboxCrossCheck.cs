@@ -36,6 +36,7 @@ internal sealed class OutboxCrossCheck
             AuditEventTypes.MailboxFetch => "fetch",
             AuditEventTypes.Ack => "ack",
             AuditEventTypes.Withdrawal => "cancel",
+            AuditEventTypes.ConsentDecision when Text(entry, "decision") == "withdrawn" => "cancel",
             AuditEventTypes.AdminAction when Text(entry, "action") == "outbox-cancel" => "cancel",
             _ => null,
         };

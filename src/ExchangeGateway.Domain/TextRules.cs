@@ -55,6 +55,11 @@ public static class TextRules
                 return $"holds the Unicode noncharacter {CodePoint(c)} at position {i + 1}";
             }
 
+            if (kind == TextKind.Line && CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                return $"holds the line break {CodePoint(c)} at position {i + 1}; names, identifiers and codes are one line";
+            }
+
             if (kind == TextKind.Line && IsBidiControl(c))
             {
                 return $"holds the bidirectional control {CodePoint(c)} at position {i + 1}, which can make one name display as another";

@@ -69,11 +69,23 @@ public sealed class AuditCheckpointing(GatewayAudit audit, IOptions<GatewayOptio
     {
         try
         {
-            return audit.CheckpointIfUncovered(reason);
+            var checkpoint = audit.CheckpointIfUncovered(reason);
+            if (checkpoint is not null)
+            {
+                storage.Succeeded();
+            }
+
+            return checkpoint;
         }
         catch (Exception ex) when (StorageHealth.IsFault(ex))
         {
             storage.Failed(ex, $"signing an audit checkpoint ({AuditChain.ReasonName(reason)})");
+            return null;
+        }
+        catch (AuditIntegrityException ex)
+        {
+            // Not a fault to retry: the trail was changed behind the gateway, and someone must look at it.
+            log.LogError("Audit checkpoint ({Reason}) refused: {Problem}", AuditChain.ReasonName(reason), ex.Message);
             return null;
         }
         catch (Exception ex) when (ex is InvalidOperationException)

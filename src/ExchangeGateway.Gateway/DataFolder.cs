@@ -19,6 +19,7 @@ public static class DataFolder
             Directory.CreateDirectory(full);
             ProveWritable(full);
             outbox = Outbox.Open(GatewayDatabase.PathIn(full), time);
+            outbox.ProveWritable();
             AuditLog.EnsureSchema(outbox.Connection);
             var personKeys = PersonKeys.LoadOrCreate(full);
             return (outbox, personKeys, ReleaseSchedule.On(outbox));

@@ -64,6 +64,12 @@ public static class GatewayHost
         configureServices?.Invoke(builder.Services);
 
         // Everything the gateway cannot work without is loaded now, so a bad setting stops it at start, not at first use.
+        if (options.RequestBodyGracePeriod <= TimeSpan.FromSeconds(1))
+        {
+            // Kestrel refuses a grace period of 1 s or less, and would say so only once the server starts.
+            throw new GatewayConfigurationException([$"Gateway:RequestBodyGracePeriod is {options.RequestBodyGracePeriod}; it must be more than 1 second"]);
+        }
+
         var time = TimeProviderOf(builder.Services);
         var trust = TrustStore.Load(options.Certs);
         var directory = AgencyDirectoryFile.Load(options.Agencies, trust, time.GetUtcNow());

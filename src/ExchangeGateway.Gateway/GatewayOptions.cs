@@ -54,7 +54,7 @@ public sealed class GatewayOptions
     /// <summary>The local time of the release reminders, two days before and on the day.</summary>
     public TimeOnly ReminderTime { get; set; } = new(9, 0);
 
-    /// <summary>How long a request body may arrive slower than 240 bytes a second before it is refused with 408 (at least 1 s).</summary>
+    /// <summary>How long a request body may arrive slower than 240 bytes a second before it is refused with 408 (more than 1 s).</summary>
     public TimeSpan RequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The IANA time zone the reminder time and the noon overdue check are local to.</summary>

@@ -113,15 +113,19 @@ public sealed class ReleaseReminders(
         else
         {
             var notice = read.Submission!;
-            var withdrawnAt = outbox.Remembered(entry.PersonKeys)?.WithdrawnAt;
+            var memory = outbox.Remembered(entry.PersonKeys);
+            var withdrawnAt = memory?.WithdrawnAt;
             var withdrawn = withdrawnAt is not null && !SubmissionAcceptance.ConsentedSince(notice.Dir.Consent, withdrawnAt);
+            var notShared = memory?.NotShared ?? [];
             var flags = SafetyFlags.Raise(notice, planning.FirstNotifiedAt(notice, entry.PersonKeys));
             var agencies = entry.Recipients.Select(directory.Find).OfType<Agency>().Where(a => reminder || a.Type == AgencyTypes.Cjit).ToList();
             foreach (var agency in agencies)
             {
                 var decision = withdrawn
                     ? new ConsentDecision(agency.Type, ConsentOutcome.Withdrawn, "The person withdrew consent and has not consented again since.")
-                    : ConsentPolicy.Decide(notice, agency.Type);
+                    : notShared.Contains(agency.Type, StringComparer.Ordinal)
+                        ? new ConsentDecision(agency.Type, ConsentOutcome.Withdrawn, $"The person's newest record no longer shares with {agency.Type} recipients.")
+                        : ConsentPolicy.Decide(notice, agency.Type);
                 string? messageId = null;
                 if (decision.Outcome is ConsentOutcome.Shared or ConsentOutcome.Overridden)
                 {

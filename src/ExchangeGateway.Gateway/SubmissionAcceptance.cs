@@ -27,6 +27,7 @@ public sealed class SubmissionAcceptance(
     GatewayAudit audit,
     ReleasePlanning releasePlanning,
     TimeProvider time,
+    StorageHealth storage,
     ILogger<SubmissionAcceptance> log)
 {
     private static readonly JsonSerializerOptions ResponseJson = new() { WriteIndented = false };
@@ -146,6 +147,7 @@ public sealed class SubmissionAcceptance(
         switch (result.Outcome)
         {
             case AcceptOutcome.Accepted:
+                storage.Succeeded();
                 log.LogInformation(
                     "Accepted submission {SubmissionId} ({EventType}) from {Sender}: {Messages} message(s), {Withheld} withheld, {Cancelled} cancelled by withdrawal",
                     submission.SubmissionId, submission.Event.Type, sender, messages.Count, decisions.Count - messages.Count, result.Cancelled.Count);

@@ -114,6 +114,14 @@ public sealed class Outbox : IDisposable
             withdrawn_at TEXT,
             updated_ms INTEGER NOT NULL)
         """,
+        // The recipient types the person's newest record does not share with: reminders re-sealed from an older notice
+        // must not go to a type a newer record dropped.
+        """
+        CREATE TABLE IF NOT EXISTS person_consent(
+            person_key TEXT PRIMARY KEY,
+            not_shared TEXT NOT NULL,
+            updated_ms INTEGER NOT NULL)
+        """,
     ];
 
     /// <summary>Runs work in a transaction of its own, serialised with the outbox's (for audit entries that change no message).</summary>
@@ -156,11 +164,13 @@ public sealed class Outbox : IDisposable
         ArgumentNullException.ThrowIfNull(personKeys);
         lock (gate)
         {
-            string? gp = null, cjit = null, withdrawn = null;
+            string? gp = null, cjit = null, withdrawn = null, notShared = null;
             var found = false;
             foreach (var key in personKeys)
             {
-                using var command = Command("SELECT gp_practice, cjit_area, withdrawn_at FROM persons WHERE person_key = $k", null, ("$k", key));
+                using var command = Command(
+                    "SELECT p.gp_practice, p.cjit_area, p.withdrawn_at, c.not_shared FROM persons p LEFT JOIN person_consent c ON c.person_key = p.person_key WHERE p.person_key = $k",
+                    null, ("$k", key));
                 using var reader = command.ExecuteReader();
                 if (reader.Read())
                 {
@@ -168,10 +178,12 @@ public sealed class Outbox : IDisposable
                     gp ??= NullableString(reader, 0);
                     cjit ??= NullableString(reader, 1);
                     withdrawn ??= NullableString(reader, 2);
+                    notShared ??= NullableString(reader, 3);
                 }
             }
 
-            return found ? new PersonMemory(new KnownAgencies(gp, cjit), withdrawn) : null;
+            var types = notShared is null ? [] : notShared.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            return found ? new PersonMemory(new KnownAgencies(gp, cjit), withdrawn, types) : null;
         }
     }
 
@@ -229,6 +241,14 @@ public sealed class Outbox : IDisposable
                         updated_ms = excluded.updated_ms
                     """, transaction,
                     ("$k", key), ("$gp", submission.Remember.GpPractice), ("$cjit", submission.Remember.CjitArea), ("$w", submission.WithdrawnAt), ("$now", now));
+            }
+
+            foreach (var key in submission.TypesNotShared is null ? [] : submission.PersonKeys)
+            {
+                Run("""
+                    INSERT INTO person_consent(person_key, not_shared, updated_ms) VALUES($k, $types, $now)
+                    ON CONFLICT(person_key) DO UPDATE SET not_shared = excluded.not_shared, updated_ms = excluded.updated_ms
+                    """, transaction, ("$k", key), ("$types", string.Join(',', submission.TypesNotShared!)), ("$now", now));
             }
 
             if (cancelled.Count > 0)
@@ -588,6 +608,22 @@ public sealed class Outbox : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => connection.Dispose();
+
+    /// <summary>
+    /// Proves the database takes writes (a header write, rolled back): SQLite opens a read-only file without complaint
+    /// and would fail only at the first submission.
+    /// </summary>
+    public void ProveWritable()
+    {
+        lock (gate)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var read = SqliteCommands.Create(connection, transaction, "PRAGMA user_version");
+            var version = Convert.ToInt64(read.ExecuteScalar(), CultureInfo.InvariantCulture);
+            Run($"PRAGMA user_version = {version}", transaction);
+            transaction.Rollback();
+        }
+    }
 
     /// <summary>
     /// Test hook: makes the gateway's own connection fail as a full or read-only disk would (both settings hold for

@@ -117,7 +117,7 @@ public sealed record TrackingLine(
     DateTimeOffset? UpdatedAt);
 
 /// <summary>What the gateway remembers about a person: the agencies that hold a record, and a consent withdrawal.</summary>
-public sealed record PersonMemory(KnownAgencies Agencies, string? WithdrawnAt);
+public sealed record PersonMemory(KnownAgencies Agencies, string? WithdrawnAt, IReadOnlyList<string>? NotShared = null);
 
 /// <summary>Message counts by state; accepted always equals the sum of the others.</summary>
 public sealed record OutboxTotals(long Accepted, long Pending, long Delivered, long Acknowledged, long DeadLettered, long Expired, long Cancelled)

@@ -111,6 +111,8 @@ public sealed class NarrowedConsentTests
         await gateway.StopKeepingDataAsync();
 
         using var database = ExchangeGateway.Audit.AuditDatabase.Open(ExchangeGateway.Storage.GatewayDatabase.PathIn(gateway.Data));
+        var verification = new ExchangeGateway.Audit.AuditVerifier(ExchangeGateway.Crypto.TrustStore.Load(GatewayUnderTest.Certs), TimeProvider.System).Verify(database);
+        Assert.True(verification.IsValid, string.Join("; ", verification.Problems.Select(p => p.Reason)));
         var entries = ExchangeGateway.Audit.AuditLog.Entries(database).ToList();
         Assert.Contains(entries, e => e.Type == "consent-decision"
             && e.Details.TryGetValue("messageId", out var id) && id.Text == cjitMessage

@@ -358,4 +358,26 @@ public sealed class ReleaseScheduleTests : GatewayWithAgencies
         Assert.Equal(ScheduleStatus.Done, entry.Status);
         Assert.StartsWith("withheld from CJIT-LEEDS (withdrawn)", entry.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_newer_record_that_drops_a_recipient_type_stops_the_reminders_to_that_type()
+    {
+        var notice = await Submit(Notice());
+        var before = Messages(notice).Select(m => m.MessageId).ToHashSet();
+        await Submit(Body(EventTypes.Reception, "2027-06-10", j =>
+        {
+            j["event"]!["from"] = "BMI";
+            j["event"]!.AsObject().Remove("plannedRelease");
+            j["dir"]!["consent"]!["shareWith"] = new System.Text.Json.Nodes.JsonArray("prison", "gp", "community-treatment");
+        }), "BMI");
+
+        Advance(TwoDaysBefore);
+
+        var entry = Entries(notice)[ReleaseMilestoneKinds.TwoDaysBefore];
+        Assert.Equal(ScheduleStatus.Done, entry.Status);
+        Assert.Contains("withheld from CJIT-LEEDS (withdrawn)", entry.Detail, StringComparison.Ordinal);
+        var reminders = Messages(notice).Where(m => !before.Contains(m.MessageId)).ToList();
+        Assert.DoesNotContain(reminders, m => m.Recipient == "CJIT-LEEDS");
+        Assert.Contains(reminders, m => m.Recipient == "B86030");
+    }
 }

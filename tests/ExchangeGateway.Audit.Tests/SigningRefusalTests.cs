@@ -1,0 +1,69 @@
+namespace ExchangeGateway.Audit.Tests;
+
+/// <summary>
+/// The next signature must not make good a trail that was cut or rewritten: the gateway's start, its timer and an
+/// export refuse to sign over entries they cannot vouch for.
+/// </summary>
+[Collection(PkiCollection.Name)]
+public sealed class SigningRefusalTests(PkiFixture pki)
+{
+    [Fact]
+    public void A_trail_whose_checkpoints_were_all_deleted_is_not_signed_again()
+    {
+        using var trail = new Trail(pki);
+        trail.DropTriggers();
+        trail.Sql("DELETE FROM audit_checkpoints");
+
+        var refusal = Assert.Throws<AuditIntegrityException>(() => trail.Log.CheckpointIfUncovered(trail.Connection, null, pki.Now, CheckpointReason.Startup));
+
+        Assert.Contains("checkpoints were deleted", refusal.Message, StringComparison.Ordinal);
+        Assert.False(trail.Verify().IsValid);
+    }
+
+    [Fact]
+    public void A_trail_rewritten_after_its_later_checkpoints_were_deleted_is_not_signed_again()
+    {
+        // Checkpoints at 10, 20, 30 and the shutdown one; keep #1, rewrite 11 to 30 with recomputed hashes.
+        using var trail = new Trail(pki);
+        var entries = trail.Entries();
+        trail.DropTriggers();
+        trail.Sql("DELETE FROM audit_checkpoints WHERE number > 1");
+        trail.Sql("DELETE FROM audit_subjects WHERE first_seq > 10");
+        trail.Sql("DELETE FROM audit_entries WHERE seq > 10");
+        var prev = entries[9].Hash;
+        foreach (var entry in entries.Skip(10))
+        {
+            var rewritten = entry with { PrevHash = prev, Details = new Dictionary<string, AuditValue> { ["reason"] = "nothing happened" } };
+            trail.InsertRaw(rewritten);
+            prev = AuditChain.ComputeHash(rewritten);
+        }
+
+        Assert.Throws<AuditIntegrityException>(() => trail.Log.CheckpointIfUncovered(trail.Connection, null, pki.Now, CheckpointReason.Timer));
+        using var export = new StringWriter();
+        Assert.Throws<AuditIntegrityException>(() => AuditJsonl.Write(trail.Connection, export, pki.Signer, pki.Now));
+        Assert.Empty(export.ToString());
+    }
+
+    [Fact]
+    public void An_edited_entry_in_the_uncovered_tail_is_not_signed()
+    {
+        using var trail = new Trail(pki, entries: 25, shutdown: false);
+        trail.DropTriggers();
+        trail.Sql("UPDATE audit_entries SET actor = 'admin:mallory' WHERE seq = 23");
+
+        var refusal = Assert.Throws<AuditIntegrityException>(() => trail.Log.CheckpointIfUncovered(trail.Connection, null, pki.Now, CheckpointReason.Startup));
+
+        Assert.Contains("entry 23 does not chain", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_intact_unsigned_tail_is_signed()
+    {
+        using var trail = new Trail(pki, entries: 25, shutdown: false);
+
+        var checkpoint = trail.Log.CheckpointIfUncovered(trail.Connection, null, pki.Now, CheckpointReason.Startup);
+
+        Assert.Equal(25, checkpoint!.Seq);
+        Assert.True(trail.Verify().IsValid);
+    }
+}
