@@ -191,7 +191,9 @@ public sealed class TrustStore
             {
                 return child.Certificate.IsSignatureValid(issuer.Certificate.GetPublicKey());
             }
-            catch (Exception ex) when (ex is CryptographicException or InvalidOperationException or ArgumentException or Org.BouncyCastle.Security.SecurityUtilityException or Org.BouncyCastle.Security.InvalidKeyException)
+            // GeneralSecurityException covers BouncyCastle's CertificateException, thrown (not false) when the outer
+            // signature algorithm differs from the one inside the signed part, and its InvalidKeyException.
+            catch (Exception ex) when (ex is CryptographicException or InvalidOperationException or ArgumentException or Org.BouncyCastle.Security.SecurityUtilityException or Org.BouncyCastle.Security.GeneralSecurityException)
             {
                 return false;
             }
@@ -241,7 +243,9 @@ public sealed class TrustStore
             {
                 return issuer.Allows(KeyUsages.CrlSign) && crl.IsSignatureValid(issuer.Certificate.GetPublicKey());
             }
-            catch (Exception ex) when (ex is CryptographicException or InvalidOperationException or ArgumentException or Org.BouncyCastle.Security.SecurityUtilityException or Org.BouncyCastle.Security.InvalidKeyException)
+            // GeneralSecurityException covers BouncyCastle's CertificateException, thrown (not false) when the outer
+            // signature algorithm differs from the one inside the signed part, and its InvalidKeyException.
+            catch (Exception ex) when (ex is CryptographicException or InvalidOperationException or ArgumentException or Org.BouncyCastle.Security.SecurityUtilityException or Org.BouncyCastle.Security.GeneralSecurityException)
             {
                 return false;
             }
