@@ -31,3 +31,16 @@ public sealed class UnreadableDocumentTests
         Assert.Contains("not a readable FHIR R4 Bundle", problem, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The reader's list of ethnic categories and the profile's CodeSystem must agree, or a code would pass one and fail the other.</summary>
+public sealed class EthnicCategoryAgreementTests
+{
+    [Fact]
+    public void The_readers_ethnic_categories_are_exactly_the_profiles_codes()
+    {
+        var codes = ExchangeGateway.Domain.SubmissionRules.EthnicCategories;
+
+        Assert.All(codes, code => Assert.True(ProfileSet.Embedded.HasCode(FhirNames.Cs.EthnicCategory, code), code));
+        Assert.All("ABCDEFGHIJKLMNOPQRSTUVWXYZ".Select(c => c.ToString()).Where(c => !codes.Contains(c)), code => Assert.False(ProfileSet.Embedded.HasCode(FhirNames.Cs.EthnicCategory, code), code));
+    }
+}
