@@ -109,6 +109,11 @@ public static class AuditJsonl
         {
             return new ExportLine(lineNumber, null, null, $"not JSON ({ex.Message})");
         }
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json accepts an escaped lone surrogate ("\ud800") when parsing but throws when the string is read.
+            return new ExportLine(lineNumber, null, null, $"not readable text ({ex.Message})");
+        }
     }
 
     private static ExportLine ParseEntry(JsonElement root, List<string> names, long lineNumber)
@@ -152,7 +157,8 @@ public static class AuditJsonl
 
     private static ExportLine ParseCheckpoint(JsonElement root, List<string> names, long lineNumber)
     {
-        long? number = root.GetProperty("checkpoint").TryGetInt64(out var n) ? n : null;
+        var checkpoint = root.GetProperty("checkpoint");
+        long? number = checkpoint.ValueKind == JsonValueKind.Number && checkpoint.TryGetInt64(out var n) ? n : null;
         if (names.FirstOrDefault(name => !CheckpointFields.Contains(name)) is { } extra)
         {
             return new ExportLine(lineNumber, null, new CheckpointRow(number, null, $"unexpected field '{extra}'"), null);

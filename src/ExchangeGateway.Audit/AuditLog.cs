@@ -508,8 +508,9 @@ internal static class AuditRows
             using var document = JsonDocument.Parse(json);
             return TryReadSubjects(document.RootElement, out subjects);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: an escaped lone surrogate parses but cannot be read as a string.
             subjects = [];
             return false;
         }
@@ -577,10 +578,11 @@ internal static class AuditRows
             using var document = JsonDocument.Parse(json);
             return TryReadDetails(document.RootElement, out details, out problem);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: an escaped lone surrogate parses but cannot be read as a string.
             details = null;
-            problem = $"details are not JSON ({ex.Message})";
+            problem = $"details are not JSON text ({ex.Message})";
             return false;
         }
     }

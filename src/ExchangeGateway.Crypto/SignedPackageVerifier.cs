@@ -76,9 +76,10 @@ public sealed class SignedPackageVerifier
         }
 
         var packageCertificates = Parse(() => ReadCertificates(signedData));
-        var signer = packageCertificates.FirstOrDefault(c => c.IsNamedBy(signerInfo.SignerID.ID))
+        // Parse: a signer identifier of the wrong ASN.1 type throws from inside BouncyCastle while it is compared.
+        var signer = Parse(() => packageCertificates.FirstOrDefault(c => c.IsNamedBy(signerInfo.SignerID.ID))
             ?? trust.AgencyCertificates.FirstOrDefault(c => c.IsNamedBy(signerInfo.SignerID.ID))
-            ?? throw Refuse(RefusalReason.UntrustedSigner, "the signer's certificate is neither in the package nor in the trust store");
+            ?? throw Refuse(RefusalReason.UntrustedSigner, "the signer's certificate is neither in the package nor in the trust store"));
         if (signer.KeyAlgorithm != signature.Key)
         {
             throw Refuse(RefusalReason.DisallowedAlgorithm, $"signature algorithm {signerInfo.SignatureAlgorithm.Algorithm.Id} does not fit the signer's key");
@@ -263,8 +264,9 @@ public sealed class SignedPackageVerifier
                 ? signer.Rsa!.VerifyData(signedAttributes, signature, hash, RSASignaturePadding.Pkcs1)
                 : signer.ECDsa!.VerifyData(signedAttributes, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
         {
+            // PlatformNotSupportedException: .NET cannot import the certificate's key at all (an unknown curve, a broken point).
             return false;
         }
     }

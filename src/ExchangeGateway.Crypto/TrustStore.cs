@@ -191,7 +191,10 @@ public sealed class TrustStore
             {
                 return child.Certificate.IsSignatureValid(issuer.Certificate.GetPublicKey());
             }
-            catch (Exception ex) when (ex is CryptographicException or InvalidOperationException or ArgumentException or Org.BouncyCastle.Security.SecurityUtilityException or Org.BouncyCastle.Security.InvalidKeyException)
+            // GeneralSecurityException covers BouncyCastle's CertificateException, thrown (not false) when the outer
+            // signature algorithm differs from the one inside the signed part, and its InvalidKeyException; IOException, a
+            // signature BIT STRING with unused bits.
+            catch (Exception ex) when (ex is CryptographicException or InvalidOperationException or ArgumentException or Org.BouncyCastle.Security.SecurityUtilityException or Org.BouncyCastle.Security.GeneralSecurityException or IOException)
             {
                 return false;
             }
@@ -241,7 +244,10 @@ public sealed class TrustStore
             {
                 return issuer.Allows(KeyUsages.CrlSign) && crl.IsSignatureValid(issuer.Certificate.GetPublicKey());
             }
-            catch (Exception ex) when (ex is CryptographicException or InvalidOperationException or ArgumentException or Org.BouncyCastle.Security.SecurityUtilityException or Org.BouncyCastle.Security.InvalidKeyException)
+            // GeneralSecurityException covers BouncyCastle's CertificateException, thrown (not false) when the outer
+            // signature algorithm differs from the one inside the signed part, and its InvalidKeyException; IOException, a
+            // signature BIT STRING with unused bits.
+            catch (Exception ex) when (ex is CryptographicException or InvalidOperationException or ArgumentException or Org.BouncyCastle.Security.SecurityUtilityException or Org.BouncyCastle.Security.GeneralSecurityException or IOException)
             {
                 return false;
             }

@@ -10,6 +10,12 @@ public static class SubmissionRules
         "n/a", "na", "none", "test", "testing", "tbc", "todo", "unknown", "see notes", "as above", "override",
     };
 
+    /// <summary>The ONS 2011 ethnic categories the contract allows (profiles/CodeSystem-ethnic-category.json): letters A to S without I, O and Q, and Z.</summary>
+    public static IReadOnlySet<string> EthnicCategories { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "Z",
+    };
+
     /// <summary>The oldest a living person is taken to be; an older date of birth is a typing error.</summary>
     public const int MaxAgeYears = 120;
 
@@ -34,6 +40,12 @@ public static class SubmissionRules
         if (DateOfBirthProblem(client.DateOfBirth, submission.Event.OccurredAt, today) is { } problem)
         {
             errors.Add(new("dir.client.dateOfBirth", problem));
+        }
+
+        // The schema only says "a string"; the mapper can code nothing else, so an unknown one is refused here, not thrown there.
+        if (client.Ethnicity is { } ethnicity && !EthnicCategories.Contains(ethnicity))
+        {
+            errors.Add(new("dir.client.ethnicity", "is not an ONS 2011 ethnic category code (A to S, or Z)"));
         }
 
         if (client.NhsNumber is null && client.PrisonNumber is null)

@@ -38,7 +38,7 @@ public sealed class ConformanceValidator(ProfileSet profiles)
         Resource resource;
         try
         {
-            resource = FhirDocumentJson.Deserializer.Deserialize<Resource>(bundleJson);
+            resource = FhirDocumentJson.Deserialize(bundleJson);
         }
         catch (Exception ex) when (ex is DeserializationFailedException or System.Text.Json.JsonException or FormatException or InvalidOperationException or ArgumentException)
         {

@@ -15,12 +15,29 @@ public static class FhirDocumentJson
         Hl7.Fhir.Validation.CodedValidationException.INCORRECT_CARDINALITY_MIN_CODE,
     ]));
 
+    /// <summary>
+    /// Reads a resource from outside with <see cref="Deserializer"/>. Throws what it throws (FormatException, JsonException,
+    /// DeserializationFailedException, ...), and FormatException where the Firely SDK itself trips: an object with an empty
+    /// property name throws IndexOutOfRangeException from inside it.
+    /// </summary>
+    internal static Resource Deserialize(string json)
+    {
+        try
+        {
+            return Deserializer.Deserialize<Resource>(json);
+        }
+        catch (IndexOutOfRangeException ex)
+        {
+            throw new FormatException($"a property the FHIR reader cannot read (an empty name?): {ex.Message}", ex);
+        }
+    }
+
     /// <summary>True and the bundle when the text is an R4 Bundle; false and the reason otherwise.</summary>
     public static bool TryParse(string json, out Bundle? bundle, out string? problem)
     {
         try
         {
-            if (Deserializer.Deserialize<Resource>(json) is Bundle parsed)
+            if (Deserialize(json) is Bundle parsed)
             {
                 bundle = parsed;
                 problem = null;

@@ -23,6 +23,12 @@ public static class SubmissionJson
     /// <summary>The submission from a schema-valid JSON element, or null when its shape does not fit the records.</summary>
     internal static Submission? TryDeserialize(JsonElement element)
     {
+        // The domain's lists never hold null (the schema reports such an item), and the rules must not meet one.
+        if (HasNullItem(element))
+        {
+            return null;
+        }
+
         try
         {
             return element.Deserialize<Submission>(Options);
@@ -32,4 +38,11 @@ public static class SubmissionJson
             return null;
         }
     }
+
+    private static bool HasNullItem(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Array => element.EnumerateArray().Any(item => item.ValueKind == JsonValueKind.Null || HasNullItem(item)),
+        JsonValueKind.Object => element.EnumerateObject().Any(property => HasNullItem(property.Value)),
+        _ => false,
+    };
 }

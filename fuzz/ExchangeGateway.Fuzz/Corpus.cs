@@ -1,0 +1,106 @@
+using System.Text;
+using ExchangeGateway.Audit;
+using ExchangeGateway.Crypto;
+using ExchangeGateway.Fhir;
+using ExchangeGateway.Intake;
+using Microsoft.Data.Sqlite;
+
+namespace ExchangeGateway.Fuzz;
+
+/// <summary>A clock fixed at one moment, so that the packages and the export stay current for the whole run.</summary>
+internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
+
+/// <summary>
+/// The real seeds every target mutates, made once per run: the spec's example submissions, the bundles `exg map`
+/// makes of them, packages sealed with the development PKI for B86030, the signed data inside one, and a signed
+/// jsonl audit export of a small trail.
+/// </summary>
+internal sealed class Corpus
+{
+    /// <summary>The agency the packages are sealed for and opened as.</summary>
+    public const string Recipient = "B86030";
+
+    private Corpus(string certs, DateTimeOffset now)
+    {
+        Certs = certs;
+        Now = now;
+    }
+
+    /// <summary>The development certs folder (a copy of certs-dev beside the harness).</summary>
+    public string Certs { get; }
+
+    /// <summary>The moment the seeds were made; the targets' clocks stand still at it.</summary>
+    public DateTimeOffset Now { get; }
+
+    public IReadOnlyList<byte[]> Submissions { get; private set; } = [];
+
+    public IReadOnlyList<byte[]> Bundles { get; private set; } = [];
+
+    public IReadOnlyList<byte[]> Packages { get; private set; } = [];
+
+    public IReadOnlyList<byte[]> SignedData { get; private set; } = [];
+
+    public IReadOnlyList<byte[]> AuditExports { get; private set; } = [];
+
+    /// <summary>The certs folder and examples copied beside this assembly.</summary>
+    public static string DefaultCerts => Path.Combine(AppContext.BaseDirectory, "certs-dev");
+
+    /// <summary>Makes the seeds with the certs folder's gateway key (signer) and the recipient's key.</summary>
+    public static Corpus Build(string? certs = null)
+    {
+        var corpus = new Corpus(certs ?? DefaultCerts, AuditChain.ToStoredPrecision(DateTimeOffset.UtcNow));
+        var examples = Path.Combine(AppContext.BaseDirectory, "examples");
+        corpus.Submissions = [.. Directory.GetFiles(examples, "*.json").Order(StringComparer.Ordinal).Select(File.ReadAllBytes)];
+        var mapper = new ReleaseSummaryMapper(ProfileSet.Embedded);
+        corpus.Bundles = [.. corpus.Submissions.Select(s => Encoding.UTF8.GetBytes(mapper.MapToJson(SubmissionReader.Read(s).Submission
+            ?? throw new InvalidOperationException("an example submission does not read: the seeds are wrong"))))];
+
+        var time = new FixedTime(corpus.Now);
+        var trust = TrustStore.Load(corpus.Certs);
+        var gateway = corpus.GatewayKey();
+        var sealer = new PackageSealer(gateway, trust, time);
+
+        // A small bundle as well as a real one: in the small one, more of the edits land on the structure, not the ciphertext.
+        corpus.Packages = [sealer.Seal(corpus.Bundles[0], Recipient).Der, sealer.Seal("{\"resourceType\":\"Bundle\"}"u8, Recipient).Der];
+        var opener = new PackageOpener(RecipientIdentity.Load(corpus.Certs, Recipient), trust, time);
+        corpus.SignedData = [.. corpus.Packages.Select(p => opener.Open(p).SignedData)];
+        corpus.AuditExports = [corpus.MakeAuditExport(gateway)];
+        return corpus;
+    }
+
+    private KeyPair GatewayKey() => KeyPair.Load(Path.Combine(Certs, "gateway.crt"), Path.Combine(Certs, "gateway.key"));
+
+    private byte[] MakeAuditExport(KeyPair gateway)
+    {
+        var folder = Directory.CreateTempSubdirectory("exg-fuzz-audit-").FullName;
+        try
+        {
+            var keys = PersonKeys.LoadOrCreate(folder);
+            string[] people = [keys.ForNhsNumber("9434765919"), keys.ForPrisonNumber("A1234BC")];
+            using var connection = AuditDatabase.Open(AuditDatabase.PathIn(folder));
+            AuditLog.EnsureSchema(connection);
+            var log = new AuditLog(new CheckpointSigner(gateway), checkpointInterval: 4);
+            for (var i = 1; i <= 10; i++)
+            {
+                var draft = new AuditRecord(AuditEventTypes.All[i % AuditEventTypes.All.Count], i % 2 == 0 ? "HLI" : AuditActors.Gateway)
+                {
+                    Subjects = i % 5 == 0 ? [] : [people[i % 2]],
+                    Details = new Dictionary<string, AuditValue> { ["messageId"] = $"01964f7e-7c1a-7b3e-9d2f-{i:D12}", ["recipient"] = Recipient, ["attempt"] = i },
+                };
+                log.Append(connection, null, draft, Now.AddMinutes(i - 30));
+            }
+
+            using var text = new StringWriter();
+            AuditJsonl.Write(connection, text, new CheckpointSigner(gateway), Now);
+            return Encoding.UTF8.GetBytes(text.ToString());
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
