@@ -87,6 +87,7 @@ public sealed class StorageFaultTests
         var data = Path.Combine(blocker, "data");
 
         var (exit, error) = await RunGateway(data);
+        Directory.Delete(folder, recursive: true);
 
         Assert.Equal(1, exit);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -101,6 +102,7 @@ public sealed class StorageFaultTests
         Directory.CreateDirectory(GatewayDatabase.PathIn(data));
 
         var (exit, error) = await RunGateway(data);
+        Directory.Delete(data, recursive: true);
 
         Assert.Equal(1, exit);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
