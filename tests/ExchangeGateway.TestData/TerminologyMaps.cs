@@ -1,7 +1,7 @@
-namespace ExchangeGateway.Fhir.Tests;
+namespace ExchangeGateway.TestData;
 
 /// <summary>Deployment map files (ConceptMap JSON) for the terminology tests.</summary>
-internal static class TerminologyMaps
+public static class TerminologyMaps
 {
     /// <summary>A TEST VALUE, not a dm+d concept: a deployment would take the real one from the NHSBSA dm+d release.</summary>
     public const string TestDmdCode = "999999999999999";
@@ -29,6 +29,14 @@ internal static class TerminologyMaps
           ]
         }
         """;
+
+    /// <summary>Writes <see cref="MethadoneToTestDmdCode"/> into a folder and returns the file's path.</summary>
+    public static string WriteMethadoneToTestDmdCode(string folder)
+    {
+        var path = Path.Combine(folder, "terminology.json");
+        File.WriteAllText(path, MethadoneToTestDmdCode());
+        return path;
+    }
 
     /// <summary>A deployment map saying a local code has no match in the target system.</summary>
     public static string Unmatched(string codeSystem, string code, string targetSystem) => $$"""
