@@ -2,7 +2,8 @@ using System.Text;
 using ExchangeGateway.Fhir;
 using ExchangeGateway.Intake;
 using ExchangeGateway.TestData;
-using Hl7.Fhir.Model;
+using CodeableConcept = Hl7.Fhir.Model.CodeableConcept;
+using MedicationRequest = Hl7.Fhir.Model.MedicationRequest;
 
 namespace ExchangeGateway.Gateway.Tests;
 
