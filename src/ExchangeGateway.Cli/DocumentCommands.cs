@@ -25,16 +25,30 @@ public static class DocumentCommands
     {
         var submission = new Argument<string>("SUBMISSION") { Description = "A submission JSON file (shared/spec/submission.schema.json)." };
         var outFile = OutOption();
-        var command = new Command("map", "Check a submission and map it to a FHIR R4 document Bundle.") { submission, outFile };
+        var terminology = new Option<string?>("--terminology")
+        {
+            Description = "A deployment's map file (an R4 ConceptMap or a Bundle of them, e.g. dm+d from the NHSBSA release) whose national codings go beside the local ones, over the embedded maps.",
+        };
+        var command = new Command("map", "Check a submission and map it to a FHIR R4 document Bundle.") { submission, outFile, terminology };
         command.SetAction(parse =>
         {
+            NationalCodes nationalCodes;
+            try
+            {
+                nationalCodes = parse.GetValue(terminology) is { } file ? NationalCodes.Embedded.With(file, ProfileSet.Embedded) : NationalCodes.Embedded;
+            }
+            catch (TerminologyFileException ex)
+            {
+                return Invalid(error, [ex.Message]);
+            }
+
             var result = SubmissionReader.Read(InputFiles.Read(parse.GetValue(submission)!, SubmissionReader.MaxBytes + 1), DateOnly.FromDateTime(DateTime.Now));
             if (!result.IsValid)
             {
                 return Invalid(error, result.Errors.Select(e => e.ToString()));
             }
 
-            var json = new ReleaseSummaryMapper(ProfileSet.Embedded).MapToJson(result.Submission!);
+            var json = new ReleaseSummaryMapper(ProfileSet.Embedded, nationalCodes).MapToJson(result.Submission!);
             InputFiles.Write(parse.GetValue(outFile), json, output);
             return ExitCodes.Ok;
         });

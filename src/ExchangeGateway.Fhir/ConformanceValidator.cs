@@ -370,9 +370,16 @@ public sealed class ConformanceValidator(ProfileSet profiles)
                     Report(node.Path, $"{label}{name} has no code from ValueSet {valueSetUrl}, which it is bound to (required)");
                     break;
                 case CodeableConcept concept:
+                    // R4 required binding on a CodeableConcept: one coding from the ValueSet; codings of other systems
+                    // (the national ones NationalCodes adds) are translations beside it.
+                    var systems = expansion.Select(c => c.System).ToHashSet();
+                    var fromValueSet = concept.Coding.Any(c => systems.Contains(c.System));
                     for (var i = 0; i < concept.Coding.Count; i++)
                     {
-                        CheckCoding(label, name, new Node(concept.Coding[i], $"{node.Path}.coding[{i}]"), valueSetUrl, expansion);
+                        if (!fromValueSet || systems.Contains(concept.Coding[i].System))
+                        {
+                            CheckCoding(label, name, new Node(concept.Coding[i], $"{node.Path}.coding[{i}]"), valueSetUrl, expansion);
+                        }
                     }
 
                     break;

@@ -4,7 +4,7 @@ using Hl7.Fhir.Serialization;
 
 namespace ExchangeGateway.Fhir;
 
-/// <summary>The profiles/ package: StructureDefinitions, CodeSystems and ValueSets, with simple ValueSet expansion.</summary>
+/// <summary>The profiles/ package: StructureDefinitions, CodeSystems, ValueSets and ConceptMaps, with simple ValueSet expansion.</summary>
 public sealed class ProfileSet
 {
     private const string ResourcePrefix = "profiles/";
@@ -15,6 +15,7 @@ public sealed class ProfileSet
     private readonly Dictionary<string, StructureDefinition> profilesByType = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CodeSystem> codeSystemsByUrl = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ValueSet> valueSetsByUrl = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConceptMap> conceptMapsByUrl = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<Coding>> expansions = new(StringComparer.Ordinal);
 
     private ProfileSet(IEnumerable<(string Name, string Json)> files)
@@ -52,6 +53,9 @@ public sealed class ProfileSet
 
     /// <summary>Every ValueSet.</summary>
     public IReadOnlyCollection<ValueSet> ValueSets => valueSetsByUrl.Values;
+
+    /// <summary>Every ConceptMap: the project's codes to national ones (see NationalCodes).</summary>
+    public IReadOnlyCollection<ConceptMap> ConceptMaps => conceptMapsByUrl.Values;
 
     /// <summary>Loads the package from the *.json files of a directory (e.g. the repository's profiles/).</summary>
     public static ProfileSet FromDirectory(string directory)
@@ -156,8 +160,11 @@ public sealed class ProfileSet
             case ValueSet valueSet:
                 AddUnique(valueSetsByUrl, name, valueSet.Url, valueSet);
                 break;
+            case ConceptMap conceptMap:
+                AddUnique(conceptMapsByUrl, name, conceptMap.Url, conceptMap);
+                break;
             default:
-                throw new InvalidOperationException($"profiles/{name} holds a {resource.TypeName}; only StructureDefinition, CodeSystem and ValueSet belong there");
+                throw new InvalidOperationException($"profiles/{name} holds a {resource.TypeName}; only StructureDefinition, CodeSystem, ValueSet and ConceptMap belong there");
         }
     }
 

@@ -12,8 +12,14 @@ using Practitioner = ExchangeGateway.Domain.Practitioner;
 namespace ExchangeGateway.Fhir;
 
 /// <summary>Maps a checked submission to one FHIR R4 document Bundle (see profiles/MAPPING.md).</summary>
-public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
+public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCodes nationalCodes)
 {
+    /// <summary>A mapper adding the national codings of the package's own ConceptMaps.</summary>
+    public ReleaseSummaryMapper(ProfileSet profiles)
+        : this(profiles, NationalCodes.From(profiles))
+    {
+    }
+
     /// <summary>The document as pretty JSON; the same submission (and firstNotifiedAt) always gives the same bytes.</summary>
     public string MapToJson(Submission submission, string? firstNotifiedAt = null) => FhirJsonSerializer.Default.SerializeToString(Map(submission, firstNotifiedAt), true);
 
@@ -27,13 +33,13 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
     public Bundle Map(Submission submission, string? firstNotifiedAt = null)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        return new Build(profiles, submission, SafetyFlags.Raise(submission, firstNotifiedAt)).Bundle();
+        return new Build(profiles, nationalCodes, submission, SafetyFlags.Raise(submission, firstNotifiedAt)).Bundle();
     }
 
     /// <summary>One recipient's document as a Bundle, with flags raised from the whole record.</summary>
-    public Bundle Map(Submission document, IReadOnlyList<SafetyFlag> flags) => new Build(profiles, document, flags).Bundle();
+    public Bundle Map(Submission document, IReadOnlyList<SafetyFlag> flags) => new Build(profiles, nationalCodes, document, flags).Bundle();
 
-    private sealed partial class Build(ProfileSet profiles, Submission s, IReadOnlyList<SafetyFlag> flags)
+    private sealed partial class Build(ProfileSet profiles, NationalCodes nationalCodes, Submission s, IReadOnlyList<SafetyFlag> flags)
     {
         private readonly List<(string FullUrl, Resource Resource)> entries = [];
         private readonly Dictionary<string, ResourceReference> shared = [];
@@ -159,8 +165,9 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
             composition.Section.Add(section);
         }
 
+        // The local coding first (the unmapper and receivers read it), then any national codings the maps give.
         private CodeableConcept Coded(string codeSystem, string code) =>
-            new() { Coding = [new Coding(CodeSystem(codeSystem), code, profiles.Display(codeSystem, code))] };
+            new() { Coding = [new Coding(CodeSystem(codeSystem), code, profiles.Display(codeSystem, code)), .. nationalCodes.Translate(CodeSystem(codeSystem), code)] };
 
         private CodeableConcept Medication(string medication, string? text = null)
         {

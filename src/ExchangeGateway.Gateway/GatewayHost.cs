@@ -23,6 +23,7 @@ public static class GatewayHost
         ["--data"] = "Gateway:Data",
         ["--agencies"] = "Gateway:Agencies",
         ["--certs"] = "Gateway:Certs",
+        ["--terminology"] = "Gateway:Terminology",
         ["--log-format"] = "Gateway:LogFormat",
         ["--log-level"] = "Gateway:LogLevel",
     };
@@ -76,6 +77,7 @@ public static class GatewayHost
         var tls = TlsIdentity.Load(options.Certs, "gateway", time);
         var signer = KeyPair.Load(Path.Combine(options.Certs, "gateway.crt"), Path.Combine(options.Certs, "gateway.key"));
         var zone = ReleasePlanning.FindZone(options.TimeZone);
+        var nationalCodes = DeploymentTerminology.Load(options.Terminology);
         var (outbox, personKeys, schedule) = DataFolder.Open(options.Data, time);
 
         builder.Services.AddSingleton<StorageHealth>();
@@ -83,7 +85,7 @@ public static class GatewayHost
         builder.Services.AddSingleton(trust);
         builder.Services.AddSingleton(tls);
         builder.Services.AddSingleton(outbox);
-        builder.Services.AddSingleton(new ReleaseSummaryMapper(ProfileSet.Embedded));
+        builder.Services.AddSingleton(new ReleaseSummaryMapper(ProfileSet.Embedded, nationalCodes));
         builder.Services.AddSingleton(new PackageSealer(signer, trust, time));
         builder.Services.AddSingleton<IPersonKeys>(new AuditPersonKeys(personKeys));
         builder.Services.AddSingleton(new AuditLog(new CheckpointSigner(signer), options.AuditCheckpointInterval));

@@ -12,6 +12,9 @@ public sealed class GatewayOptions
     /// <summary>The agency directory file; empty for the embedded development directory.</summary>
     public string? Agencies { get; set; }
 
+    /// <summary>A deployment's map file (R4 ConceptMap or Bundle of them) laid over the embedded national-code maps; empty for none.</summary>
+    public string? Terminology { get; set; }
+
     /// <summary>The certs folder: CA, agency certificates, CRLs, and the gateway's own key.</summary>
     public string Certs { get; set; } = "certs-dev";
 
