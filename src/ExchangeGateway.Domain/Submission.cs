@@ -28,7 +28,7 @@ public sealed record Dir(
 /// <summary>The assessment the DIR records.</summary>
 public sealed record Assessment(string Date, string Type, Practitioner Assessor, string? Agency = null);
 
-/// <summary>The person the record is about.</summary>
+/// <summary>The person the record is about; <see cref="NhsNumberStatus"/> is the NHS number's UK Core verification status, when the sender gives it.</summary>
 public sealed record Client(
     string Surname,
     string Forenames,
@@ -41,7 +41,12 @@ public sealed record Client(
     Address? Address = null,
     string? GpPractice = null,
     bool? NeedsInterpreter = null,
-    string? Language = null);
+    string? Language = null,
+    string? NhsNumberStatus = null)
+{
+    /// <summary>The status the contract reads into an absent <see cref="NhsNumberStatus"/>: number present but not traced.</summary>
+    public const string DefaultNhsNumberStatus = "02";
+}
 
 /// <summary>Where and how the person is held.</summary>
 public sealed record Custody(string? Establishment = null, string? ReceptionDate = null, string? Status = null, string? ExpectedReleaseDate = null);

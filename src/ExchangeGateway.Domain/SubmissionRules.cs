@@ -31,6 +31,12 @@ public static class SubmissionRules
             errors.Add(new("dir.client.nhsNumber", "the NHS number's modulus-11 check digit is wrong"));
         }
 
+        if (client.NhsNumberStatus is not null && client.NhsNumber is null)
+        {
+            // The status is carried on the NHS number's identifier (UK Core), so without a number it has nowhere to go.
+            errors.Add(new("dir.client.nhsNumberStatus", "says how the NHS number was verified, so it needs dir.client.nhsNumber"));
+        }
+
         if (DateOfBirthProblem(client.DateOfBirth, submission.Event.OccurredAt, today) is { } problem)
         {
             errors.Add(new("dir.client.dateOfBirth", problem));

@@ -507,7 +507,9 @@ public sealed class ConformanceValidator(ProfileSet profiles)
 
         private void CheckExtensions(List<Node> extensions, string holderPath, Base holder)
         {
-            foreach (var group in extensions.Where(e => e.Value is Extension { Url: { } url } && url.StartsWith(FhirNames.Base + "/", StringComparison.Ordinal))
+            // The project's own extensions must be defined here; another one is checked when profiles/ holds it (UK Core's).
+            foreach (var group in extensions.Where(e => e.Value is Extension { Url: { } url }
+                             && (url.StartsWith(FhirNames.Base + "/", StringComparison.Ordinal) || profiles.StructureDefinitionByUrl(url) is not null))
                          .GroupBy(e => ((Extension)e.Value).Url ?? ""))
             {
                 var url = group.Key;

@@ -42,6 +42,14 @@ public static class FhirNames
         public const string InterpreterRequired = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired";
         public const string FlagCategory = "http://terminology.hl7.org/CodeSystem/flag-category";
         public const string SecurityObservationValue = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
+        public const string Confidentiality = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
+    }
+
+    /// <summary>UK Core definitions the documents use; profiles/ holds them under their UK Core canonical URLs.</summary>
+    public static class UkCore
+    {
+        public const string NhsNumberVerificationStatus = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus";
+        public const string NhsNumberVerificationStatusEngland = "https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland";
     }
 
     /// <summary>The project's CodeSystem names. Those marked "schema" hold exactly the contract's enumeration.</summary>
@@ -122,5 +130,6 @@ public static class FhirNames
         public const string SupervisedConsumption = "supervised-consumption"; // MedicationRequest: valueBoolean
         public const string DoseWitnessed = "dose-witnessed";               // MedicationAdministration: valueBoolean
         public const string ConsentOverride = "consent-override";           // Consent: complex (legalBasis, authorisedBy, justification)
+        public const string NhsNumberStatusDefaulted = "nhs-number-status-defaulted"; // Patient.identifier (NHS number): valueBoolean true
     }
 }

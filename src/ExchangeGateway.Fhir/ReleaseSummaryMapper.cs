@@ -38,6 +38,7 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
         private readonly List<(string FullUrl, Resource Resource)> entries = [];
         private readonly Dictionary<string, ResourceReference> shared = [];
         private readonly Dir dir = s.Dir;
+        private readonly DocumentNarrative narrative = new(profiles, s, flags, profiles.Display(Cs.DocumentType, DocumentType(s.Event.Type)));
 
         public Bundle Bundle()
         {
@@ -48,6 +49,8 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
                 Type = Coded(Cs.DocumentType, DocumentType(s.Event.Type)),
                 Date = s.Event.OccurredAt,
                 Title = profiles.Display(Cs.DocumentType, DocumentType(s.Event.Type)),
+                Text = narrative.Composition(),
+                Confidentiality = DocumentConfidentiality,
             };
             var compositionUrl = Url("Composition");
             entries.Add((compositionUrl, composition));
@@ -94,6 +97,7 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
                 Identifier = new Identifier(Systems.Submission, s.SubmissionId),
                 Type = Hl7.Fhir.Model.Bundle.BundleType.Document,
                 TimestampElement = ExactInstant(s.Event.OccurredAt),
+                Meta = DocumentSecurityLabels(),
                 Entry = entries.Select(e => new Bundle.EntryComponent { FullUrl = e.FullUrl, Resource = e.Resource }).ToList(),
             };
         }
@@ -144,6 +148,7 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
             {
                 Title = profiles.Display(Cs.DocumentSection, code),
                 Code = Coded(Cs.DocumentSection, code),
+                Text = narrative.Section(code),
                 Entry = sectionEntries.ToList(),
             };
             if (sectionEntries.Count == 0)
@@ -179,15 +184,6 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
             Category = [new CodeableConcept(External.ObservationCategory, category, CategoryDisplay(category))],
             Code = Coded(Cs.ObservationCode, code),
             Subject = PatientReference(),
-        };
-
-        private static string CategoryDisplay(string category) => category switch
-        {
-            "social-history" => "Social History",
-            "laboratory" => "Laboratory",
-            "survey" => "Survey",
-            "therapy" => "Therapy",
-            _ => throw new ArgumentOutOfRangeException(nameof(category), category, "not a category the mapping uses"),
         };
 
         private Observation.ComponentComponent Component(string code, DataType value) => new() { Code = Coded(Cs.ObservationCode, code), Value = value };
@@ -226,7 +222,7 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
             };
             if (client.NhsNumber is { } nhs)
             {
-                patient.Identifier.Add(new Identifier(Systems.NhsNumber, nhs));
+                patient.Identifier.Add(NhsNumberVerification.Identifier(profiles, nhs, client.NhsNumberStatus));
             }
 
             if (client.PrisonNumber is { } prisonNumber)
@@ -607,9 +603,6 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles)
 
             return timing;
         }
-
-        private static Meta SecurityLabel(string code, string display) =>
-            new() { Security = [new Coding(External.SecurityObservationValue, code, display)] };
 
         private MedicationRequest BridgingRequest(BridgingPrescription bridging)
         {

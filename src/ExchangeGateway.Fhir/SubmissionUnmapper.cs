@@ -163,7 +163,8 @@ public static class SubmissionUnmapper
                 AddressOf(patient, FhirAddress.AddressUse.Home),
                 patient.GeneralPractitioner.FirstOrDefault() is { } gp ? AgencyId(gp) : null,
                 (patient.GetExtension(External.InterpreterRequired)?.Value as FhirBoolean)?.Value,
-                patient.Communication.FirstOrDefault()?.Language?.Text);
+                patient.Communication.FirstOrDefault()?.Language?.Text,
+                NhsNumberVerification.SenderStatus(patient.Identifier.FirstOrDefault(i => i.System == Systems.NhsNumber)));
         }
 
         private EpisodeOfCare? CustodyEpisode() => Single<EpisodeOfCare>(e => CodeOf(e.Type.FirstOrDefault(), Cs.EpisodeType) == "custody");
