@@ -49,8 +49,9 @@ public static class NarrativeSanitiser
         XElement root;
         try
         {
-            // The default settings refuse a DTD, so an entity cannot expand or reach outside.
-            root = XElement.Parse(xhtml, LoadOptions.None);
+            // FHIR narrative has no DTD; refusing one means no entity can expand or reach outside the document.
+            using var reader = XmlReader.Create(new StringReader(xhtml), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
+            root = XElement.Load(reader, LoadOptions.None);
         }
         catch (XmlException)
         {

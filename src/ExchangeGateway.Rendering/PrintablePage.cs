@@ -15,6 +15,7 @@ public static class PrintablePage
         body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 11pt; line-height: 1.45; color: #111; background: #fff; margin: 0 auto; max-width: 190mm; padding: 12px; }
         h1 { font-size: 18pt; margin: 0 0 4px; }
         h2 { font-size: 13pt; margin: 18px 0 6px; padding-bottom: 2px; border-bottom: 1px solid #888; break-after: avoid; }
+        h3 { font-size: 11.5pt; margin: 10px 0 4px; }
         header { border-bottom: 3px solid #111; padding-bottom: 8px; margin-bottom: 12px; }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 6px 0 0; }
         dl.facts dt { font-weight: bold; }
