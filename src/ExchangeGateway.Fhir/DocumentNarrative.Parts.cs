@@ -8,9 +8,12 @@ namespace ExchangeGateway.Fhir;
 // The parts of the narrative, one method per part, each reading only the submission (already cut down for the recipient).
 public sealed partial class DocumentNarrative
 {
-    private XElement SafetyAlerts() => flags.Count == 0
+    private XElement SafetyAlerts() => AlertList(flags.Select(flag => flag.Text).ToList());
+
+    // Alerts come first and in bold: they are what a reader must act on before anything else.
+    private static XElement AlertList(IReadOnlyList<string> alerts) => alerts.Count == 0
         ? E("p", E("strong", "Safety alerts:"), " none raised.")
-        : E("div", E("h3", "Safety alerts"), E("ul", flags.Select(flag => E("li", E("strong", flag.Text)))));
+        : E("div", E("h3", "Safety alerts"), E("ul", alerts.Select(alert => E("li", E("strong", alert)))));
 
     private XElement? PersonFacts()
     {

@@ -60,6 +60,13 @@ public sealed partial class DocumentNarrative(ProfileSet profiles, Submission su
         _ => throw new ArgumentOutOfRangeException(nameof(sectionCode), sectionCode, "not a section of the document-section CodeSystem"),
     };
 
+    /// <summary>The text of a document or section that holds only alerts (the overdue-release alert): its title when given, then the alerts.</summary>
+    public static Narrative OfAlerts(string? title, IReadOnlyList<string> alerts)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        return NarrativeOf(title is null ? null : E("h2", title), AlertList(alerts));
+    }
+
     private static Narrative NarrativeOf(params XElement?[] parts)
     {
         var present = parts.OfType<XElement>().ToList();

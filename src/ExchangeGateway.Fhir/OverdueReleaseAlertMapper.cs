@@ -67,6 +67,8 @@ public sealed class OverdueReleaseAlertMapper(ProfileSet profiles)
             Type = Coded(Cs.DocumentType, DocumentType),
             Date = when,
             Title = profiles.Display(Cs.DocumentType, DocumentType),
+            Text = DocumentNarrative.OfAlerts(profiles.Display(Cs.DocumentType, DocumentType), [flagCode.Text]),
+            Confidentiality = ReleaseSummaryMapper.DocumentConfidentiality,
             Subject = new ResourceReference(patientUrl),
             Author = [new ResourceReference(gatewayUrl)],
             Encounter = new ResourceReference(encounterUrl),
@@ -76,6 +78,7 @@ public sealed class OverdueReleaseAlertMapper(ProfileSet profiles)
                 {
                     Title = profiles.Display(Cs.DocumentSection, "risks-alerts"),
                     Code = Coded(Cs.DocumentSection, "risks-alerts"),
+                    Text = DocumentNarrative.OfAlerts(null, [flagCode.Text]),
                     Entry = [new ResourceReference(flagUrl)],
                 },
             ],
@@ -111,6 +114,7 @@ public sealed class OverdueReleaseAlertMapper(ProfileSet profiles)
             Identifier = new Identifier(Systems.Submission, alertId),
             Type = Bundle.BundleType.Document,
             TimestampElement = new Instant { JsonValue = when },
+            Meta = ReleaseSummaryMapper.DocumentSecurityLabels(),
             Entry = entries,
         };
     }

@@ -45,6 +45,12 @@ public static class BadSubmissions
         new("An_unknown_field_is_refused_naming_it", "dir.client.favouriteColour", () => Examples.Variant(Examples.Transfer, j => j["dir"]!["client"]!["favouriteColour"] = "blue")),
         new("A_missing_required_field_is_refused_naming_it", "dir.client.surname", () => Examples.Variant(Examples.Transfer, j => j["dir"]!["client"]!.AsObject().Remove("surname"))),
         new("A_bad_NHS_number_check_digit_is_refused_naming_the_field", "dir.client.nhsNumber", () => Examples.Variant(Examples.Transfer, j => j["dir"]!["client"]!["nhsNumber"] = "4010232138")),
+        new("An_NHS_number_status_outside_the_UK_Core_codes_is_refused", "dir.client.nhsNumberStatus", () => Examples.Variant(Examples.Transfer, j => j["dir"]!["client"]!["nhsNumberStatus"] = "09")),
+        new("An_NHS_number_status_without_an_NHS_number_is_refused", "dir.client.nhsNumberStatus", () => Examples.Variant(Examples.Transfer, j =>
+        {
+            j["dir"]!["client"]!.AsObject().Remove("nhsNumber");
+            j["dir"]!["client"]!["nhsNumberStatus"] = "01";
+        })),
         new("An_NHS_number_of_the_wrong_length_is_refused", "dir.client.nhsNumber", () => Examples.Variant(Examples.Transfer, j => j["dir"]!["client"]!["nhsNumber"] = "401023213")),
         new("A_date_time_without_offset_is_refused_naming_the_field", "event.occurredAt", () => Examples.Variant(Examples.Transfer, j => j["event"]!["occurredAt"] = "2026-02-04T07:15:00")),
         new("A_last_dose_time_without_offset_is_refused", "prescribing.lastDose.administeredAt", () => Examples.Variant(Examples.Transfer, j => j["prescribing"]!["lastDose"]!["administeredAt"] = "2026-02-04T06:45")),

@@ -61,6 +61,7 @@ public static class Examples
         var dir = json["dir"]!.AsObject();
         dir["client"]!["needsInterpreter"] = true;
         dir["client"]!["language"] = "Polish";
+        dir["client"]!["nhsNumberStatus"] = "01";
         dir["custody"]!["status"] = "recall";
         dir["substances"]!.AsArray().Add(new JsonObject { ["rank"] = 3, ["substance"] = "benzodiazepine", ["route"] = "oral", ["frequency"] = "less-than-weekly", ["ageFirstUsed"] = 30 });
         dir["consent"]!["withdrawnAt"] = "2026-03-12T16:45:30.250+01:00";
