@@ -85,17 +85,22 @@ public static class DocumentCommands
     private static Command Validate(TextWriter output, TextWriter error)
     {
         var bundle = new Argument<string>("BUNDLE") { Description = "A FHIR R4 document Bundle." };
-        var command = new Command("validate", "Check a FHIR document against the project's profiles (profiles/).") { bundle };
+        var command = new Command("validate", "Check a FHIR document with Firely's validator against R4 core and the project's profiles (profiles/).") { bundle };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(bundle)!;
-            var issues = new ConformanceValidator(ProfileSet.Embedded).ValidateJson(Encoding.UTF8.GetString(InputFiles.Read(path, MaxBundleBytes)));
-            if (issues.Count > 0)
+            var issues = DocumentValidator.Embedded.ValidateJson(Encoding.UTF8.GetString(InputFiles.Read(path, MaxBundleBytes)));
+            foreach (var issue in issues)
             {
-                return Invalid(error, issues.Select(i => $"{i.Path}: {i.Message}"));
+                error.WriteLine(issue);
             }
 
-            output.WriteLine($"{path}: valid");
+            if (issues.Any(i => i.IsError))
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            output.WriteLine(issues.Count == 0 ? $"{path}: valid" : $"{path}: valid, with {issues.Count} warning(s)");
             return ExitCodes.Ok;
         });
         return command;

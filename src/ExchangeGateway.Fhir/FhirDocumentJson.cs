@@ -7,7 +7,7 @@ namespace ExchangeGateway.Fhir;
 public static class FhirDocumentJson
 {
     // Syntax, unknown elements and wrong types fail here; missing required elements are left to
-    // ConformanceValidator, which reports them against the profile with the resource's path.
+    // DocumentValidator, where Firely's validator reports them against the profiles with their location.
     /// <summary>The one deserializer for documents read from outside.</summary>
     internal static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings().Ignoring(
     [

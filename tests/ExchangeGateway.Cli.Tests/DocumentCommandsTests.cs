@@ -122,14 +122,15 @@ public class DocumentCommandsTests
     }
 
     [Fact]
-    public void Validate_rejects_a_dangling_reference_naming_it()
+    public void Validate_rejects_a_dangling_reference_by_the_document_profile()
     {
         using var folder = new TempFolder();
         const string Dangling = "urn:uuid:00000000-0000-4000-8000-000000000000";
         var file = MappedBundle(folder, b => EntryOf(b, "MedicationAdministration")["resource"]!["subject"]!["reference"] = Dangling);
         var run = CliRun.Of("validate", file);
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains(Dangling, run.Error, StringComparison.Ordinal);
+        Assert.Contains("error: Bundle: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains("eg-bdl-5", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -68,14 +68,14 @@ public class MappingRoundTripTests
     [MemberData(nameof(ExampleNames))]
     public void Each_example_maps_to_a_document_that_passes_the_profiles(string example)
     {
-        var issues = new ConformanceValidator(ProfileSet.Embedded).ValidateJson(Mapper.MapToJson(Read(Examples.Text(example))));
+        var issues = DocumentValidator.Embedded.ValidateJson(Mapper.MapToJson(Read(Examples.Text(example))));
         Assert.True(issues.Count == 0, string.Join("\n", issues));
     }
 
     [Fact]
     public void A_submission_using_every_field_maps_to_a_document_that_passes_the_profiles()
     {
-        var issues = new ConformanceValidator(ProfileSet.Embedded).ValidateJson(Mapper.MapToJson(Read(Examples.Everything().ToJsonString())));
+        var issues = DocumentValidator.Embedded.ValidateJson(Mapper.MapToJson(Read(Examples.Everything().ToJsonString())));
         Assert.True(issues.Count == 0, string.Join("\n", issues));
     }
 

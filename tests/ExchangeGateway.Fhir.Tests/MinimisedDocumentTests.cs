@@ -12,7 +12,7 @@ public class MinimisedDocumentTests
     private const string Everything = "everything";
 
     private static readonly ReleaseSummaryMapper Mapper = new(ProfileSet.Embedded);
-    private static readonly ConformanceValidator Validator = new(ProfileSet.Embedded);
+    private static readonly DocumentValidator Validator = DocumentValidator.Embedded;
 
     private static readonly string[] RecipientTypes = [AgencyTypes.Prison, AgencyTypes.Cjit, AgencyTypes.CommunityTreatment, AgencyTypes.Gp];
 

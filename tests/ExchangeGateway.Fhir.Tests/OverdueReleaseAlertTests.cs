@@ -10,7 +10,7 @@ namespace ExchangeGateway.Fhir.Tests;
 public class OverdueReleaseAlertTests
 {
     private static readonly OverdueReleaseAlertMapper Mapper = new(ProfileSet.Embedded);
-    private static readonly ConformanceValidator Validator = new(ProfileSet.Embedded);
+    private static readonly DocumentValidator Validator = DocumentValidator.Embedded;
     private static readonly DateOnly Planned = new(2026, 3, 13);
     private static readonly DateTimeOffset CheckedAt = new(2026, 3, 13, 12, 0, 0, TimeSpan.Zero);
 

@@ -14,10 +14,10 @@ public sealed class UnreadableDocumentTests
     [InlineData("{\"resourceType\":\"Bundle\",\"meta\":{\"\":1}}")]
     public void Validating_a_document_with_an_empty_property_name_reports_it_as_unreadable(string json)
     {
-        var issues = new ConformanceValidator(ProfileSet.Embedded).ValidateJson(json);
+        var issues = DocumentValidator.Embedded.ValidateJson(json);
 
         var issue = Assert.Single(issues);
-        Assert.Equal("Bundle", issue.Path);
+        Assert.Equal("Bundle", issue.Location);
         Assert.StartsWith("not a readable FHIR R4 resource", issue.Message, StringComparison.Ordinal);
     }
 

@@ -287,7 +287,7 @@ public sealed class ReleaseScheduleTests : GatewayWithAgencies
         await GatewayUnderTest.Eventually(() => Pushed("CJIT-LEEDS").Any(p => p.MessageId == alert.MessageId), Patience, "the overdue alert's push");
         var document = Open(Pushed("CJIT-LEEDS").First(p => p.MessageId == alert.MessageId).Body, "CJIT-LEEDS");
         Assert.Equal("overdue-release-alert", DocumentType(document));
-        var issues = new ConformanceValidator(ProfileSet.Embedded).ValidateJson(document);
+        var issues = DocumentValidator.Embedded.ValidateJson(document);
         Assert.True(issues.Count == 0, string.Join("\n", issues));
 
         var check = Entries(notice)[ReleaseMilestoneKinds.OverdueCheck];

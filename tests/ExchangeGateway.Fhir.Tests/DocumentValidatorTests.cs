@@ -2,10 +2,11 @@ using System.Reflection;
 using ExchangeGateway.Fhir;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using Hl7.FhirPath;
 
 namespace ExchangeGateway.Fhir.Tests;
 
-public class ConformanceValidatorTests
+public class DocumentValidatorTests
 {
     private const string PatientUrl = "urn:uuid:00000000-0000-4000-8000-000000000001";
     private const string PrisonUrl = "urn:uuid:00000000-0000-4000-8000-000000000002";
@@ -15,7 +16,7 @@ public class ConformanceValidatorTests
     private const string CompositionUrl = "urn:uuid:00000000-0000-4000-8000-000000000006";
 
     private static readonly ProfileSet Profiles = ProfileSet.Embedded;
-    private static readonly ConformanceValidator Validator = new(Profiles);
+    private static readonly DocumentValidator Validator = DocumentValidator.Embedded;
 
     private static CodeableConcept Coded(string codeSystem, string code) =>
         new(FhirNames.CodeSystem(codeSystem), code, Profiles.Display(codeSystem, code));
@@ -100,10 +101,19 @@ public class ConformanceValidatorTests
     private static int IndexOf<T>(Bundle bundle)
         where T : Resource => bundle.Entry.FindIndex(e => e.Resource is T);
 
-    private static string Describe(IReadOnlyList<ConformanceIssue> issues) => string.Join("\n", issues);
+    private static string Describe(IReadOnlyList<DocumentIssue> issues) => string.Join("\n", issues);
+
+    private static string EntryLocation<T>(Bundle bundle)
+        where T : Resource => $"Bundle.entry[{IndexOf<T>(bundle)}].resource";
+
+    // Firely's outcome: an error whose location starts with the given FHIRPath and whose message says the given words.
+    private static void AssertError(IReadOnlyList<DocumentIssue> issues, string location, string says) =>
+        Assert.True(
+            issues.Any(i => i.IsError && i.Location.StartsWith(location, StringComparison.Ordinal) && i.Message.Contains(says, StringComparison.Ordinal)),
+            $"expected an error at {location} saying '{says}', got:\n{Describe(issues)}");
 
     [Fact]
-    public void A_minimal_document_passes()
+    public void A_minimal_document_passes_with_no_errors_and_no_warnings()
     {
         var issues = Validator.Validate(MinimalDocument());
         Assert.True(issues.Count == 0, Describe(issues));
@@ -115,6 +125,29 @@ public class ConformanceValidatorTests
         var json = FhirJsonSerializer.Default.SerializeToString(MinimalDocument());
         var issues = Validator.ValidateJson(json);
         Assert.True(issues.Count == 0, Describe(issues));
+    }
+
+    [Fact]
+    public void A_document_with_narrative_and_security_labels_passes()
+    {
+        var bundle = MinimalDocument();
+        var composition = Resource<Composition>(bundle);
+        composition.Text = new Narrative { Status = Narrative.NarrativeStatus.Generated, Div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Release summary</p></div>" };
+        composition.Section[0].Text = new Narrative { Status = Narrative.NarrativeStatus.Generated, Div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Last dose 30 ml</p></div>" };
+        composition.Confidentiality = Composition.V3ConfidentialityClassification.R;
+        composition.Meta = new Meta
+        {
+            Security =
+            [
+                new Coding("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "R", "restricted"),
+                new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "ETH", "substance abuse information sensitivity"),
+                new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "NORDSCLCD", "no redisclosure without consent directive"),
+            ],
+        };
+
+        var issues = Validator.Validate(bundle);
+
+        Assert.False(issues.Any(i => i.IsError), Describe(issues));
     }
 
     [Theory]
@@ -129,33 +162,27 @@ public class ConformanceValidatorTests
 
         var issues = Validator.Validate(bundle);
 
-        Assert.Contains(issues, i => i.Message.Contains("Patient.name.family", StringComparison.Ordinal) && i.Message.Contains(why, StringComparison.Ordinal));
+        Assert.Contains(issues, i => i.IsError && i.Location == $"{EntryLocation<Patient>(bundle)}[0].name[0].family[0]"
+            && i.Message.Contains("Patient.name.family", StringComparison.Ordinal) && i.Message.Contains(why, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void A_bundle_with_no_Patient_is_rejected()
+    public void A_bundle_with_no_Patient_is_rejected_by_eg_bdl_1()
     {
         var bundle = MinimalDocument();
         bundle.Entry.RemoveAt(IndexOf<Patient>(bundle));
 
-        var issues = Validator.Validate(bundle);
-
-        Assert.Contains(issues, i => i.Path == "Bundle" && i.Message.Contains("eg-bdl-1", StringComparison.Ordinal)
-            && i.Message.Contains("exactly one Patient", StringComparison.Ordinal));
+        AssertError(Validator.Validate(bundle), "Bundle", "eg-bdl-1");
     }
 
     [Fact]
-    public void A_dangling_reference_is_rejected_naming_it()
+    public void A_dangling_reference_is_rejected_by_eg_bdl_5()
     {
         var bundle = MinimalDocument();
         const string nowhere = "urn:uuid:99999999-0000-4000-8000-000000000000";
         Resource<MedicationAdministration>(bundle).Subject = new ResourceReference(nowhere);
 
-        var issues = Validator.Validate(bundle);
-
-        var issue = Assert.Single(issues);
-        Assert.Equal($"Bundle.entry[{IndexOf<MedicationAdministration>(bundle)}].resource(MedicationAdministration).subject", issue.Path);
-        Assert.Contains($"reference {nowhere} does not resolve inside the bundle", issue.Message, StringComparison.Ordinal);
+        AssertError(Validator.Validate(bundle), "Bundle", "eg-bdl-5");
     }
 
     [Fact]
@@ -166,32 +193,26 @@ public class ConformanceValidatorTests
 
         var issues = Validator.Validate(bundle);
 
-        var where = $"Bundle.entry[{IndexOf<MedicationAdministration>(bundle)}].resource(MedicationAdministration)";
-        Assert.Contains(new ConformanceIssue($"{where}.effective", "MedicationAdministration.effective[x] is required (min 1) but missing"), issues);
-        Assert.Contains(issues, i => i.Path == where && i.Message.Contains("eg-mad-1", StringComparison.Ordinal));
+        AssertError(issues, EntryLocation<MedicationAdministration>(bundle), "effective");
+        AssertError(issues, EntryLocation<MedicationAdministration>(bundle), "eg-mad-1");
     }
 
     [Fact]
-    public void A_last_dose_with_a_date_but_no_time_is_rejected()
+    public void A_last_dose_with_a_date_but_no_time_is_rejected_by_eg_mad_1()
     {
         var bundle = MinimalDocument();
         Resource<MedicationAdministration>(bundle).Effective = new FhirDateTime("2025-03-01");
 
-        var issues = Validator.Validate(bundle);
-
-        Assert.Contains(issues, i => i.Message.Contains("eg-mad-1", StringComparison.Ordinal));
+        AssertError(Validator.Validate(bundle), EntryLocation<MedicationAdministration>(bundle), "eg-mad-1");
     }
 
     [Fact]
-    public void A_last_dose_time_without_an_offset_is_rejected()
+    public void A_last_dose_time_without_an_offset_is_rejected_by_eg_mad_3()
     {
         var bundle = MinimalDocument();
         Resource<MedicationAdministration>(bundle).Effective = new FhirDateTime("2025-03-01T08:15:00");
 
-        var issues = Validator.Validate(bundle);
-
-        var issue = Assert.Single(issues);
-        Assert.Contains("eg-mad-3", issue.Message, StringComparison.Ordinal);
+        AssertError(Validator.Validate(bundle), EntryLocation<MedicationAdministration>(bundle), "eg-mad-3");
     }
 
     [Fact]
@@ -200,10 +221,7 @@ public class ConformanceValidatorTests
         var bundle = MinimalDocument();
         Resource<MedicationAdministration>(bundle).Effective = new Period { Start = "2025-03-01T08:00:00+00:00" };
 
-        var issues = Validator.Validate(bundle);
-
-        Assert.Contains(issues, i => i.Path.EndsWith("resource(MedicationAdministration).effective", StringComparison.Ordinal)
-            && i.Message.Contains("must be of type dateTime but is Period", StringComparison.Ordinal));
+        AssertError(Validator.Validate(bundle), EntryLocation<MedicationAdministration>(bundle), "Period");
     }
 
     [Fact]
@@ -212,11 +230,7 @@ public class ConformanceValidatorTests
         var bundle = MinimalDocument();
         Resource<Composition>(bundle).Type = new CodeableConcept(FhirNames.CodeSystem(FhirNames.Cs.DocumentType), "discharge-letter");
 
-        var issues = Validator.Validate(bundle);
-
-        var issue = Assert.Single(issues);
-        Assert.Equal("Bundle.entry[0].resource(Composition).type.coding[0]", issue.Path);
-        Assert.Contains($"code 'discharge-letter' is not in ValueSet {FhirNames.ValueSet(FhirNames.Cs.DocumentType)}", issue.Message, StringComparison.Ordinal);
+        AssertError(Validator.Validate(bundle), "Bundle.entry[0].resource[0].type[0]", "discharge-letter");
     }
 
     [Fact]
@@ -225,9 +239,7 @@ public class ConformanceValidatorTests
         var bundle = MinimalDocument();
         Resource<Organization>(bundle).Type = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/organization-type", "prov")];
 
-        var issues = Validator.Validate(bundle);
-
-        Assert.Contains(issues, i => i.Message.Contains("coding system 'http://terminology.hl7.org/CodeSystem/organization-type' is not the one", StringComparison.Ordinal));
+        AssertError(Validator.Validate(bundle), $"{EntryLocation<Organization>(bundle)}[0].type[0]", "prov");
     }
 
     [Fact]
@@ -236,33 +248,25 @@ public class ConformanceValidatorTests
         var bundle = MinimalDocument();
         bundle.Identifier = new Identifier("urn:ietf:rfc:3986", "urn:uuid:6f1c2a3e-7b8d-4e2f-9a10-3c4d5e6f7a81");
 
-        var issues = Validator.Validate(bundle);
-
-        var issue = Assert.Single(issues);
-        Assert.Equal("Bundle.identifier.system", issue.Path);
+        AssertError(Validator.Validate(bundle), "Bundle.identifier[0].system[0]", "pattern");
     }
 
     [Fact]
-    public void A_document_whose_first_entry_is_not_the_Composition_is_rejected()
+    public void A_document_whose_first_entry_is_not_the_Composition_is_rejected_by_eg_bdl_2()
     {
         var bundle = MinimalDocument();
         (bundle.Entry[0], bundle.Entry[1]) = (bundle.Entry[1], bundle.Entry[0]);
 
-        var issues = Validator.Validate(bundle);
-
-        Assert.Contains(new ConformanceIssue("Bundle.entry[0]", "the first entry must be a Composition but is a Patient"), issues);
-        Assert.Contains(issues, i => i.Message.Contains("eg-bdl-2", StringComparison.Ordinal));
+        AssertError(Validator.Validate(bundle), "Bundle", "eg-bdl-2");
     }
 
     [Fact]
-    public void A_duplicate_fullUrl_is_rejected()
+    public void A_duplicate_fullUrl_is_rejected_by_eg_bdl_4()
     {
         var bundle = MinimalDocument();
         bundle.Entry[5].FullUrl = PrisonUrl;
 
-        var issues = Validator.Validate(bundle);
-
-        Assert.Contains(issues, i => i.Path == "Bundle.entry[5].fullUrl" && i.Message.Contains("not unique", StringComparison.Ordinal));
+        AssertError(Validator.Validate(bundle), "Bundle", "eg-bdl-4");
     }
 
     [Fact]
@@ -271,21 +275,16 @@ public class ConformanceValidatorTests
         var bundle = MinimalDocument();
         bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = "urn:uuid:00000000-0000-4000-8000-000000000099", Resource = new Basic { Code = new CodeableConcept { Text = "x" } } });
 
-        var issues = Validator.Validate(bundle);
-
-        Assert.Contains(issues, i => i.Path == "Bundle.entry[6].resource(Basic)" && i.Message.Contains("no profile", StringComparison.Ordinal));
+        AssertError(Validator.Validate(bundle), "Bundle.entry[6].resource", "Basic");
     }
 
     [Fact]
-    public void An_extension_the_profiles_do_not_define_is_rejected()
+    public void An_extension_in_our_namespace_the_profiles_do_not_define_is_rejected()
     {
         var bundle = MinimalDocument();
         Resource<Patient>(bundle).Extension.Add(new Extension(FhirNames.StructureDefinition("shoe-size"), new Integer(9)));
 
-        var issues = Validator.Validate(bundle);
-
-        var issue = Assert.Single(issues);
-        Assert.Contains("is not defined in profiles/", issue.Message, StringComparison.Ordinal);
+        AssertError(Validator.Validate(bundle), $"{EntryLocation<Patient>(bundle)}[0].extension[0]", "shoe-size");
     }
 
     [Fact]
@@ -308,21 +307,36 @@ public class ConformanceValidatorTests
         };
         bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = "urn:uuid:00000000-0000-4000-8000-000000000007", Resource = consent });
 
-        var issues = Validator.Validate(bundle);
-
-        Assert.Contains(issues, i => i.Message.Contains("Extension.extension:justification is required (min 1) but missing", StringComparison.Ordinal));
+        AssertError(Validator.Validate(bundle), "Bundle.entry[6].resource[0].extension[0]", "justification");
     }
 
     [Fact]
-    public void Text_that_is_not_a_Bundle_is_one_issue_not_an_exception()
+    public void Text_that_is_not_a_Bundle_is_one_error_not_an_exception()
     {
-        Assert.Equal("Bundle", Assert.Single(Validator.ValidateJson("{ not json")).Path);
+        var unreadable = Assert.Single(Validator.ValidateJson("{ not json"));
+        Assert.True(unreadable.IsError);
+        Assert.Equal("Bundle", unreadable.Location);
         Assert.Contains("not a Bundle", Assert.Single(Validator.ValidateJson("{\"resourceType\":\"Patient\",\"gender\":\"male\"}")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validations_running_at_once_give_the_same_answers()
+    {
+        var good = FhirJsonSerializer.Default.SerializeToString(MinimalDocument());
+        var bad = MinimalDocument();
+        Resource<MedicationAdministration>(bad).Effective = new FhirDateTime("2025-03-01");
+        var badJson = FhirJsonSerializer.Default.SerializeToString(bad);
+
+        var answers = Enumerable.Range(0, 8).AsParallel().Select(i => Validator.ValidateJson(i % 2 == 0 ? good : badJson).Count(issue => issue.IsError)).ToList();
+
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => i % 2 == 0 ? 0 : answers[1]), answers);
+        Assert.True(answers[1] > 0);
     }
 
     [Fact]
     public void Every_profile_invariant_compiles()
     {
+        var compiler = new FhirPathCompiler();
         var expressions = Profiles.StructureDefinitions
             .SelectMany(sd => (sd.Differential?.Element ?? []).SelectMany(e => e.Constraint).Select(c => (sd.Url, c.Key, c.Expression)))
             .ToList();
@@ -331,9 +345,21 @@ public class ConformanceValidatorTests
         Assert.All(expressions, e =>
         {
             Assert.False(string.IsNullOrWhiteSpace(e.Expression), $"{e.Url} {e.Key} has no expression");
-            var exception = Record.Exception(() => ConformanceValidator.CompileInvariant(e.Expression));
+            var exception = Record.Exception(() => compiler.Compile(e.Expression));
             Assert.True(exception is null, $"{e.Url} {e.Key}: {exception?.Message}");
         });
+    }
+
+    [Fact]
+    public void The_document_profile_names_the_profile_of_every_resource_type()
+    {
+        var entryResource = Profiles.StructureDefinitionByUrl(DocumentValidator.DocumentProfile)!.Differential!.Element.Single(e => e.ElementId == "Bundle.entry.resource");
+        var resourceProfiles = Profiles.StructureDefinitions
+            .Where(sd => sd.Kind == StructureDefinition.StructureDefinitionKind.Resource && sd.Type != "Bundle")
+            .Select(sd => (sd.Type, sd.Url))
+            .Order();
+
+        Assert.Equal(resourceProfiles, entryResource.Type.Select(t => (t.Code, Assert.Single(t.Profile))).Order());
     }
 
     [Fact]
