@@ -47,12 +47,15 @@ internal static class PlainTextCheck
         }
     }
 
-    // Names, identifiers and codes are one line with nothing that changes how they read; anything else may be free text.
+    // The elements that hold a name, an identifier, a code or an address part: one line with nothing that changes how
+    // they read. Anything else (notes, narrative, titles) may be free text.
+    private static readonly string[] LineElements =
+    [
+        ".family", ".given", ".prefix", ".suffix", ".name.text", "identifier.value", ".code", ".system", ".id",
+        "Organization.name", "Location.name", ".address.line", ".address.city", ".address.district", ".address.postalCode",
+        "Address.line", "Address.city", "Address.postalCode",
+    ];
+
     private static TextKind KindOfText(string elementPath) =>
-        elementPath.EndsWith(".family", StringComparison.Ordinal) || elementPath.EndsWith(".given", StringComparison.Ordinal)
-        || elementPath.EndsWith(".prefix", StringComparison.Ordinal) || elementPath.EndsWith(".suffix", StringComparison.Ordinal)
-        || elementPath.EndsWith("identifier.value", StringComparison.Ordinal) || elementPath.EndsWith(".code", StringComparison.Ordinal)
-        || elementPath.EndsWith(".system", StringComparison.Ordinal)
-            ? TextKind.Line
-            : TextKind.FreeText;
+        LineElements.Any(suffix => elementPath.EndsWith(suffix, StringComparison.Ordinal)) ? TextKind.Line : TextKind.FreeText;
 }

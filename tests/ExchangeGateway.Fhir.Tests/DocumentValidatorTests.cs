@@ -150,6 +150,19 @@ public class DocumentValidatorTests
         Assert.False(issues.Any(i => i.IsError), Describe(issues));
     }
 
+    [Fact]
+    public void An_organisation_name_or_address_line_with_a_direction_override_is_rejected()
+    {
+        var bundle = MinimalDocument();
+        Resource<Organization>(bundle).Name = "HMP \u202eHull";
+        Resource<Patient>(bundle).Address = [new Address { Line = ["12 Canal Street\nLeeds"] }];
+
+        var issues = Validator.Validate(bundle);
+
+        Assert.Contains(issues, i => i.IsError && i.Message.Contains("Organization.name", StringComparison.Ordinal));
+        Assert.Contains(issues, i => i.IsError && i.Message.Contains("Patient.address.line", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("Sm\u202eith", "bidirectional")]
     [InlineData("Sm\u0000ith", "control character")]
