@@ -90,10 +90,6 @@ public sealed class ProfileSet
         ? codes
         : throw new InvalidOperationException($"ValueSet {valueSetUrl} is not defined in profiles/");
 
-    /// <summary>True when the ValueSet holds the code in the system (any system when <paramref name="system"/> is null).</summary>
-    public bool ValueSetContains(string valueSetUrl, string? system, string code) =>
-        Expand(valueSetUrl).Any(c => c.Code == code && (system is null || c.System == system));
-
     /// <summary>True when the project's CodeSystem of that name (see FhirNames.Cs) holds the code.</summary>
     public bool HasCode(string codeSystemName, string code) => FindConcept(NamedCodeSystem(codeSystemName), code) is not null;
 
