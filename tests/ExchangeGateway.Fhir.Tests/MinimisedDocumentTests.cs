@@ -9,37 +9,16 @@ namespace ExchangeGateway.Fhir.Tests;
 
 public class MinimisedDocumentTests
 {
-    private const string Everything = "everything";
+    private const string Everything = ExampleCopies.Everything;
 
     private static readonly ReleaseSummaryMapper Mapper = new(ProfileSet.Embedded);
     private static readonly DocumentValidator Validator = DocumentValidator.Embedded;
 
-    private static readonly string[] RecipientTypes = [AgencyTypes.Prison, AgencyTypes.Cjit, AgencyTypes.CommunityTreatment, AgencyTypes.Gp];
+    public static TheoryData<string, string> ExamplesAndRecipients => ExampleCopies.ExamplesAndRecipients;
 
-    public static TheoryData<string, string> ExamplesAndRecipients
-    {
-        get
-        {
-            var data = new TheoryData<string, string>();
-            foreach (var example in Examples.All.Append(Everything))
-            {
-                foreach (var type in RecipientTypes)
-                {
-                    data.Add(example, type);
-                }
-            }
+    private static readonly string[] RecipientTypes = ExampleCopies.RecipientTypes;
 
-            return data;
-        }
-    }
-
-    private static Submission Read(string example)
-    {
-        var json = example == Everything ? Examples.Everything().ToJsonString() : Examples.Text(example);
-        var result = SubmissionReader.Read(Encoding.UTF8.GetBytes(json));
-        Assert.Empty(result.Errors);
-        return result.Submission!;
-    }
+    private static Submission Read(string example) => ExampleCopies.Read(example);
 
     private static Bundle Copy(string example, string recipientType) => Mapper.Map(RecordMinimiser.For(Read(example), recipientType));
 
