@@ -21,11 +21,19 @@ public class DocumentValidatorTests
     private static CodeableConcept Coded(string codeSystem, string code) =>
         new(FhirNames.CodeSystem(codeSystem), code, Profiles.Display(codeSystem, code));
 
-    /// <summary>The smallest document the profiles accept: Composition, Patient, prison, assessment, last dose.</summary>
+    private static Narrative Readable(string text) =>
+        new() { Status = Hl7.Fhir.Model.Narrative.NarrativeStatus.Generated, Div = $"<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>{text}</p></div>" };
+
+    /// <summary>
+    /// The smallest document the profiles accept: Composition (with narrative and confidentiality), Patient, prison,
+    /// assessment, last dose, and the document's security labels.
+    /// </summary>
     private static Bundle MinimalDocument()
     {
         var composition = new Composition
         {
+            Text = Readable("Release summary"),
+            Confidentiality = Composition.V3ConfidentialityClassification.R,
             Identifier = new Identifier(FhirNames.Systems.Dir, "DIR-1"),
             Status = CompositionStatus.Final,
             Type = Coded(FhirNames.Cs.DocumentType, "release-summary"),
@@ -40,6 +48,7 @@ public class DocumentValidatorTests
                 {
                     Title = Profiles.Display(FhirNames.Cs.DocumentSection, "medications"),
                     Code = Coded(FhirNames.Cs.DocumentSection, "medications"),
+                    Text = Readable("Last dose 30 ml"),
                     Entry = [new ResourceReference(LastDoseUrl)],
                 },
             ],
@@ -80,6 +89,15 @@ public class DocumentValidatorTests
 
         return new Bundle
         {
+            Meta = new Meta
+            {
+                Security =
+                [
+                    new Coding("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "R", "restricted"),
+                    new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "ETH", "substance abuse information sensitivity"),
+                    new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "NORDSCLCD", "no redisclosure without consent directive"),
+                ],
+            },
             Identifier = new Identifier(FhirNames.Systems.Submission, "6f1c2a3e-7b8d-4e2f-9a10-3c4d5e6f7a81"),
             Type = Bundle.BundleType.Document,
             Timestamp = new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero),
@@ -128,26 +146,28 @@ public class DocumentValidatorTests
     }
 
     [Fact]
-    public void A_document_with_narrative_and_security_labels_passes()
+    public void A_document_without_narrative_is_rejected()
     {
         var bundle = MinimalDocument();
-        var composition = Resource<Composition>(bundle);
-        composition.Text = new Narrative { Status = Narrative.NarrativeStatus.Generated, Div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Release summary</p></div>" };
-        composition.Section[0].Text = new Narrative { Status = Narrative.NarrativeStatus.Generated, Div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Last dose 30 ml</p></div>" };
-        composition.Confidentiality = Composition.V3ConfidentialityClassification.R;
-        composition.Meta = new Meta
-        {
-            Security =
-            [
-                new Coding("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "R", "restricted"),
-                new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "ETH", "substance abuse information sensitivity"),
-                new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "NORDSCLCD", "no redisclosure without consent directive"),
-            ],
-        };
+        Resource<Composition>(bundle).Text = null;
+        Resource<Composition>(bundle).Section[0].Text = null;
 
-        var issues = Validator.Validate(bundle);
+        var errors = Validator.Validate(bundle).Where(i => i.IsError).ToList();
 
-        Assert.False(issues.Any(i => i.IsError), Describe(issues));
+        Assert.Contains(errors, i => i.Location == "Bundle.entry[0].resource[0]" && i.Message.Contains("'text'", StringComparison.Ordinal));
+        Assert.Contains(errors, i => i.Location == "Bundle.entry[0].resource[0].section[0]" && i.Message.Contains("'text'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("R")]
+    [InlineData("ETH")]
+    [InlineData("NORDSCLCD")]
+    public void A_document_missing_a_security_label_is_rejected_by_eg_bdl_6(string label)
+    {
+        var bundle = MinimalDocument();
+        bundle.Meta!.Security.RemoveAll(c => c.Code == label);
+
+        Assert.Contains(Validator.Validate(bundle), i => i.IsError && i.Message.Contains("eg-bdl-6", StringComparison.Ordinal));
     }
 
     [Fact]
