@@ -24,8 +24,7 @@ public sealed partial class AuditLog
     public static long? LastCheckpointSeq(SqliteConnection connection, SqliteTransaction? transaction = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using var command = Command(connection, transaction, "SELECT seq FROM audit_checkpoints ORDER BY number DESC LIMIT 1");
-        return command.ExecuteScalar() is long seq ? seq : null;
+        return NewestCheckpoint(connection, transaction)?.Seq;
     }
 
     /// <summary>The number the next checkpoint takes.</summary>

@@ -21,30 +21,34 @@ public sealed partial class AuditLog
             return null;
         }
 
-        var newest = Checkpoints(connection, transaction).OrderByDescending(c => c.Number).FirstOrDefault();
+        // Only the newest checkpoint matters here, and this runs on the gateway's timer: one row, not the whole table.
+        var newest = NewestCheckpoint(connection, transaction);
         var coveredSeq = newest?.Seq ?? 0;
         var uncovered = head.Value.Seq - coveredSeq;
         if (uncovered > checkpointInterval)
         {
             return newest is null
                 ? $"no checkpoint covers any of its {head.Value.Seq} entries, though one is signed every {checkpointInterval}: checkpoints were deleted"
-                : $"{uncovered} entries follow the newest checkpoint (#{newest.Number}, entry {newest.Seq}), more than the {checkpointInterval} between checkpoints: checkpoints were deleted";
+                : $"{uncovered} entries follow the newest checkpoint (#{newest.Value.Number}, entry {newest.Value.Seq}), more than the {checkpointInterval} between checkpoints: checkpoints were deleted";
         }
 
+        // One pass from the signed entry (or the first) to the head.
         var previous = AuditChain.Genesis;
-        if (newest is not null)
+        var signedSeen = newest is null;
+        foreach (var entry in Entries(connection, transaction, Math.Max(coveredSeq, 1)))
         {
-            var signed = Entries(connection, transaction, newest.Seq).FirstOrDefault();
-            if (signed is null || signed.Seq != newest.Seq || signed.Hash != newest.Hash)
+            if (!signedSeen)
             {
-                return $"entry {newest.Seq} is not the entry checkpoint #{newest.Number} signed";
+                if (entry.Seq != newest!.Value.Seq || entry.Hash != newest.Value.Hash)
+                {
+                    return $"entry {newest.Value.Seq} is not the entry checkpoint #{newest.Value.Number} signed";
+                }
+
+                signedSeen = true;
+                previous = entry.Hash;
+                continue;
             }
 
-            previous = signed.Hash;
-        }
-
-        foreach (var entry in Entries(connection, transaction, coveredSeq + 1))
-        {
             if (entry.PrevHash != previous || AuditChain.ComputeHash(entry) != entry.Hash)
             {
                 return $"entry {entry.Seq} does not chain to the entry before it";
@@ -53,7 +57,14 @@ public sealed partial class AuditLog
             previous = entry.Hash;
         }
 
-        return null;
+        return signedSeen ? null : $"entry {newest!.Value.Seq} is not the entry checkpoint #{newest.Value.Number} signed";
+    }
+
+    private static (long Number, long Seq, string Hash)? NewestCheckpoint(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction? transaction)
+    {
+        using var command = Command(connection, transaction, "SELECT number, seq, hash FROM audit_checkpoints ORDER BY number DESC LIMIT 1");
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)) : null;
     }
 
     /// <summary>
@@ -62,7 +73,10 @@ public sealed partial class AuditLog
     /// </summary>
     public static int IntervalOf(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction? transaction)
     {
-        var first = Checkpoints(connection, transaction).Where(c => c.Reason == CheckpointReason.Interval).Select(c => c.Seq).DefaultIfEmpty(DefaultCheckpointInterval).Min();
+        ArgumentNullException.ThrowIfNull(connection);
+        using var command = Command(connection, transaction, "SELECT MIN(seq) FROM audit_checkpoints WHERE reason = $reason");
+        command.Parameters.AddWithValue("$reason", AuditChain.ReasonName(CheckpointReason.Interval));
+        var first = command.ExecuteScalar() is long seq ? seq : DefaultCheckpointInterval;
         return (int)Math.Clamp(first, 1, DefaultCheckpointInterval);
     }
 }
