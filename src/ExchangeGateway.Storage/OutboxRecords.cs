@@ -128,3 +128,10 @@ public sealed record OutboxTotals(long Accepted, long Pending, long Delivered, l
 
 /// <summary>One message as an administrator sees it in <c>exg outbox list</c>.</summary>
 public sealed record OutboxLine(string MessageId, string SubmissionId, string Recipient, string Channel, string Status, int Attempts, string? LastError, DateTimeOffset CreatedAt);
+
+/// <summary>Formats stored times for people.</summary>
+public static class StoredTime
+{
+    /// <summary>A stored time as people read it, to the millisecond with its offset.</summary>
+    public static string Format(DateTimeOffset value) => value.ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,158 @@
+using System.Data.Common;
+
+namespace ExchangeGateway.Storage.Relational;
+
+/// <summary>
+/// <see cref="IGatewayStore"/> over ADO.NET: each unit of work gets a connection from the adapter (<see cref="Acquire"/>),
+/// one transaction, and the shared stores of every role. Store faults become <see cref="StorageUnavailableException"/>;
+/// a transaction the database asks to repeat (a deadlock between instances) is run again, a few times.
+/// </summary>
+public abstract class RelationalStore : IGatewayStore
+{
+    private const int Attempts = 5;
+    private volatile SimulatedStorageFault simulated;
+
+    /// <summary>A store speaking <paramref name="dialect"/> on the clock <paramref name="time"/>.</summary>
+    protected RelationalStore(SqlDialect dialect, TimeProvider time)
+    {
+        Dialect = dialect ?? throw new ArgumentNullException(nameof(dialect));
+        Time = time ?? throw new ArgumentNullException(nameof(time));
+    }
+
+    /// <summary>The adapter's SQL.</summary>
+    public SqlDialect Dialect { get; }
+
+    /// <summary>The store's clock.</summary>
+    public TimeProvider Time { get; }
+
+    /// <inheritdoc/>
+    public abstract string Description { get; }
+
+    /// <summary>The fault the tests asked for, if any.</summary>
+    protected SimulatedStorageFault Simulated => simulated;
+
+    /// <inheritdoc/>
+    public T InTransaction<T>(Func<IStoreTransaction, T> work) => Run(work, readOnly: false);
+
+    /// <inheritdoc/>
+    public T Snapshot<T>(Func<IStoreTransaction, T> work) => Run(work, readOnly: true);
+
+    /// <inheritdoc/>
+    public void ProveWritable() => Run<int>(
+        transaction =>
+        {
+            Dialect.ProveWritable(((RelationalTransaction)transaction).Session);
+            throw new RollBack();
+        },
+        readOnly: false,
+        rollBackOnly: true);
+
+    /// <inheritdoc/>
+    public virtual void Simulate(SimulatedStorageFault fault) => simulated = fault;
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the adapter's connections.</summary>
+    protected abstract void Dispose(bool disposing);
+
+    /// <summary>A connection with a transaction begun on it (read-only: a consistent snapshot), held until the lease is disposed.</summary>
+    protected abstract ConnectionLease Acquire(bool readOnly);
+
+    /// <summary>Applies the adapter's migrations in one transaction (called once by the adapter's opener).</summary>
+    protected void Migrate(IReadOnlyList<Migration> migrations) =>
+        Run(transaction =>
+        {
+            Migrations.Apply(((RelationalTransaction)transaction).Session, migrations, Description);
+            return 0;
+        }, readOnly: false);
+
+    private T Run<T>(Func<IStoreTransaction, T> work, bool readOnly, bool rollBackOnly = false)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var lease = Acquire(readOnly);
+                var transaction = new RelationalTransaction(lease.Session, Time);
+                try
+                {
+                    var result = work(transaction);
+                    if (readOnly || rollBackOnly)
+                    {
+                        lease.Session.Transaction.Rollback();
+                    }
+                    else
+                    {
+                        lease.Session.Transaction.Commit();
+                    }
+
+                    return result;
+                }
+                catch (RollBack) when (rollBackOnly)
+                {
+                    lease.Session.Transaction.Rollback();
+                    return default!;
+                }
+            }
+            catch (Exception ex) when (attempt < Attempts && Dialect.IsRetryable(ex))
+            {
+                // The database chose this transaction to abort; nothing of it was kept, so it is run again.
+            }
+            catch (Exception ex) when (ex is not StorageUnavailableException && Dialect.IsFault(ex))
+            {
+                throw new StorageUnavailableException($"{Dialect.Name} storage failed: {Dialect.Reason(ex)}", ex);
+            }
+        }
+    }
+
+    private sealed class RollBack : Exception;
+}
+
+/// <summary>A connection and its transaction for one unit of work; disposing gives the connection back.</summary>
+public abstract class ConnectionLease : IDisposable
+{
+    /// <summary>The session on the leased connection.</summary>
+    public abstract DbSession Session { get; }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Ends the transaction (rolled back unless committed) and gives the connection back.</summary>
+    protected abstract void Dispose(bool disposing);
+}
+
+/// <summary>The unit of work over one session: the shared stores of every role.</summary>
+internal sealed class RelationalTransaction(DbSession session, TimeProvider time) : IStoreTransaction
+{
+    public DbSession Session { get; } = session;
+
+    public ISubmissionStore Submissions => field ??= new SqlSubmissionStore(Session, time);
+
+    public IPushQueue PushQueue => field ??= new SqlPushQueue(Session, time);
+
+    public IMailboxStore Mailbox => field ??= new SqlMailboxStore(Session, time);
+
+    public IOutboxAdmin Admin => field ??= new SqlOutboxAdmin(Session, time);
+
+    public IReleaseScheduleStore Schedule => field ??= new SqlReleaseScheduleStore(Session);
+
+    public IAuditStore Audit => field ??= new SqlAuditStore(Session);
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public string ClaimSetting(string name, string value)
+    {
+        Session.Run("INSERT INTO gateway_settings(name, value) VALUES(@n, @v) ON CONFLICT (name) DO NOTHING", ("@n", name), ("@v", value));
+        return (string)Session.Scalar("SELECT value FROM gateway_settings WHERE name = @n", ("@n", name))!;
+    }
+}

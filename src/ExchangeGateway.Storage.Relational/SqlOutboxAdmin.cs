@@ -1,0 +1,41 @@
+namespace ExchangeGateway.Storage.Relational;
+
+/// <summary>The outbox for administrators and the audit verifier.</summary>
+internal sealed class SqlOutboxAdmin(DbSession db, TimeProvider time) : IOutboxAdmin
+{
+    public OutboxTotals Totals()
+    {
+        var counts = db.Rows("SELECT status, count(*) FROM messages GROUP BY status", r => (r.GetString(0), Columns.Long(r, 1)))
+            .ToDictionary(c => c.Item1, c => c.Item2, StringComparer.Ordinal);
+        long Count(string status) => counts.GetValueOrDefault(status);
+        return new OutboxTotals(counts.Values.Sum(), Count(MessageStatus.Queued), Count(MessageStatus.Delivered), Count(MessageStatus.Acknowledged),
+            Count(MessageStatus.DeadLetter), Count(MessageStatus.Expired), Count(MessageStatus.Cancelled));
+    }
+
+    public IReadOnlyList<OutboxLine> List(string? status, int max) => db.Rows(
+        $"SELECT message_id, submission_id, recipient, channel, status, attempts, last_error, created_ms FROM messages {(status is null ? "" : "WHERE status = @s ")}ORDER BY created_ms DESC, message_id LIMIT @max",
+        r => new OutboxLine(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Columns.Int(r, 5), Columns.Text(r, 6), Columns.Time(r, 7)),
+        status is null ? [("@max", (long)max)] : [("@s", status), ("@max", (long)max)]);
+
+    public bool Retry(string messageId)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return db.Run(
+            "UPDATE messages SET status = @q, attempts = 0, next_attempt_ms = @now, window_start_ms = @now, created_ms = CASE WHEN channel = 'mailbox' THEN @now ELSE created_ms END, claimed_by = NULL, updated_ms = @now WHERE message_id = @m AND status IN (@dl, @e)",
+            ("@q", MessageStatus.Queued), ("@now", now), ("@m", messageId), ("@dl", MessageStatus.DeadLetter), ("@e", MessageStatus.Expired)) == 1;
+    }
+
+    public bool Cancel(string messageId, string reason) => db.Run(
+        "UPDATE messages SET status = @c, last_error = @r, updated_ms = @now WHERE message_id = @m AND status = @q",
+        ("@c", MessageStatus.Cancelled), ("@r", reason), ("@now", time.GetUtcNow().ToUnixTimeMilliseconds()), ("@m", messageId), ("@q", MessageStatus.Queued)) == 1;
+
+    public (long Submissions, long Messages) Counts() =>
+        (db.Long("SELECT COUNT(*) FROM submissions") ?? 0, db.Long("SELECT COUNT(*) FROM messages") ?? 0);
+
+    public IReadOnlyList<string> SubmissionIds() =>
+        db.Rows("SELECT submission_id FROM submissions ORDER BY received_ms, submission_id", r => r.GetString(0));
+
+    public IReadOnlyList<StoredMessageState> MessageStates() =>
+        db.Rows("SELECT message_id, channel, status, attempts FROM messages ORDER BY created_ms, message_id",
+            r => new StoredMessageState(r.GetString(0), r.GetString(1), r.GetString(2), Columns.Long(r, 3)));
+}

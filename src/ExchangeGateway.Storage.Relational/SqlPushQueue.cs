@@ -1,0 +1,97 @@
+namespace ExchangeGateway.Storage.Relational;
+
+/// <summary>
+/// The push queue. Claiming a message moves its next attempt to the end of a lease: no instance finds it due before
+/// then, and one that dies holding it lets it fall due again. The claim is a conditional update, so of two instances
+/// that picked the same message only one changes it.
+/// </summary>
+internal sealed class SqlPushQueue(DbSession db, TimeProvider time) : IPushQueue
+{
+    public IReadOnlyList<DueMessage> Claim(int max, IReadOnlyCollection<string> skip, IReadOnlyCollection<string> busyAgencies, string claimant, TimeSpan lease)
+    {
+        ArgumentNullException.ThrowIfNull(skip);
+        ArgumentNullException.ThrowIfNull(busyAgencies);
+        var skipMessages = skip.ToHashSet(StringComparer.Ordinal);
+        var skipAgencies = busyAgencies.ToHashSet(StringComparer.Ordinal);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var candidates = new List<(long Due, string MessageId)>();
+        foreach (var recipient in QueuedRecipients().Where(r => !skipAgencies.Contains(r)))
+        {
+            candidates.AddRange(db.Rows(
+                $"""
+                SELECT next_attempt_ms, message_id FROM messages
+                WHERE status = @q AND channel = 'push' AND recipient = @r AND next_attempt_ms <= @now
+                ORDER BY next_attempt_ms LIMIT @limit{db.Dialect.SkipLocked}
+                """,
+                r => (Columns.Long(r, 0), r.GetString(1)),
+                ("@q", MessageStatus.Queued), ("@r", recipient), ("@now", now), ("@limit", (long)(max + skipMessages.Count)))
+                .Where(c => !skipMessages.Contains(c.Item2)));
+        }
+
+        var until = now + (long)lease.TotalMilliseconds;
+        var claimed = new List<DueMessage>();
+        foreach (var (_, id) in candidates.OrderBy(c => c.Due).ThenBy(c => c.MessageId, StringComparer.Ordinal))
+        {
+            if (claimed.Count == max)
+            {
+                break;
+            }
+
+            if (db.Run("UPDATE messages SET next_attempt_ms = @until, claimed_by = @me WHERE message_id = @m AND status = @q AND next_attempt_ms <= @now",
+                ("@until", until), ("@me", claimant), ("@m", id), ("@q", MessageStatus.Queued), ("@now", now)) != 1)
+            {
+                continue;
+            }
+
+            claimed.Add(db.Row(
+                "SELECT message_id, recipient, endpoint, package, attempts, window_start_ms FROM messages WHERE message_id = @m",
+                r => new DueMessage(r.GetString(0), r.GetString(1), r.GetString(2), (byte[])r.GetValue(3), Columns.Int(r, 4), Columns.Long(r, 5)),
+                ("@m", id))!);
+        }
+
+        return claimed;
+    }
+
+    public DateTimeOffset? NextDue()
+    {
+        long? next = null;
+        foreach (var recipient in QueuedRecipients())
+        {
+            if (db.Long("SELECT min(next_attempt_ms) FROM messages WHERE status = @q AND channel = 'push' AND recipient = @r", ("@q", MessageStatus.Queued), ("@r", recipient)) is { } ms
+                && (next is null || ms < next))
+            {
+                next = ms;
+            }
+        }
+
+        return next is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
+    }
+
+    public bool MarkDelivered(string messageId) => Transition(messageId, MessageStatus.Delivered, null, null);
+
+    public bool MarkRetry(string messageId, DateTimeOffset nextAttempt, string error) =>
+        Transition(messageId, MessageStatus.Queued, error, nextAttempt.ToUnixTimeMilliseconds());
+
+    public bool MarkDeadLetter(string messageId, string error) => Transition(messageId, MessageStatus.DeadLetter, error, null);
+
+    private bool Transition(string messageId, string to, string? error, long? nextAttemptMs)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return db.Run(
+            "UPDATE messages SET status = @to, attempts = attempts + 1, last_error = @e, next_attempt_ms = @next, claimed_by = NULL, updated_ms = @now WHERE message_id = @m AND status = @from",
+            ("@to", to), ("@e", error), ("@next", nextAttemptMs ?? now), ("@now", now), ("@m", messageId), ("@from", MessageStatus.Queued)) == 1;
+    }
+
+    // The agencies with queued push messages, one index seek each (a skip scan neither database does by itself): a
+    // DISTINCT would walk every queued message.
+    private List<string> QueuedRecipients() => db.Rows(
+        """
+        WITH RECURSIVE agencies(recipient) AS (
+            SELECT min(recipient) FROM messages WHERE status = @q AND channel = 'push'
+            UNION ALL
+            SELECT (SELECT min(recipient) FROM messages WHERE status = @q AND channel = 'push' AND recipient > agencies.recipient)
+            FROM agencies WHERE agencies.recipient IS NOT NULL)
+        SELECT recipient FROM agencies WHERE recipient IS NOT NULL
+        """,
+        r => r.GetString(0), ("@q", MessageStatus.Queued));
+}

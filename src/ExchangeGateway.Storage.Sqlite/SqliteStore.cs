@@ -1,0 +1,187 @@
+using System.Data;
+using System.Globalization;
+using ExchangeGateway.Storage.Relational;
+using Microsoft.Data.Sqlite;
+
+namespace ExchangeGateway.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default: one SQLite file, one connection, one unit of work at a time. WAL and synchronous=FULL are
+/// read back after they are set: a filesystem that cannot do WAL must stop the gateway rather than weaken "accepted
+/// means stored".
+/// </summary>
+public sealed class SqliteStore : RelationalStore
+{
+    private readonly SqliteConnection connection;
+    private readonly Lock gate = new();
+    private readonly CommandCache cache = new();
+
+    private SqliteStore(SqliteConnection connection, string path, TimeProvider time)
+        : base(new SqliteDialect(), time)
+    {
+        this.connection = connection;
+        Path = path;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc/>
+    public override string Description => $"SQLite {Path}";
+
+    /// <summary>The schema version this build brings a database to.</summary>
+    public static int LatestVersion => Migrations.Count;
+
+    private static IReadOnlyList<Migration> Migrations { get; } = Relational.Migrations.Embedded(typeof(SqliteStore).Assembly);
+
+    /// <summary>Opens (creating if needed) the database file and brings its schema up to date.</summary>
+    public static SqliteStore Open(string path, TimeProvider time)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(time);
+        var full = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        SqliteStore? store = null;
+        try
+        {
+            connection.Open();
+            Configure(connection, full);
+            RefuseEarlierAuditFormat(connection);
+            store = new SqliteStore(connection, full, time);
+            store.Migrate(Migrations);
+            return store;
+        }
+        catch (Exception ex) when (new SqliteDialect().IsFault(ex))
+        {
+            Close(store, connection);
+            throw new StorageUnavailableException($"SQLite {full} cannot be used: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+        catch
+        {
+            Close(store, connection);
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Simulate(SimulatedStorageFault fault)
+    {
+        base.Simulate(fault);
+        lock (gate)
+        {
+            // 4294967294 is SQLite's largest page count: "no cap". A cap below the current size is raised to it.
+            Execute(connection, fault == SimulatedStorageFault.Full ? "PRAGMA max_page_count = 1" : "PRAGMA max_page_count = 4294967294");
+            Execute(connection, fault == SimulatedStorageFault.ReadOnly ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0");
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override ConnectionLease Acquire(bool readOnly)
+    {
+        gate.Enter();
+        try
+        {
+            // IMMEDIATE for writes (two writers cannot read the same audit head); deferred for a read snapshot.
+            var transaction = connection.BeginTransaction(deferred: readOnly);
+            return new Lease(new DbSession(connection, transaction, Dialect, cache), gate);
+        }
+        catch
+        {
+            gate.Exit();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            lock (gate)
+            {
+                cache.Clear();
+                connection.Dispose();
+            }
+        }
+    }
+
+    private static void Close(SqliteStore? store, SqliteConnection connection)
+    {
+        if (store is null)
+        {
+            connection.Dispose();
+        }
+        else
+        {
+            store.Dispose();
+        }
+    }
+
+    private static void Configure(SqliteConnection connection, string path)
+    {
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        Execute(connection, "PRAGMA synchronous=FULL;");
+        Execute(connection, "PRAGMA foreign_keys=ON;");
+        Execute(connection, "PRAGMA busy_timeout=30000;");
+        var journal = Scalar(connection, "PRAGMA journal_mode;");
+        var synchronous = Scalar(connection, "PRAGMA synchronous;");
+        if (!string.Equals(journal, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new StorageSchemaException($"database {path}: journal_mode is {journal}, not WAL");
+        }
+
+        // 2 is FULL.
+        if (synchronous != "2")
+        {
+            throw new StorageSchemaException($"database {path}: synchronous is {synchronous}, not FULL");
+        }
+    }
+
+    // Entries without a subjects column were hashed differently; carrying on would mix two formats in one chain.
+    private static void RefuseEarlierAuditFormat(SqliteConnection connection)
+    {
+        var counts = Scalar(connection, "SELECT COUNT(*) || ',' || COUNT(*) FILTER (WHERE name = 'subjects') FROM pragma_table_info('audit_entries')")!.Split(',');
+        if (counts[0] != "0" && counts[1] == "0")
+        {
+            throw new StorageSchemaException("audit_entries has no subjects column: the trail was written by an earlier build; export it with that build and start a new data folder");
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private sealed class Lease(DbSession session, Lock gate) : ConnectionLease
+    {
+        public override DbSession Session => session;
+
+        protected override void Dispose(bool disposing)
+        {
+            try
+            {
+                session.Transaction.Dispose();
+            }
+            finally
+            {
+                gate.Exit();
+            }
+        }
+    }
+}

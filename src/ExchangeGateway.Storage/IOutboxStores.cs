@@ -1,0 +1,98 @@
+namespace ExchangeGateway.Storage;
+
+/// <summary>Submissions, what is remembered about the people they are about, and per-recipient tracking.</summary>
+public interface ISubmissionStore
+{
+    /// <summary>The submission stored under this id, or null.</summary>
+    StoredSubmission? Find(string submissionId);
+
+    /// <summary>What is remembered about the first of these person keys that is known, or null.</summary>
+    PersonMemory? Remembered(IReadOnlyList<string> personKeys);
+
+    /// <summary>
+    /// Stores a submission with its decisions and packages, unless its id is taken (by any instance): the same body is a
+    /// repeat (nothing written), another body a conflict. A withdrawal, or consent narrowed to fewer recipient types,
+    /// cancels the person's queued messages of those types.
+    /// </summary>
+    AcceptResult Accept(AcceptedSubmission submission);
+
+    /// <summary>Queues more messages under an already stored submission (a reminder re-sealed from its notice).</summary>
+    void Enqueue(string submissionId, string eventType, IReadOnlyList<string> personKeys, IReadOnlyList<OutgoingMessage> messages);
+
+    /// <summary>The person keys a message was stored with (for audit entries about it).</summary>
+    IReadOnlyList<string> PersonKeysOf(string messageId);
+
+    /// <summary>Per-recipient state of a submission, in the order the decisions were made.</summary>
+    IReadOnlyList<TrackingLine> Track(string submissionId);
+}
+
+/// <summary>The push queue: due messages are claimed with a lease so one instance at a time attempts each.</summary>
+public interface IPushQueue
+{
+    /// <summary>
+    /// Claims up to <paramref name="max"/> push messages due now, oldest first, leaving out <paramref name="skip"/> and
+    /// agencies in <paramref name="busyAgencies"/>: each claimed message is not due again for any instance until
+    /// <paramref name="lease"/> has passed, so a killed instance's claims come back after it.
+    /// </summary>
+    IReadOnlyList<DueMessage> Claim(int max, IReadOnlyCollection<string> skip, IReadOnlyCollection<string> busyAgencies, string claimant, TimeSpan lease);
+
+    /// <summary>When the next queued push message falls due (a lease's end included), or null when none is queued.</summary>
+    DateTimeOffset? NextDue();
+
+    /// <summary>Records a push answered 2xx. False when the message was no longer queued (cancelled meanwhile).</summary>
+    bool MarkDelivered(string messageId);
+
+    /// <summary>Records a failed attempt and when to try again.</summary>
+    bool MarkRetry(string messageId, DateTimeOffset nextAttempt, string error);
+
+    /// <summary>Gives up on a message: a 4xx answer, or retries exhausted.</summary>
+    bool MarkDeadLetter(string messageId, string error);
+}
+
+/// <summary>The mailboxes agencies pull from.</summary>
+public interface IMailboxStore
+{
+    /// <summary>The messages waiting for an agency (queued or fetched but not yet acknowledged), oldest first.</summary>
+    IReadOnlyList<MailboxEntry> List(string agencyId);
+
+    /// <summary>
+    /// The package of a mailbox message addressed to this agency and not yet acknowledged; the first fetch marks it
+    /// delivered (once, whichever instance serves it). Null for a message that does not exist, is another agency's, or
+    /// is no longer available.
+    /// </summary>
+    byte[]? Fetch(string agencyId, string messageId);
+
+    /// <summary>Acknowledges a mailbox message of this agency. False when there is no such message waiting.</summary>
+    bool Acknowledge(string agencyId, string messageId);
+
+    /// <summary>Expires mailbox messages created before the cutoff and still not acknowledged; returns the ids this call expired.</summary>
+    IReadOnlyList<string> Expire(DateTimeOffset createdBefore);
+}
+
+/// <summary>The outbox for an administrator and the verifier.</summary>
+public interface IOutboxAdmin
+{
+    /// <summary>Message counts by state.</summary>
+    OutboxTotals Totals();
+
+    /// <summary>Messages newest first, optionally only those in one state.</summary>
+    IReadOnlyList<OutboxLine> List(string? status, int max);
+
+    /// <summary>Puts a dead-lettered or expired message back in the queue with a fresh retry window. False when it is in another state.</summary>
+    bool Retry(string messageId);
+
+    /// <summary>Cancels a message not yet delivered. False when it is in another state.</summary>
+    bool Cancel(string messageId, string reason);
+
+    /// <summary>How many submissions and messages are stored.</summary>
+    (long Submissions, long Messages) Counts();
+
+    /// <summary>Every stored submission id, oldest first.</summary>
+    IReadOnlyList<string> SubmissionIds();
+
+    /// <summary>Every stored message's id, channel, status and attempts, oldest first.</summary>
+    IReadOnlyList<StoredMessageState> MessageStates();
+}
+
+/// <summary>A stored message as the audit cross-check sees it.</summary>
+public sealed record StoredMessageState(string MessageId, string Channel, string Status, long Attempts);
