@@ -1,35 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
 using ExchangeGateway.Audit;
 using ExchangeGateway.Storage;
+using ExchangeGateway.Storage.Selection;
 
 namespace ExchangeGateway.Gateway;
 
-/// <summary>The data folder could not be used at start: not creatable, not writable, or its database not openable.</summary>
-public sealed class DataFolderException(string message, Exception inner) : Exception(message, inner);
+/// <summary>The data folder or database could not be used at start: not creatable, not writable, unreachable, or of another schema or key.</summary>
+public sealed class DataFolderException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Opens what the gateway keeps in its data folder, proving first that the folder takes writes.</summary>
+/// <summary>Opens what the gateway keeps: its database (SQLite in the data folder, or PostgreSQL) and the person-key secret in the data folder.</summary>
 public static class DataFolder
 {
-    /// <summary>The outbox, the person keys and the release schedule; a folder that cannot be used is a <see cref="DataFolderException"/> naming it and why.</summary>
-    public static (Outbox Outbox, PersonKeys PersonKeys, ReleaseSchedule Schedule) Open(string folder, TimeProvider time)
+    private const string PersonKeySetting = "person-key-fingerprint";
+
+    /// <summary>
+    /// The store and the person keys; anything that cannot be used is a <see cref="DataFolderException"/> naming it and
+    /// why. Every instance on one database must hold the same person key (copy <c>audit.key</c> from the first), or
+    /// the same person would be two people in the trail and the outbox: a different key is refused.
+    /// </summary>
+    public static (IGatewayStore Store, PersonKeys PersonKeys) Open(string folder, string? database, TimeProvider time)
     {
         var full = Path.GetFullPath(folder);
-        Outbox? outbox = null;
+        IGatewayStore? store = null;
         try
         {
             Directory.CreateDirectory(full);
             ProveWritable(full);
-            outbox = Outbox.Open(GatewayDatabase.PathIn(full), time);
-            outbox.ProveWritable();
-            AuditLog.EnsureSchema(outbox.Connection);
             var personKeys = PersonKeys.LoadOrCreate(full);
-            return (outbox, personKeys, ReleaseSchedule.On(outbox));
+            store = StorageSelection.Open(database, full, time);
+            store.ProveWritable();
+            var fingerprint = Fingerprint(personKeys);
+            var stored = store.InTransaction(tx => tx.ClaimSetting(PersonKeySetting, fingerprint));
+            if (stored != fingerprint)
+            {
+                throw new DataFolderException(
+                    $"{store.Description} was started with another person key than {PersonKeys.PathIn(full)}: every instance on one database needs the same {PersonKeys.FileName} (copy it from the first instance's data folder)");
+            }
+
+            return (store, personKeys);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException || StorageFaults.IsFault(ex))
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or StorageUnavailableException or StorageSchemaException)
         {
-            outbox?.Dispose();
-            throw new DataFolderException($"the data folder {full} cannot be used: {StorageFaults.Reason(ex)}", ex);
+            store?.Dispose();
+            var what = database is null ? $"the data folder {full}" : $"the database ({DatabaseLocation.Parse(database, full)})";
+            throw new DataFolderException($"{what} cannot be used: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+        catch
+        {
+            store?.Dispose();
+            throw;
         }
     }
+
+    // A keyed hash of a fixed probe: shows whether two instances hold the same secret without storing the secret.
+    private static string Fingerprint(PersonKeys keys) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(keys.ForIdentifier("exchange-gateway person-key fingerprint"))));
 
     // SQLite may open a read-only file without complaint and fail only at the first write; a probe file fails now.
     private static void ProveWritable(string folder)

@@ -31,18 +31,18 @@ public static class GatewayApi
             return Results.Text(answer.Body, answer.ContentType, statusCode: answer.Status);
         });
 
-        api.MapGet("/submissions/{id}", (HttpContext context, string id, Outbox outbox) =>
+        api.MapGet("/submissions/{id}", (HttpContext context, string id, IGatewayStore store) =>
         {
             var caller = KnownCallerFilter.CallerOf(context);
 
-            var submission = outbox.FindSubmission(id);
+            var (submission, lines) = store.InTransaction(tx => (tx.Submissions.Find(id), tx.Submissions.Track(id)));
             if (submission is null || submission.Sender != caller)
             {
                 return NotFound($"no submission {id} from {caller}");
             }
 
             var recipients = new JsonArray();
-            foreach (var line in outbox.Track(id))
+            foreach (var line in lines)
             {
                 var item = new JsonObject
                 {
@@ -73,7 +73,7 @@ public static class GatewayApi
 
                 if (line.UpdatedAt is { } updated)
                 {
-                    item["updatedAt"] = Outbox.Format(updated);
+                    item["updatedAt"] = StoredTime.Format(updated);
                 }
 
                 recipients.Add(item);
@@ -82,19 +82,19 @@ public static class GatewayApi
             return Results.Text(new JsonObject { ["submissionId"] = id, ["eventType"] = submission.EventType, ["recipients"] = recipients }.ToJsonString(), "application/json");
         });
 
-        api.MapGet("/mailbox", (HttpContext context, Outbox outbox) =>
+        api.MapGet("/mailbox", (HttpContext context, IGatewayStore store) =>
         {
             var caller = KnownCallerFilter.CallerOf(context);
 
             var messages = new JsonArray();
-            foreach (var entry in outbox.Mailbox(caller))
+            foreach (var entry in store.InTransaction(tx => tx.Mailbox.List(caller)))
             {
                 messages.Add(new JsonObject
                 {
                     ["messageId"] = entry.MessageId,
                     ["submissionId"] = entry.SubmissionId,
                     ["eventType"] = entry.EventType,
-                    ["createdAt"] = Outbox.Format(entry.CreatedAt),
+                    ["createdAt"] = StoredTime.Format(entry.CreatedAt),
                     ["size"] = entry.Size,
                 });
             }
@@ -102,19 +102,37 @@ public static class GatewayApi
             return Results.Text(new JsonObject { ["messages"] = messages }.ToJsonString(), "application/json");
         });
 
-        api.MapGet("/mailbox/{messageId}", (HttpContext context, string messageId, Outbox outbox, GatewayAudit audit) =>
+        api.MapGet("/mailbox/{messageId}", (HttpContext context, string messageId, IGatewayStore store, GatewayAudit audit) =>
         {
             var caller = KnownCallerFilter.CallerOf(context);
 
-            var package = outbox.Fetch(caller, messageId, (c, t) => audit.Fetched(c, t, caller, messageId));
+            var package = store.InTransaction(tx =>
+            {
+                var found = tx.Mailbox.Fetch(caller, messageId);
+                if (found is not null)
+                {
+                    audit.Fetched(tx, caller, messageId);
+                }
+
+                return found;
+            });
             return package is null ? NotFound($"no message {messageId} in the mailbox of {caller}") : Results.Bytes(package, PackageMediaType);
         });
 
-        api.MapPost("/mailbox/{messageId}/ack", (HttpContext context, string messageId, Outbox outbox, GatewayAudit audit) =>
+        api.MapPost("/mailbox/{messageId}/ack", (HttpContext context, string messageId, IGatewayStore store, GatewayAudit audit) =>
         {
             var caller = KnownCallerFilter.CallerOf(context);
 
-            return outbox.Acknowledge(caller, messageId, (c, t) => audit.Acknowledged(c, t, caller, messageId))
+            return store.InTransaction(tx =>
+                {
+                    if (!tx.Mailbox.Acknowledge(caller, messageId))
+                    {
+                        return false;
+                    }
+
+                    audit.Acknowledged(tx, caller, messageId);
+                    return true;
+                })
                 ? Results.Text(new JsonObject { ["messageId"] = messageId, ["status"] = MessageStatus.Acknowledged }.ToJsonString(), "application/json")
                 : NotFound($"no message {messageId} waiting in the mailbox of {caller}");
         });

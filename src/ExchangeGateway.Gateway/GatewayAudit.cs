@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using ExchangeGateway.Audit;
 using ExchangeGateway.Domain;
 using ExchangeGateway.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace ExchangeGateway.Gateway;
 
@@ -11,21 +10,21 @@ namespace ExchangeGateway.Gateway;
 /// the same transaction as the change, so the trail and the outbox never disagree; the rest in a transaction of
 /// their own. People appear only as keyed hashes (<see cref="PersonKeys"/>).
 /// </summary>
-public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
+public sealed class GatewayAudit(IGatewayStore store, AuditLog log, TimeProvider time)
 {
     /// <summary>False only in the benchmark that measures what auditing costs; there is no setting for it.</summary>
     internal bool Recording { get; init; } = true;
 
     /// <summary>A submission was refused before anything was stored.</summary>
     public void Refused(string sender, string? submissionId, string reason, int errorCount) =>
-        outbox.InTransaction((c, t) => Append(c, t, new AuditRecord(AuditEventTypes.SubmissionRefused, ActorOf(sender))
+        store.InTransaction(tx => Append(tx, new AuditRecord(AuditEventTypes.SubmissionRefused, ActorOf(sender))
         {
             Details = Details(("submissionId", submissionId), ("reason", reason), ("errors", errorCount), ("sender", sender)),
         }));
 
     /// <summary>
     /// What accepting a submission writes (received, one consent decision per recipient, one sealed package per message),
-    /// prepared before the accept transaction so that the transaction only chains and inserts it (<see cref="Append(SqliteConnection, SqliteTransaction, AuditBatch)"/>).
+    /// prepared before the accept transaction so that the transaction only chains and inserts it (<see cref="Append(IStoreTransaction, AuditBatch)"/>).
     /// </summary>
     public AuditBatch Accepted(Submission submission, string sender, string bodyHash,
         IReadOnlyList<string> personKeys, IReadOnlyList<Recipient> recipients, IReadOnlyList<ConsentDecision> decisions, IReadOnlyList<OutgoingMessage> messages)
@@ -81,11 +80,11 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
     }
 
     /// <summary>Appends a batch prepared beforehand (<see cref="Accepted"/>) in the caller's transaction.</summary>
-    public void Append(SqliteConnection connection, SqliteTransaction transaction, AuditBatch batch)
+    public void Append(IStoreTransaction transaction, AuditBatch batch)
     {
         if (Recording)
         {
-            log.AppendAll(connection, transaction, batch, time.GetUtcNow());
+            log.AppendAll(transaction.Audit, batch, time.GetUtcNow());
         }
     }
 
@@ -93,7 +92,7 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
     /// A release-schedule entry fell due: a reminder re-sent to the release recipients, or an overdue alert to the CJIT.
     /// Written like an acceptance: one consent decision per recipient and one sealed package per message, each naming the entry.
     /// </summary>
-    public void ScheduleFired(SqliteConnection connection, SqliteTransaction transaction, string entryId, string kind, string submissionId,
+    public void ScheduleFired(IStoreTransaction transaction, string entryId, string kind, string submissionId,
         IReadOnlyList<string> personKeys, IReadOnlyList<RecipientDecision> decisions, IReadOnlyList<OutgoingMessage> messages)
     {
         ArgumentNullException.ThrowIfNull(decisions);
@@ -121,11 +120,11 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
 
         records.AddRange(messages.Select(message => PackageSealed(submissionId, personKeys, message, ("scheduleEntryId", entryId), ("scheduleKind", kind))));
 
-        AppendAll(connection, transaction, records);
+        AppendAll(transaction, records);
     }
 
     /// <summary>A withdrawal, or consent narrowed to fewer recipient types, cancelled queued messages: one entry per message.</summary>
-    public void Withdrawn(SqliteConnection connection, SqliteTransaction transaction, string submissionId, IReadOnlyList<string> personKeys, IReadOnlyList<CancelledMessage> cancelled)
+    public void Withdrawn(IStoreTransaction transaction, string submissionId, IReadOnlyList<string> personKeys, IReadOnlyList<CancelledMessage> cancelled)
     {
         ArgumentNullException.ThrowIfNull(cancelled);
         var records = new List<AuditRecord>();
@@ -146,11 +145,11 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
                 });
         }
 
-        AppendAll(connection, transaction, records);
+        AppendAll(transaction, records);
     }
 
     /// <summary>One push attempt: a retry is a delivery-attempt entry; delivered and dead-letter are delivery-result entries.</summary>
-    public void DeliveryResult(SqliteConnection connection, SqliteTransaction transaction, string messageId, string recipient, string result, string detail)
+    public void DeliveryResult(IStoreTransaction transaction, string messageId, string recipient, string result, string detail)
     {
         if (!Recording)
         {
@@ -158,15 +157,15 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
         }
 
         var type = result == "retry" ? AuditEventTypes.DeliveryAttempt : AuditEventTypes.DeliveryResult;
-        Append(connection, transaction, new AuditRecord(type, AuditActors.Gateway)
+        Append(transaction, new AuditRecord(type, AuditActors.Gateway)
         {
-            Subjects = Outbox.PersonKeysOf(connection, transaction, messageId),
+            Subjects = transaction.Submissions.PersonKeysOf(messageId),
             Details = Details(("messageId", messageId), ("recipient", recipient), ("result", result), ("outcome", result == "delivered" ? "success" : "failure"), ("reason", detail)),
         });
     }
 
     /// <summary>Mailbox messages expired unacknowledged.</summary>
-    public void Expired(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<string> messageIds)
+    public void Expired(IStoreTransaction transaction, IReadOnlyList<string> messageIds)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
         var records = new List<AuditRecord>();
@@ -174,46 +173,46 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
         {
             records.Add(new AuditRecord(AuditEventTypes.DeliveryResult, AuditActors.Gateway)
             {
-                Subjects = Outbox.PersonKeysOf(connection, transaction, messageId),
+                Subjects = transaction.Submissions.PersonKeysOf(messageId),
                 Details = Details(("messageId", messageId), ("result", "expired"), ("outcome", "failure"), ("reason", "not acknowledged in time; the sender sees undeliverable")),
             });
         }
 
-        AppendAll(connection, transaction, records);
+        AppendAll(transaction, records);
     }
 
     /// <summary>An agency fetched a mailbox message.</summary>
-    public void Fetched(SqliteConnection connection, SqliteTransaction transaction, string agency, string messageId) =>
-        Append(connection, transaction, new AuditRecord(AuditEventTypes.MailboxFetch, ActorOf(agency))
+    public void Fetched(IStoreTransaction transaction, string agency, string messageId) =>
+        Append(transaction, new AuditRecord(AuditEventTypes.MailboxFetch, ActorOf(agency))
         {
-            Subjects = Outbox.PersonKeysOf(connection, transaction, messageId),
+            Subjects = transaction.Submissions.PersonKeysOf(messageId),
             Details = Details(("messageId", messageId), ("recipient", agency), ("outcome", "success")),
         });
 
     /// <summary>An agency acknowledged a mailbox message.</summary>
-    public void Acknowledged(SqliteConnection connection, SqliteTransaction transaction, string agency, string messageId) =>
-        Append(connection, transaction, new AuditRecord(AuditEventTypes.Ack, ActorOf(agency))
+    public void Acknowledged(IStoreTransaction transaction, string agency, string messageId) =>
+        Append(transaction, new AuditRecord(AuditEventTypes.Ack, ActorOf(agency))
         {
-            Subjects = Outbox.PersonKeysOf(connection, transaction, messageId),
+            Subjects = transaction.Submissions.PersonKeysOf(messageId),
             Details = Details(("messageId", messageId), ("recipient", agency), ("outcome", "success")),
         });
 
     /// <summary>A certificate was refused (a TLS client, or an agency the gateway cannot seal to).</summary>
     public void CertificateProblem(string? agency, string? fingerprint, string reason) =>
-        outbox.InTransaction((c, t) => Append(c, t, new AuditRecord(AuditEventTypes.CertificateProblem, AuditActors.Gateway)
+        store.InTransaction(tx => Append(tx, new AuditRecord(AuditEventTypes.CertificateProblem, AuditActors.Gateway)
         {
             Details = Details(("agency", agency), ("certificateSha256", fingerprint), ("reason", reason)),
         }));
 
     /// <summary>Extends the trail's person index over up to <paramref name="maxEntries"/> entries (<see cref="AuditLog.IndexSubjects"/>); returns how many it read.</summary>
-    public int IndexPeople(int maxEntries) => outbox.InTransaction((c, t) => AuditLog.IndexSubjects(c, t, maxEntries));
+    public int IndexPeople(int maxEntries) => store.InTransaction(tx => AuditLog.IndexSubjects(tx.Audit, maxEntries));
 
     /// <summary>Signs a checkpoint of the trail's head (at shutdown).</summary>
-    public void Checkpoint() => outbox.InTransaction((c, t) => log.Checkpoint(c, t, time.GetUtcNow()));
+    public void Checkpoint() => store.InTransaction(tx => log.Checkpoint(tx.Audit, time.GetUtcNow()));
 
     /// <summary>Signs the head unless the newest checkpoint already does (at start and on the timer); returns the new checkpoint, or null.</summary>
     public AuditCheckpoint? CheckpointIfUncovered(CheckpointReason reason) =>
-        outbox.InTransaction((c, t) => log.CheckpointIfUncovered(c, t, time.GetUtcNow(), reason));
+        store.InTransaction(tx => log.CheckpointIfUncovered(tx.Audit, time.GetUtcNow(), reason));
 
     /// <summary>The string a consent outcome is audited as (the FHIR export reads shared / withheld / overridden).</summary>
     public static string DecisionName(ConsentOutcome outcome) => outcome switch
@@ -240,13 +239,13 @@ public sealed class GatewayAudit(Outbox outbox, AuditLog log, TimeProvider time)
             ]),
         };
 
-    private void Append(SqliteConnection connection, SqliteTransaction transaction, AuditRecord record) => AppendAll(connection, transaction, [record]);
+    private void Append(IStoreTransaction transaction, AuditRecord record) => AppendAll(transaction, [record]);
 
-    private void AppendAll(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AuditRecord> records)
+    private void AppendAll(IStoreTransaction transaction, IReadOnlyList<AuditRecord> records)
     {
         if (Recording)
         {
-            log.AppendAll(connection, transaction, records, time.GetUtcNow());
+            log.AppendAll(transaction.Audit, records, time.GetUtcNow());
         }
     }
 

@@ -78,13 +78,13 @@ public static class GatewayHost
         var signer = KeyPair.Load(Path.Combine(options.Certs, "gateway.crt"), Path.Combine(options.Certs, "gateway.key"));
         var zone = ReleasePlanning.FindZone(options.TimeZone);
         var nationalCodes = DeploymentTerminology.Load(options.Terminology);
-        var (outbox, personKeys, schedule) = DataFolder.Open(options.Data, time);
+        var (store, personKeys) = DataFolder.Open(options.Data, options.Database, time);
 
         builder.Services.AddSingleton<StorageHealth>();
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton(trust);
         builder.Services.AddSingleton(tls);
-        builder.Services.AddSingleton(outbox);
+        builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new ReleaseSummaryMapper(ProfileSet.Embedded, nationalCodes));
         builder.Services.AddSingleton(new PackageSealer(signer, trust, time));
         builder.Services.AddSingleton<IPersonKeys>(new AuditPersonKeys(personKeys));
@@ -101,8 +101,7 @@ public static class GatewayHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PushDelivery>());
         builder.Services.AddSingleton<MailboxExpiry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MailboxExpiry>());
-        builder.Services.AddSingleton(schedule);
-        builder.Services.AddSingleton(new ReleasePlanning(schedule, zone, options.ReminderTime, time));
+        builder.Services.AddSingleton(new ReleasePlanning(store, zone, options.ReminderTime, time));
         builder.Services.AddSingleton(new OverdueReleaseAlertMapper(ProfileSet.Embedded));
         builder.Services.AddSingleton<ReleaseReminders>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReleaseReminders>());

@@ -1,6 +1,6 @@
 namespace ExchangeGateway.Gateway;
 
-/// <summary>The gateway's settings: from the command line (--data, --agencies, --certs), appsettings.json or environment (Gateway__Data ...).</summary>
+/// <summary>The gateway's settings: from the command line (--data, --database, --agencies, --certs), appsettings.json or environment (Gateway__Data ...).</summary>
 public sealed class GatewayOptions
 {
     /// <summary>The configuration section.</summary>
@@ -8,6 +8,12 @@ public sealed class GatewayOptions
 
     /// <summary>The data folder: the SQLite file and per-deployment secrets.</summary>
     public string Data { get; set; } = "data";
+
+    /// <summary>
+    /// The database when it is not the SQLite file in the data folder: a PostgreSQL connection string
+    /// (<c>Host=...;Database=...;Username=...</c>) or a <c>postgres://</c> URL, shared by several instances.
+    /// </summary>
+    public string? Database { get; set; }
 
     /// <summary>The agency directory file; empty for the embedded development directory.</summary>
     public string? Agencies { get; set; }

@@ -4,12 +4,21 @@ using Microsoft.Extensions.Options;
 namespace ExchangeGateway.Gateway;
 
 /// <summary>Expires mailbox messages not acknowledged within the configured time (5 days by default), as MESH does; the sender then sees "undeliverable".</summary>
-public sealed class MailboxExpiry(Outbox outbox, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, StorageHealth storage, ILogger<MailboxExpiry> log) : BackgroundService
+public sealed class MailboxExpiry(IGatewayStore store, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, StorageHealth storage, ILogger<MailboxExpiry> log) : BackgroundService
 {
     /// <summary>Expires what is due now; returns how many.</summary>
     public int RunOnce()
     {
-        var expired = outbox.ExpireMailbox(time.GetUtcNow() - options.Value.MailboxExpiry, (ids, c, t) => audit.Expired(c, t, ids));
+        var expired = store.InTransaction(transaction =>
+        {
+            var ids = transaction.Mailbox.Expire(time.GetUtcNow() - options.Value.MailboxExpiry);
+            if (ids.Count > 0)
+            {
+                audit.Expired(transaction, ids);
+            }
+
+            return ids;
+        });
         if (expired.Count > 0)
         {
             log.LogWarning("Expired {Count} mailbox message(s) not acknowledged within {Days} days", expired.Count, options.Value.MailboxExpiry.TotalDays);

@@ -13,7 +13,7 @@ namespace ExchangeGateway.Gateway;
 /// </summary>
 public sealed class PushDelivery : BackgroundService
 {
-    private readonly Outbox outbox;
+    private readonly IGatewayStore store;
     private readonly HttpClient http;
     private readonly GatewayOptions options;
     private readonly TimeProvider time;
@@ -27,11 +27,11 @@ public sealed class PushDelivery : BackgroundService
     private readonly SemaphoreSlim wake = new(0, 1);
 
     /// <summary>Creates the worker; <paramref name="http"/> presents the gateway's TLS identity to https endpoints.</summary>
-    public PushDelivery(Outbox outbox, PushHttpClient http, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, StorageHealth storage, ILogger<PushDelivery> log)
+    public PushDelivery(IGatewayStore store, PushHttpClient http, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, StorageHealth storage, ILogger<PushDelivery> log)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
-        this.outbox = outbox;
+        this.store = store;
         this.http = http.Client;
         this.options = options.Value;
         this.time = time;
@@ -78,7 +78,8 @@ public sealed class PushDelivery : BackgroundService
                 if (free > 0)
                 {
                     var busy = perAgency.Where(p => p.Value >= options.PushConcurrencyPerAgency).Select(p => p.Key).ToList();
-                    foreach (var message in outbox.DuePush(free, [.. inFlight.Keys, .. Held()], busy))
+                    var skip = new List<string>([.. inFlight.Keys, .. Held()]);
+                    foreach (var message in store.InTransaction(tx => tx.PushQueue.Claim(free, skip, busy, Claimant, Lease)))
                     {
                         if (perAgency.GetValueOrDefault(message.Recipient) >= options.PushConcurrencyPerAgency || !inFlight.TryAdd(message.MessageId, message.Recipient))
                         {
@@ -114,6 +115,25 @@ public sealed class PushDelivery : BackgroundService
         await Task.WhenAll(running.Keys).ConfigureAwait(false);
     }
 
+    // Who holds a claim, for an administrator looking at the outbox: this process on this machine.
+    private static string Claimant { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    // A claim outlives the longest attempt, so no other instance pushes the message while this one still may.
+    private TimeSpan Lease => options.PushTimeout + TimeSpan.FromSeconds(30);
+
+    // A delivery state change and its audit entry, in one transaction; nothing is audited for a message no longer queued.
+    private bool Record(DueMessage message, string result, string detail, Func<IPushQueue, bool> transition) =>
+        store.InTransaction(transaction =>
+        {
+            if (!transition(transaction.PushQueue))
+            {
+                return false;
+            }
+
+            audit.DeliveryResult(transaction, message.MessageId, message.Recipient, result, detail);
+            return true;
+        });
+
     private async Task AttemptAsync(DueMessage message, CancellationToken stoppingToken)
     {
         try
@@ -122,7 +142,7 @@ public sealed class PushDelivery : BackgroundService
             if (now - DateTimeOffset.FromUnixTimeMilliseconds(message.WindowStartMs) > options.GiveUpAfter)
             {
                 var reason = $"gave up after {options.GiveUpAfter.TotalHours:0.#} h without a 2xx ({message.Attempts} attempts)";
-                outbox.MarkDeadLetter(message.MessageId, reason, (c, t) => audit.DeliveryResult(c, t, message.MessageId, message.Recipient, "dead-letter", reason));
+                Record(message, "dead-letter", reason, queue => queue.MarkDeadLetter(message.MessageId, reason));
                 log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Reason}", message.MessageId, message.Recipient, reason);
                 held.TryRemove(message.MessageId, out _);
                 return;
@@ -132,16 +152,16 @@ public sealed class PushDelivery : BackgroundService
             switch (outcome)
             {
                 case PushOutcome.Delivered:
-                    outbox.MarkDelivered(message.MessageId, (c, t) => audit.DeliveryResult(c, t, message.MessageId, message.Recipient, "delivered", detail));
+                    Record(message, "delivered", detail, queue => queue.MarkDelivered(message.MessageId));
                     log.LogInformation("Delivered {MessageId} to {Recipient} ({Detail})", message.MessageId, message.Recipient, detail);
                     break;
                 case PushOutcome.Refused:
-                    outbox.MarkDeadLetter(message.MessageId, detail, (c, t) => audit.DeliveryResult(c, t, message.MessageId, message.Recipient, "dead-letter", detail));
+                    Record(message, "dead-letter", detail, queue => queue.MarkDeadLetter(message.MessageId, detail));
                     log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Detail}", message.MessageId, message.Recipient, detail);
                     break;
                 default:
                     var next = time.GetUtcNow() + Backoff(message.Attempts);
-                    outbox.MarkRetry(message.MessageId, next, detail, (c, t) => audit.DeliveryResult(c, t, message.MessageId, message.Recipient, "retry", detail));
+                    Record(message, "retry", detail, queue => queue.MarkRetry(message.MessageId, next, detail));
                     log.LogInformation("Attempt {Attempt} of {MessageId} to {Recipient} failed ({Detail}); next at {Next:o}", message.Attempts + 1, message.MessageId, message.Recipient, detail, next);
                     break;
             }

@@ -9,7 +9,7 @@ namespace ExchangeGateway.Gateway;
 /// planned <c>release</c> sent ahead with a future <c>dir.releasePlan.releaseDate</c>, schedules the reminders and the overdue
 /// check (moving the person's earlier ones); any other <c>release</c> is the release itself and cancels what is pending.
 /// </summary>
-public sealed class ReleasePlanning(ReleaseSchedule schedule, TimeZoneInfo zone, TimeOnly reminderTime, TimeProvider time)
+public sealed class ReleasePlanning(IGatewayStore store, TimeZoneInfo zone, TimeOnly reminderTime, TimeProvider time)
 {
     /// <summary>The zone the reminder time and the overdue check are local to.</summary>
     public TimeZoneInfo Zone => zone;
@@ -35,7 +35,7 @@ public sealed class ReleasePlanning(ReleaseSchedule schedule, TimeZoneInfo zone,
     /// routed recipients (consent is decided again when a reminder falls due); <paramref name="submissionJson"/> is its
     /// canonical JSON, kept so the reminders can be mapped and sealed again.
     /// </summary>
-    public TransactionWork? WorkFor(Submission submission, IReadOnlyList<string> personKeys, IReadOnlyList<Recipient> recipients, string submissionJson)
+    public Action<IStoreTransaction>? WorkFor(Submission submission, IReadOnlyList<string> personKeys, IReadOnlyList<Recipient> recipients, string submissionJson)
     {
         ArgumentNullException.ThrowIfNull(submission);
         ArgumentNullException.ThrowIfNull(recipients);
@@ -44,12 +44,12 @@ public sealed class ReleasePlanning(ReleaseSchedule schedule, TimeZoneInfo zone,
         {
             var notice = new ScheduledNotice(submission.SubmissionId, personKeys, releaseDate, [.. recipients.Select(r => r.Agency.Id)], submissionJson,
                 ReleaseTimeline.From(releaseDate, now, zone, reminderTime));
-            return (connection, transaction) => schedule.Schedule(connection, transaction, notice, now);
+            return transaction => transaction.Schedule.Schedule(notice, now);
         }
 
         if (submission.Event.Type == EventTypes.Release)
         {
-            return (connection, transaction) => schedule.CancelPending(connection, transaction, personKeys, submission.SubmissionId, now);
+            return transaction => transaction.Schedule.CancelPending(personKeys, submission.SubmissionId, now);
         }
 
         return null;
@@ -68,7 +68,7 @@ public sealed class ReleasePlanning(ReleaseSchedule schedule, TimeZoneInfo zone,
             return null;
         }
 
-        var stored = schedule.FirstNotified(personKeys, releaseDate);
+        var stored = store.InTransaction(tx => tx.Schedule.FirstNotified(personKeys, releaseDate));
         var occurred = DateTimeOffset.Parse(submission.Event.OccurredAt, CultureInfo.InvariantCulture);
         return stored is { } first && first < occurred
             ? TimeZoneInfo.ConvertTime(first, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)

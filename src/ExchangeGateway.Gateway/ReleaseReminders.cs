@@ -15,9 +15,8 @@ namespace ExchangeGateway.Gateway;
 /// crash a due entry fires once, on the next run.
 /// </summary>
 public sealed class ReleaseReminders(
-    ReleaseSchedule schedule,
     ReleasePlanning planning,
-    Outbox outbox,
+    IGatewayStore store,
     AgencyDirectory directory,
     ReleaseSummaryMapper mapper,
     OverdueReleaseAlertMapper alerts,
@@ -41,7 +40,7 @@ public sealed class ReleaseReminders(
         {
             var now = time.GetUtcNow();
             var settled = 0;
-            foreach (var due in schedule.Due(now))
+            foreach (var due in store.InTransaction(tx => tx.Schedule.Due(now)))
             {
                 try
                 {
@@ -113,7 +112,7 @@ public sealed class ReleaseReminders(
         else
         {
             var notice = read.Submission!;
-            var memory = outbox.Remembered(entry.PersonKeys);
+            var memory = store.InTransaction(tx => tx.Submissions.Remembered(entry.PersonKeys));
             var withdrawnAt = memory?.WithdrawnAt;
             var withdrawn = withdrawnAt is not null && !SubmissionAcceptance.ConsentedSince(notice.Dir.Consent, withdrawnAt);
             var notShared = memory?.NotShared ?? [];
@@ -146,16 +145,16 @@ public sealed class ReleaseReminders(
 
         var status = reminder ? ScheduleStatus.Done : ScheduleStatus.Overdue;
         var eventType = reminder ? read.Submission?.Event.Type ?? EventTypes.ReleaseNotice : OverdueReleaseAlertMapper.DocumentType;
-        var settled = outbox.InTransaction((connection, transaction) =>
+        var settled = store.InTransaction(transaction =>
         {
             // A release or a newer notice settled the entry after it was read: then it sends nothing.
-            if (!schedule.Complete(connection, transaction, entry.EntryId, status, detail, now))
+            if (!transaction.Schedule.Complete(entry.EntryId, status, detail, now))
             {
                 return false;
             }
 
-            outbox.Enqueue(transaction, entry.SubmissionId, eventType, entry.PersonKeys, messages);
-            audit.ScheduleFired(connection, transaction, entry.EntryId, entry.Kind, entry.SubmissionId, entry.PersonKeys, decisions, messages);
+            transaction.Submissions.Enqueue(entry.SubmissionId, eventType, entry.PersonKeys, messages);
+            audit.ScheduleFired(transaction, entry.EntryId, entry.Kind, entry.SubmissionId, entry.PersonKeys, decisions, messages);
             return true;
         });
         if (!settled)

@@ -20,7 +20,7 @@ public sealed class StorageHealth(TimeProvider time, ILogger<StorageHealth> log)
     private DateTimeOffset nextReport;
 
     /// <summary>True when the exception is a storage fault rather than a bug.</summary>
-    public static bool IsFault(Exception exception) => StorageFaults.IsFault(exception);
+    public static bool IsFault(Exception exception) => exception is StorageUnavailableException || exception?.InnerException is StorageUnavailableException;
 
     /// <summary>How long storage work should still wait; zero when the store is not known to be failing.</summary>
     public TimeSpan PauseRemaining
@@ -59,7 +59,7 @@ public sealed class StorageHealth(TimeProvider time, ILogger<StorageHealth> log)
             {
                 log.LogWarning(
                     "Storage unavailable while {Activity}: {Reason}; storage work pauses {PauseSeconds:0.#} s ({Unreported} more failure(s) since the last report)",
-                    activity, StorageFaults.Reason(exception), pause.TotalSeconds, unreported);
+                    activity, (exception as StorageUnavailableException ?? exception.InnerException as StorageUnavailableException)?.Message ?? exception.Message, pause.TotalSeconds, unreported);
                 unreported = 0;
                 nextReport = now + ReportEvery;
             }

@@ -22,7 +22,7 @@ public sealed class SubmissionAcceptance(
     AgencyDirectory directory,
     ReleaseSummaryMapper mapper,
     PackageSealer sealer,
-    Outbox outbox,
+    IGatewayStore store,
     IPersonKeys personKeys,
     GatewayAudit audit,
     ReleasePlanning releasePlanning,
@@ -58,14 +58,14 @@ public sealed class SubmissionAcceptance(
 
         var canonical = SubmissionJson.Serialize(submission);
         var bodyHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-        var earlier = outbox.FindSubmission(submission.SubmissionId);
+        var earlier = store.InTransaction(tx => tx.Submissions.Find(submission.SubmissionId));
         if (earlier is not null)
         {
             return Repeat(earlier.BodyHash == bodyHash, earlier.Sender == sender, earlier.Response, submission.SubmissionId);
         }
 
         var keys = personKeys.For(submission.Dir.Client);
-        var memory = outbox.Remembered(keys);
+        var memory = store.InTransaction(tx => tx.Submissions.Remembered(keys));
         var routing = RecipientRouter.Route(submission, directory, memory?.Agencies);
         if (routing.Errors.Count > 0)
         {
@@ -136,14 +136,22 @@ public sealed class SubmissionAcceptance(
             submission.Dir.Consent.WithdrawnAt, ConsentPolicy.TypesNotShared(submission));
         var scheduleWork = releasePlanning.WorkFor(submission, keys, routing.Recipients, canonical);
         var auditBatch = audit.Accepted(submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages);
-        var result = outbox.Accept(
-            accepted,
-            (connection, transaction) =>
+        var result = store.InTransaction(transaction =>
+        {
+            var stored = transaction.Submissions.Accept(accepted);
+            if (stored.Outcome == AcceptOutcome.Accepted)
             {
-                audit.Append(connection, transaction, auditBatch);
-                scheduleWork?.Invoke(connection, transaction);
-            },
-            (cancelled, connection, transaction) => audit.Withdrawn(connection, transaction, submission.SubmissionId, keys, cancelled));
+                if (stored.Cancelled.Count > 0)
+                {
+                    audit.Withdrawn(transaction, submission.SubmissionId, keys, stored.Cancelled);
+                }
+
+                audit.Append(transaction, auditBatch);
+                scheduleWork?.Invoke(transaction);
+            }
+
+            return stored;
+        });
         switch (result.Outcome)
         {
             case AcceptOutcome.Accepted:

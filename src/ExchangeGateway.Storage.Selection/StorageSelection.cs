@@ -1,3 +1,4 @@
+using ExchangeGateway.Storage.PostgreSql;
 using ExchangeGateway.Storage.Sqlite;
 
 namespace ExchangeGateway.Storage.Selection;
@@ -19,7 +20,8 @@ public static class StorageSelection
         return location.Kind switch
         {
             DatabaseKind.Sqlite => SqliteStore.Open(location.Target, time),
-            _ => throw new NotSupportedException($"{location.Kind} is not available yet"),
+            DatabaseKind.PostgreSql => PostgreSqlStore.Open(location.Target, time),
+            _ => throw new ArgumentOutOfRangeException(nameof(location), location.Kind, "no adapter for this kind of database"),
         };
     }
 }

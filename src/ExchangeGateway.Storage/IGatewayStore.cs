@@ -76,3 +76,19 @@ public enum SimulatedStorageFault
     /// <summary>Every write fails, as on a file system remounted read-only.</summary>
     ReadOnly,
 }
+
+/// <summary>Units of work that return nothing.</summary>
+public static class GatewayStoreExtensions
+{
+    /// <summary>Runs <paramref name="work"/> in one transaction and commits unless it throws.</summary>
+    public static void InTransaction(this IGatewayStore store, Action<IStoreTransaction> work)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(work);
+        store.InTransaction(transaction =>
+        {
+            work(transaction);
+            return 0;
+        });
+    }
+}
