@@ -114,7 +114,7 @@ async Task<Run> Measure(bool withAudit)
     var work = Directory.CreateTempSubdirectory("exg-bench-").FullName;
     string[] gatewayArgs = ["--urls", "https://127.0.0.1:0", "--data", Path.Combine(work, "data"), "--certs", certs, "--log-level", "Warning"];
     var app = GatewayHost.Build(gatewayArgs, withAudit ? null : services => services.AddSingleton(sp => new GatewayAudit(
-        sp.GetRequiredService<Outbox>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>()) { Recording = false }));
+        sp.GetRequiredService<IGatewayStore>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>()) { Recording = false }));
     await app.StartAsync().ConfigureAwait(false);
     var address = new Uri(app.Urls.First() + "/");
     try
@@ -157,14 +157,14 @@ async Task<Run> Measure(bool withAudit)
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / latencies.Count;
         latencies.Sort();
         double Percentile(double p) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
-        var entries = app.Services.GetRequiredService<Outbox>().InTransaction((c, t) => AuditLog.Head(c, t))?.Seq ?? 0;
+        var entries = app.Services.GetRequiredService<IGatewayStore>().InTransaction(tx => AuditLog.Head(tx.Audit))?.Seq ?? 0;
         return new Run(latencies.Count / elapsed, Percentile(0.5), Percentile(0.99), latencies.Count + 30, entries, cpu, (Volatile.Read(ref pushed) - pushedBefore) / elapsed);
     }
     finally
     {
         await app.StopAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        app.Services.GetRequiredService<IGatewayStore>().Dispose();
         Directory.Delete(work, recursive: true);
     }
 }

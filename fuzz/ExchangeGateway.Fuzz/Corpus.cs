@@ -3,7 +3,8 @@ using ExchangeGateway.Audit;
 using ExchangeGateway.Crypto;
 using ExchangeGateway.Fhir;
 using ExchangeGateway.Intake;
-using Microsoft.Data.Sqlite;
+using ExchangeGateway.Storage;
+using ExchangeGateway.Storage.Sqlite;
 
 namespace ExchangeGateway.Fuzz;
 
@@ -80,8 +81,7 @@ internal sealed class Corpus
         {
             var keys = PersonKeys.LoadOrCreate(folder);
             string[] people = [keys.ForNhsNumber("9434765919"), keys.ForPrisonNumber("A1234BC")];
-            using var connection = AuditDatabase.Open(AuditDatabase.PathIn(folder));
-            AuditLog.EnsureSchema(connection);
+            using var store = SqliteStore.Open(Path.Combine(folder, DatabaseLocation.SqliteFileName), TimeProvider.System);
             var log = new AuditLog(new CheckpointSigner(gateway), checkpointInterval: 4);
             for (var i = 1; i <= 10; i++)
             {
@@ -90,16 +90,15 @@ internal sealed class Corpus
                     Subjects = i % 5 == 0 ? [] : [people[i % 2]],
                     Details = new Dictionary<string, AuditValue> { ["messageId"] = $"01964f7e-7c1a-7b3e-9d2f-{i:D12}", ["recipient"] = Recipient, ["attempt"] = i },
                 };
-                log.Append(connection, null, draft, Now.AddMinutes(i - 30));
+                store.InTransaction(tx => log.Append(tx.Audit, draft, Now.AddMinutes(i - 30)));
             }
 
             using var text = new StringWriter();
-            AuditJsonl.Write(connection, text, new CheckpointSigner(gateway), Now);
+            store.Snapshot(tx => AuditJsonl.Write(tx.Audit, text, new CheckpointSigner(gateway), Now));
             return Encoding.UTF8.GetBytes(text.ToString());
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
     }

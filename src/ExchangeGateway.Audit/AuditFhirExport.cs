@@ -1,8 +1,8 @@
 using System.Text.Json;
 using ExchangeGateway.Fhir;
+using ExchangeGateway.Storage;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
-using Microsoft.Data.Sqlite;
 
 namespace ExchangeGateway.Audit;
 
@@ -51,15 +51,14 @@ public static class AuditFhirExport
         [AuditEventTypes.AdminAction] = new("110100", "Application Activity", AuditEvent.AuditEventAction.E, null),
     };
 
-    /// <summary>Writes the whole trail as a Bundle, one AuditEvent at a time (the trail may be large); returns the number of entries.</summary>
-    public static long Write(SqliteConnection connection, TextWriter output, DateTimeOffset exported)
+    /// <summary>
+    /// Writes the whole trail, read through <paramref name="store"/> (a snapshot's), as a Bundle, one AuditEvent at a
+    /// time (the trail may be large); returns the number of entries.
+    /// </summary>
+    public static long Write(IAuditStore store, TextWriter output, DateTimeOffset exported)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        ArgumentNullException.ThrowIfNull(output);
-        using var snapshot = connection.BeginTransaction(deferred: true);
-        var count = Write(AuditLog.Entries(connection, snapshot), output, exported);
-        snapshot.Commit();
-        return count;
+        ArgumentNullException.ThrowIfNull(store);
+        return Write(AuditLog.Entries(store), output, exported);
     }
 
     /// <summary>Writes entries as a Bundle of type collection.</summary>

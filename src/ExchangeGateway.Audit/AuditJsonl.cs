@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using ExchangeGateway.Storage;
 
 namespace ExchangeGateway.Audit;
 
@@ -14,30 +14,28 @@ public static class AuditJsonl
     private static readonly HashSet<string> CheckpointFields = ["checkpoint", "seq", "hash", "time", "reason", "signer", "purpose", "signature"];
 
     /// <summary>
-    /// Writes the whole trail, read in one snapshot, ending with a checkpoint signed by <paramref name="signer"/> at
-    /// <paramref name="time"/> over the last entry written (reason export); returns the number of entries written.
+    /// Writes the whole trail, read through <paramref name="store"/> (a snapshot's: the entries and checkpoints must come
+    /// from the same moment even while the gateway appends), ending with a checkpoint signed by <paramref name="signer"/>
+    /// at <paramref name="time"/> over the last entry written (reason export); returns the number of entries written.
     /// The verifier requires that last line, so an export cut anywhere, even just after an earlier checkpoint, fails.
     /// Without a signer the export ends unsigned and verifies only with the unsigned tail allowed. Throws
     /// InvalidOperationException for an empty trail: there is nothing to sign.
     /// </summary>
-    public static long Write(SqliteConnection connection, TextWriter output, CheckpointSigner? signer, DateTimeOffset time)
+    public static long Write(IAuditStore store, TextWriter output, CheckpointSigner? signer, DateTimeOffset time)
     {
-        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
-
-        // One read transaction: the entries and checkpoints come from the same moment even while the gateway appends.
-        using var snapshot = connection.BeginTransaction(deferred: true);
-        if (signer is not null && AuditLog.TailProblem(connection, snapshot, AuditLog.IntervalOf(connection, snapshot)) is { } problem)
+        if (signer is not null && AuditLog.TailProblem(store, AuditLog.IntervalOf(store)) is { } problem)
         {
             // Checked before a line is written: an export signed over a rewritten tail would vouch for it.
             throw new AuditIntegrityException($"refusing to sign the export: {problem}; run exg audit verify");
         }
 
-        var head = AuditLog.Head(connection, snapshot) ?? throw new InvalidOperationException("the audit trail is empty: there is nothing to export");
-        var checkpoints = AuditLog.Checkpoints(connection, snapshot).ToLookup(c => c.Seq);
+        var head = AuditLog.Head(store) ?? throw new InvalidOperationException("the audit trail is empty: there is nothing to export");
+        var checkpoints = AuditLog.Checkpoints(store).ToLookup(c => c.Seq);
         long count = 0;
         var written = new HashSet<long>();
-        foreach (var entry in AuditLog.Entries(connection, snapshot))
+        foreach (var entry in AuditLog.Entries(store))
         {
             written.Add(entry.Seq);
             output.Write(AuditChain.ExportLine(entry));
@@ -61,12 +59,11 @@ public static class AuditJsonl
         if (signer is not null)
         {
             // Numbered after the stored ones but not stored: a later export never holds it mid-file, where a cut after it would pass.
-            var number = AuditLog.NextCheckpointNumber(connection, snapshot);
+            var number = AuditLog.NextCheckpointNumber(store);
             output.Write(AuditChain.ExportLine(signer.Checkpoint(number, head, AuditChain.ToStoredPrecision(time), CheckpointReason.Export)));
             output.Write('\n');
         }
 
-        snapshot.Commit();
         return count;
     }
 

@@ -1,5 +1,4 @@
-using System.Globalization;
-using Microsoft.Data.Sqlite;
+using ExchangeGateway.Storage;
 
 namespace ExchangeGateway.Audit;
 
@@ -7,75 +6,54 @@ namespace ExchangeGateway.Audit;
 public sealed partial class AuditLog
 {
     /// <summary>
-    /// Signs the head of the trail (its last seq and hash) and stores the checkpoint; null when the trail is empty.
-    /// Call it on shutdown with <see cref="CheckpointReason.Shutdown"/>: a later cut of the tail then shows.
+    /// Signs the head of the trail (its last seq and hash) and stores the checkpoint in the caller's unit of work; null
+    /// when the trail is empty. Call it on shutdown with <see cref="CheckpointReason.Shutdown"/>: a later cut of the tail then shows.
     /// </summary>
-    public AuditCheckpoint? Checkpoint(SqliteConnection connection, SqliteTransaction? transaction, DateTimeOffset time, CheckpointReason reason = CheckpointReason.Shutdown) =>
-        SignHead(connection, transaction, time, reason, onlyWhenUncovered: false);
+    public AuditCheckpoint? Checkpoint(IAuditStore store, DateTimeOffset time, CheckpointReason reason = CheckpointReason.Shutdown) =>
+        SignHead(store, time, reason, onlyWhenUncovered: false);
 
     /// <summary>
     /// Signs the head unless the newest checkpoint already signs it; returns the new checkpoint, or null when there was
     /// nothing to sign (an empty trail, or a head already covered). For the gateway's timer and its start.
     /// </summary>
-    public AuditCheckpoint? CheckpointIfUncovered(SqliteConnection connection, SqliteTransaction? transaction, DateTimeOffset time, CheckpointReason reason) =>
-        SignHead(connection, transaction, time, reason, onlyWhenUncovered: true);
+    public AuditCheckpoint? CheckpointIfUncovered(IAuditStore store, DateTimeOffset time, CheckpointReason reason) =>
+        SignHead(store, time, reason, onlyWhenUncovered: true);
 
     /// <summary>The seq the newest checkpoint signs, or null when there is none.</summary>
-    public static long? LastCheckpointSeq(SqliteConnection connection, SqliteTransaction? transaction = null)
+    public static long? LastCheckpointSeq(IAuditStore store)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        return NewestCheckpoint(connection, transaction)?.Seq;
+        ArgumentNullException.ThrowIfNull(store);
+        return store.NewestCheckpoint()?.Seq;
     }
 
     /// <summary>The number the next checkpoint takes.</summary>
-    internal static long NextCheckpointNumber(SqliteConnection connection, SqliteTransaction? transaction)
+    internal static long NextCheckpointNumber(IAuditStore store) => (store.NewestCheckpoint()?.Number ?? 0) + 1;
+
+    private AuditCheckpoint? SignHead(IAuditStore store, DateTimeOffset time, CheckpointReason reason, bool onlyWhenUncovered)
     {
-        using var command = Command(connection, transaction, "SELECT COALESCE(MAX(number), 0) + 1 FROM audit_checkpoints");
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        ArgumentNullException.ThrowIfNull(store);
+
+        // The head lock first, as for an append: another instance's entry must not land between the check and the signature.
+        store.LockHead();
+        var head = store.Head();
+        if (head is null || (onlyWhenUncovered && LastCheckpointSeq(store) == head.Value.Seq))
+        {
+            return null;
+        }
+
+        if (TailProblem(store, CheckpointInterval) is { } problem)
+        {
+            throw new AuditIntegrityException($"refusing to sign the audit trail's head (entry {head.Value.Seq}): {problem}; run exg audit verify");
+        }
+
+        return Sign(store, head.Value, AuditChain.ToStoredPrecision(time), reason);
     }
 
-    private AuditCheckpoint? SignHead(SqliteConnection connection, SqliteTransaction? transaction, DateTimeOffset time, CheckpointReason reason, bool onlyWhenUncovered)
+    private AuditCheckpoint Sign(IAuditStore store, (long Seq, string Hash) head, DateTimeOffset time, CheckpointReason reason)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        CheckTransaction(connection, transaction);
-        var own = transaction is null ? connection.BeginTransaction() : null;
-        var tx = transaction ?? own!;
-        try
-        {
-            var head = Head(connection, tx);
-            if (head is null || (onlyWhenUncovered && LastCheckpointSeq(connection, tx) == head.Value.Seq))
-            {
-                own?.Commit();
-                return null;
-            }
-
-            if (TailProblem(connection, tx, CheckpointInterval) is { } problem)
-            {
-                throw new AuditIntegrityException($"refusing to sign the audit trail's head (entry {head.Value.Seq}): {problem}; run exg audit verify");
-            }
-
-            var checkpoint = Sign(connection, tx, head.Value, AuditChain.ToStoredPrecision(time), reason);
-            own?.Commit();
-            return checkpoint;
-        }
-        finally
-        {
-            own?.Dispose();
-        }
-    }
-
-    private AuditCheckpoint Sign(SqliteConnection connection, SqliteTransaction tx, (long Seq, string Hash) head, DateTimeOffset time, CheckpointReason reason)
-    {
-        var checkpoint = Signer.Checkpoint(NextCheckpointNumber(connection, tx), head, time, reason);
-        using var insert = Command(connection, tx, "INSERT INTO audit_checkpoints (number, seq, hash, time, reason, signer, signature) VALUES ($number, $seq, $hash, $time, $reason, $signer, $signature)");
-        insert.Parameters.AddWithValue("$number", checkpoint.Number);
-        insert.Parameters.AddWithValue("$seq", checkpoint.Seq);
-        insert.Parameters.AddWithValue("$hash", checkpoint.Hash);
-        insert.Parameters.AddWithValue("$time", AuditChain.FormatTime(checkpoint.Time));
-        insert.Parameters.AddWithValue("$reason", AuditChain.ReasonName(checkpoint.Reason));
-        insert.Parameters.AddWithValue("$signer", checkpoint.Signer);
-        insert.Parameters.AddWithValue("$signature", checkpoint.Signature);
-        insert.ExecuteNonQuery();
+        var checkpoint = Signer.Checkpoint(NextCheckpointNumber(store), head, time, reason);
+        store.Insert(new StoredCheckpoint(
+            checkpoint.Number, checkpoint.Seq, checkpoint.Hash, AuditChain.FormatTime(checkpoint.Time), AuditChain.ReasonName(checkpoint.Reason), checkpoint.Signer, checkpoint.Signature));
         return checkpoint;
     }
 }

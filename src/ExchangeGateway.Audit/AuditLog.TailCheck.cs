@@ -1,3 +1,5 @@
+using ExchangeGateway.Storage;
+
 namespace ExchangeGateway.Audit;
 
 /// <summary>The trail refuses to sign over entries it cannot vouch for.</summary>
@@ -5,24 +7,24 @@ public sealed class AuditIntegrityException(string message) : InvalidOperationEx
 
 /// <summary>
 /// Before signing a head: the entries no checkpoint covers yet must be few (one is signed every
-/// <see cref="CheckpointInterval"/> entries in the appending transaction) and must chain to the newest checkpoint.
+/// <see cref="CheckpointInterval"/> entries in the appending unit of work) and must chain to the newest checkpoint.
 /// Without this, deleting the checkpoints and rewriting the entries would be made good by the next signature (at the
 /// next start, on the timer, or by an export).
 /// </summary>
 public sealed partial class AuditLog
 {
     /// <summary>Why the uncovered tail of the trail cannot be signed, or null when it can.</summary>
-    public static string? TailProblem(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction? transaction, int checkpointInterval)
+    public static string? TailProblem(IAuditStore store, int checkpointInterval)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        var head = Head(connection, transaction);
+        ArgumentNullException.ThrowIfNull(store);
+        var head = store.Head();
         if (head is null)
         {
             return null;
         }
 
         // Only the newest checkpoint matters here, and this runs on the gateway's timer: one row, not the whole table.
-        var newest = NewestCheckpoint(connection, transaction);
+        var newest = store.NewestCheckpoint();
         var coveredSeq = newest?.Seq ?? 0;
         var uncovered = head.Value.Seq - coveredSeq;
         if (uncovered > checkpointInterval)
@@ -35,7 +37,7 @@ public sealed partial class AuditLog
         // One pass from the signed entry (or the first) to the head.
         var previous = AuditChain.Genesis;
         var signedSeen = newest is null;
-        foreach (var entry in Entries(connection, transaction, Math.Max(coveredSeq, 1)))
+        foreach (var entry in Entries(store, Math.Max(coveredSeq, 1)))
         {
             if (!signedSeen)
             {
@@ -60,23 +62,14 @@ public sealed partial class AuditLog
         return signedSeen ? null : $"entry {newest!.Value.Seq} is not the entry checkpoint #{newest.Value.Number} signed";
     }
 
-    private static (long Number, long Seq, string Hash)? NewestCheckpoint(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction? transaction)
-    {
-        using var command = Command(connection, transaction, "SELECT number, seq, hash FROM audit_checkpoints ORDER BY number DESC LIMIT 1");
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)) : null;
-    }
-
     /// <summary>
     /// The interval the trail was written with, read from its first interval checkpoint (signed at entry N for an
     /// interval of N); the default when it has none. For readers (an export) that do not know the gateway's setting.
     /// </summary>
-    public static int IntervalOf(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction? transaction)
+    public static int IntervalOf(IAuditStore store)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        using var command = Command(connection, transaction, "SELECT MIN(seq) FROM audit_checkpoints WHERE reason = $reason");
-        command.Parameters.AddWithValue("$reason", AuditChain.ReasonName(CheckpointReason.Interval));
-        var first = command.ExecuteScalar() is long seq ? seq : DefaultCheckpointInterval;
+        ArgumentNullException.ThrowIfNull(store);
+        var first = store.FirstCheckpointSeq(AuditChain.ReasonName(CheckpointReason.Interval)) ?? DefaultCheckpointInterval;
         return (int)Math.Clamp(first, 1, DefaultCheckpointInterval);
     }
 }

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using ExchangeGateway.Storage;
 
 namespace ExchangeGateway.Audit;
 
@@ -12,21 +12,19 @@ public sealed partial class AuditVerifier
     /// </summary>
     private sealed class PersonIndexCheck : IDisposable
     {
-        private readonly SqliteCommand runs;
-        private readonly SqliteDataReader runReader;
+        private readonly IEnumerator<(string SubjectKey, long FirstSeq, long LastSeq)> runs;
         private readonly long upto;
         private readonly List<(string Key, long Last)> active = [];
         private bool pending;
         private AuditProblem? problem;
 
-        public PersonIndexCheck(SqliteConnection connection, SqliteTransaction snapshot)
+        public PersonIndexCheck(IAuditStore audit)
         {
-            upto = AuditLog.IndexedUpTo(connection, snapshot);
-            runs = connection.CreateCommand();
-            runs.Transaction = snapshot;
-            runs.CommandText = "SELECT subject_key, first_seq, last_seq FROM audit_subjects ORDER BY first_seq";
-            runReader = runs.ExecuteReader();
-            pending = runReader.Read();
+            upto = audit.IndexedUpTo();
+
+            // Read alongside the entries, in first_seq order, so neither the runs nor the entries are held in memory.
+            runs = audit.IndexRuns().GetEnumerator();
+            pending = runs.MoveNext();
         }
 
         /// <summary>The next entry row, in seq order.</summary>
@@ -37,16 +35,16 @@ public sealed partial class AuditVerifier
                 return;
             }
 
-            while (pending && runReader.GetInt64(1) <= seq)
+            while (pending && runs.Current.FirstSeq <= seq)
             {
-                if (runReader.GetInt64(2) > upto)
+                if (runs.Current.LastSeq > upto)
                 {
-                    problem = new AuditProblem(runReader.GetInt64(1), $"the person index lists entries after the seq it says it has reached ({upto})");
+                    problem = new AuditProblem(runs.Current.FirstSeq, $"the person index lists entries after the seq it says it has reached ({upto})");
                     return;
                 }
 
-                active.Add((runReader.GetString(0), runReader.GetInt64(2)));
-                pending = runReader.Read();
+                active.Add((runs.Current.SubjectKey, runs.Current.LastSeq));
+                pending = runs.MoveNext();
             }
 
             active.RemoveAll(run => run.Last < seq);
@@ -64,14 +62,10 @@ public sealed partial class AuditVerifier
 
         /// <summary>The first disagreement, or null.</summary>
         public AuditProblem? Finish() =>
-            problem ?? (pending && runReader.GetInt64(1) <= upto
-                ? new AuditProblem(runReader.GetInt64(1), "the person index lists an entry that is not in the trail")
+            problem ?? (pending && runs.Current.FirstSeq <= upto
+                ? new AuditProblem(runs.Current.FirstSeq, "the person index lists an entry that is not in the trail")
                 : null);
 
-        public void Dispose()
-        {
-            runReader.Dispose();
-            runs.Dispose();
-        }
+        public void Dispose() => runs.Dispose();
     }
 }

@@ -1,5 +1,5 @@
 using ExchangeGateway.Crypto;
-using Microsoft.Data.Sqlite;
+using ExchangeGateway.Storage;
 
 namespace ExchangeGateway.Audit;
 
@@ -55,57 +55,54 @@ public sealed class AuditVerification
 /// checkpoint's signature with the gateway certificate from the certs folder (which must chain to its CA), and walks
 /// the chain back from every valid checkpoint. Finds an edited, deleted, inserted or reordered entry and a cut tail.
 /// The signatures must reach the head (a checkpoint over the last entry; an export ends with the one signed when it was
-/// written), unless the unsigned tail is allowed; a data folder's trail is also checked against its outbox.
+/// written), unless the unsigned tail is allowed; a database's trail is also checked against its outbox.
 /// </summary>
 public sealed partial class AuditVerifier(TrustStore trust, TimeProvider time)
 {
     /// <summary>
-    /// Verifies the trail in a database (one read snapshot). Entries after the newest valid checkpoint are a problem
-    /// unless <paramref name="allowUnsignedTail"/> (a live gateway between checkpoints), when they are a warning. When the
-    /// database holds the gateway's outbox, every stored submission, message and delivery state must have its entry.
+    /// Verifies the trail in a database, read through <paramref name="snapshot"/> (run it in
+    /// <see cref="IGatewayStore.Snapshot"/>, so the trail, its index and the outbox come from one moment). Entries after
+    /// the newest valid checkpoint are a problem unless <paramref name="allowUnsignedTail"/> (a live gateway between
+    /// checkpoints), when they are a warning. Every stored submission, message and delivery state must have its entry.
     /// </summary>
-    public AuditVerification Verify(SqliteConnection connection, bool allowUnsignedTail = false)
+    public AuditVerification Verify(IStoreTransaction snapshot, bool allowUnsignedTail = false)
     {
-        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var audit = snapshot.Audit;
         var analysis = new Analysis(trust, time.GetUtcNow(), fromExport: false, allowUnsignedTail);
-        if (!AuditLog.HasSchema(connection))
+        if (!audit.HasSchema())
         {
             analysis.Problem(1, "the database has no audit trail: the audit tables are missing", content: false);
             return analysis.Finish();
         }
 
-        using var snapshot = connection.BeginTransaction(deferred: true);
-        foreach (var row in AuditLog.ReadCheckpointRows(connection, snapshot))
+        foreach (var row in AuditLog.ReadCheckpointRows(audit))
         {
             analysis.AddCheckpoint(row, line: 0);
         }
 
         long index = 0;
         long headSeq = 0;
-        AuditProblem? personIndex;
-        var outbox = OutboxRows.Exist(connection, snapshot) ? new OutboxCrossCheck() : null;
-        using (var indexCheck = new PersonIndexCheck(connection, snapshot))
+        var outbox = new OutboxCrossCheck();
+        using var indexCheck = new PersonIndexCheck(audit);
+        foreach (var row in AuditLog.ReadRows(audit))
         {
-            foreach (var row in AuditLog.ReadRows(connection, snapshot))
-            {
-                analysis.AddEntry(row, ++index);
-                indexCheck.Observe(row);
-                outbox?.Observe(row);
-                headSeq = Math.Max(headSeq, row.Seq ?? 0);
-            }
-
-            personIndex = indexCheck.Finish();
+            analysis.AddEntry(row, ++index);
+            indexCheck.Observe(row);
+            outbox.Observe(row);
+            headSeq = Math.Max(headSeq, row.Seq ?? 0);
         }
 
-        var outboxProblems = outbox?.Compare(connection, snapshot, headSeq);
+        var personIndex = indexCheck.Finish();
+        var outboxProblems = outbox.Compare(snapshot.Admin, headSeq);
 
-        var missing = MissingTriggers(connection, snapshot);
+        var present = audit.Triggers().ToHashSet(StringComparer.Ordinal);
+        var missing = AuditLog.Triggers.Where(t => !present.Contains(t)).ToList();
         if (missing.Count > 0)
         {
             analysis.Warn($"the append-only triggers {string.Join(", ", missing)} are missing: someone dropped them");
         }
 
-        snapshot.Commit();
         return analysis.Finish(personIndex, outboxProblems);
     }
 
@@ -135,20 +132,5 @@ public sealed partial class AuditVerifier(TrustStore trust, TimeProvider time)
         }
 
         return analysis.Finish();
-    }
-
-    private static List<string> MissingTriggers(SqliteConnection connection, SqliteTransaction snapshot)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = snapshot;
-        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'trigger'";
-        using var reader = command.ExecuteReader();
-        var present = new HashSet<string>(StringComparer.Ordinal);
-        while (reader.Read())
-        {
-            present.Add(reader.GetString(0));
-        }
-
-        return [.. AuditLog.Triggers.Where(t => !present.Contains(t))];
     }
 }

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using ExchangeGateway.Storage;
 
 namespace ExchangeGateway.Audit;
 
@@ -50,9 +50,9 @@ internal sealed class OutboxCrossCheck
     /// The outbox rows without their entries, each named, at the seq after the head (where a cut would have taken
     /// them); an empty trail beside a non-empty outbox is one problem at seq 1.
     /// </summary>
-    public IReadOnlyList<AuditProblem> Compare(SqliteConnection connection, SqliteTransaction snapshot, long headSeq)
+    public IReadOnlyList<AuditProblem> Compare(IOutboxAdmin outbox, long headSeq)
     {
-        var (submissions, messages) = OutboxRows.Counts(connection, snapshot);
+        var (submissions, messages) = outbox.Counts();
         if (entries == 0)
         {
             return submissions + messages == 0
@@ -62,12 +62,12 @@ internal sealed class OutboxCrossCheck
 
         var at = headSeq + 1;
         var problems = new List<AuditProblem>();
-        foreach (var submissionId in OutboxRows.SubmissionIds(connection, snapshot).Where(id => !evidence.Contains(Key("received", id))))
+        foreach (var submissionId in outbox.SubmissionIds().Where(id => !evidence.Contains(Key("received", id))))
         {
             problems.Add(new AuditProblem(at, $"outbox submission {submissionId} has no submission-received entry in the trail: entries were deleted"));
         }
 
-        foreach (var message in OutboxRows.Messages(connection, snapshot))
+        foreach (var message in outbox.MessageStates())
         {
             if (!evidence.Contains(Key("sealed", message.MessageId)))
             {
@@ -84,14 +84,14 @@ internal sealed class OutboxCrossCheck
     }
 
     // The entries that can have put a message in its present state; null when its state needs none beyond the sealing.
-    private static string[]? StateEntry(OutboxMessage message) => message.Status switch
+    private static string[]? StateEntry(StoredMessageState message) => message.Status switch
     {
-        "delivered" => [message.Channel == "mailbox" ? "fetch" : "result:delivered"],
-        "acknowledged" => ["ack"],
-        "dead-letter" => ["result:dead-letter"],
-        "expired" => ["result:expired"],
-        "cancelled" => ["cancel"],
-        "queued" when message.Channel == "push" && message.Attempts > 0 => ["attempt"],
+        MessageStatus.Delivered => [message.Channel == "mailbox" ? "fetch" : "result:delivered"],
+        MessageStatus.Acknowledged => ["ack"],
+        MessageStatus.DeadLetter => ["result:dead-letter"],
+        MessageStatus.Expired => ["result:expired"],
+        MessageStatus.Cancelled => ["cancel"],
+        MessageStatus.Queued when message.Channel == "push" && message.Attempts > 0 => ["attempt"],
         _ => null,
     };
 

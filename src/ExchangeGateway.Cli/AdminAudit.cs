@@ -3,14 +3,16 @@ using ExchangeGateway.Storage;
 
 namespace ExchangeGateway.Cli;
 
-/// <summary>Audit entries for administrators' outbox actions, written in the same transaction as the action.</summary>
+/// <summary>Audit entries for administrators' outbox actions, written in the same unit of work as the action.</summary>
 public static class AdminAudit
 {
     /// <summary>
     /// The work that records an admin action on a message, as <c>admin:USER</c>, and signs a checkpoint over it with the
     /// gateway key in <paramref name="certs"/>, so that the trail's head stays signed even while the gateway is stopped.
+    /// Run it in the unit of work that makes the change: <c>store.InTransaction(tx =&gt; { if (tx.Admin.Cancel(id, reason)) work(tx); ... })</c>.
+    /// The key is loaded now, so a missing key is a usage error before anything is changed.
     /// </summary>
-    public static TransactionWork Action(string action, string messageId, string certs)
+    public static Action<IStoreTransaction> Action(string action, string messageId, string certs)
     {
         AuditLog log;
         try
@@ -23,16 +25,16 @@ public static class AdminAudit
         }
 
         var user = Environment.UserName is { Length: > 0 } name && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@') ? name : "unknown";
-        return (connection, transaction) =>
+        return tx =>
         {
-            AuditLog.EnsureSchema(connection);
-            var now = DateTimeOffset.UtcNow;
-            log.Append(connection, transaction, new AuditRecord(AuditEventTypes.AdminAction, AuditActors.Admin(user))
+            ArgumentNullException.ThrowIfNull(tx);
+            var now = tx.Now;
+            log.Append(tx.Audit, new AuditRecord(AuditEventTypes.AdminAction, AuditActors.Admin(user))
             {
-                Subjects = Outbox.PersonKeysOf(connection, transaction, messageId),
+                Subjects = tx.Submissions.PersonKeysOf(messageId),
                 Details = new Dictionary<string, AuditValue>(StringComparer.Ordinal) { ["action"] = action, ["messageId"] = messageId },
             }, now);
-            log.CheckpointIfUncovered(connection, transaction, now, CheckpointReason.Requested);
+            log.CheckpointIfUncovered(tx.Audit, now, CheckpointReason.Requested);
         };
     }
 }

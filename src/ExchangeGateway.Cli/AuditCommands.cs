@@ -4,7 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using ExchangeGateway.Audit;
 using ExchangeGateway.Crypto;
-using Microsoft.Data.Sqlite;
+using ExchangeGateway.Storage;
+using ExchangeGateway.Storage.Selection;
 
 namespace ExchangeGateway.Cli;
 
@@ -24,14 +25,16 @@ public static class AuditCommands
         };
     }
 
-    internal static Option<string?> DataOption(bool required) =>
-        new("--data") { Description = $"The gateway's data folder ({AuditDatabase.FileName}, {PersonKeys.FileName}).", Required = required };
+    internal static Option<string?> DataOption(bool required, string? description = null) =>
+        new("--data") { Description = description ?? $"The gateway's data folder, holding its SQLite database ({DatabaseLocation.SqliteFileName}) unless --database names another.", Required = required };
+
 
     internal static Option<bool> AllowUnsignedTailOption(string description) => new("--allow-unsigned-tail") { Description = description };
 
     private static Command Verify(TextWriter output, TextWriter error)
     {
         var data = DataOption(required: false);
+        var database = StoreOptions.Database();
         var file = new Option<string?>("--file") { Description = "A jsonl export ('exg audit export') to verify instead of the database." };
         var certs = new Option<string>("--certs") { Description = "The certs folder: gateway.crt (the checkpoint signer), ca.crt and ca.crl.", Required = true };
         var allowUnsignedTail = AllowUnsignedTailOption(
@@ -39,22 +42,22 @@ public static class AuditCommands
         var command = new Command(
             "verify",
             "Recompute the hash chain, check the signed checkpoints and name the first bad entry. Fails unless a valid checkpoint signs the head "
-            + "(an export: unless it ends with the checkpoint signed when it was written); a data folder's trail must also hold an entry for every outbox row.")
+            + "(an export: unless it ends with the checkpoint signed when it was written); a database's trail must also hold an entry for every outbox row.")
         {
-            data, file, certs, allowUnsignedTail,
+            data, database, file, certs, allowUnsignedTail,
         };
         command.SetAction(parse =>
         {
             var dataFolder = parse.GetValue(data);
+            var databaseSetting = parse.GetValue(database);
             var exportFile = parse.GetValue(file);
-            if ((dataFolder is null) == (exportFile is null))
+            if (new[] { dataFolder, databaseSetting, exportFile }.Count(given => given is not null) != 1)
             {
-                throw new UsageException("give exactly one of --data DIR or --file EXPORT");
+                throw new UsageException("give exactly one of --data DIR, --database CONNECTION or --file EXPORT");
             }
 
             var verifier = new AuditVerifier(LoadTrust(parse.GetValue(certs)!), TimeProvider.System);
-            AuditVerification result;
-            string what;
+            var unsignedTail = parse.GetValue(allowUnsignedTail);
             if (exportFile is not null)
             {
                 if (!File.Exists(exportFile))
@@ -63,54 +66,58 @@ public static class AuditCommands
                 }
 
                 using var reader = new StreamReader(exportFile, Encoding.UTF8);
-                result = verifier.VerifyExport(reader, parse.GetValue(allowUnsignedTail));
-                what = exportFile;
-            }
-            else
-            {
-                using var connection = OpenDatabase(dataFolder!);
-                result = verifier.Verify(connection, parse.GetValue(allowUnsignedTail));
-                what = AuditDatabase.PathIn(dataFolder!);
+                return Report(verifier.VerifyExport(reader, unsignedTail), exportFile, output, error);
             }
 
-            foreach (var warning in result.Warnings)
-            {
-                error.WriteLine($"warning: {warning}");
-            }
-
-            if (!result.IsValid)
-            {
-                error.WriteLine($"error: {what}: the audit trail was tampered with or is not covered by a signature; first bad entry: seq {result.FirstBadSeq}: {result.FirstProblem!.Reason}");
-                foreach (var problem in result.Problems.Skip(1).Take(MaxProblemsShown))
-                {
-                    error.WriteLine($"error: seq {problem.Seq}: {problem.Reason}");
-                }
-
-                if (result.Problems.Count > MaxProblemsShown + 1)
-                {
-                    error.WriteLine($"error: ... and {result.Problems.Count - MaxProblemsShown - 1} more");
-                }
-
-                return ExitCodes.InvalidInput;
-            }
-
-            var last = result.LastCheckpoint;
-            var signed = last is null ? "no signed checkpoint" : $"last checkpoint #{last.Number} at seq {last.Seq} ({AuditChain.ReasonName(last.Reason)}, {AuditChain.FormatTime(last.Time)})";
-            var head = result.Head is { } h ? $"head seq {h.Seq} hash {h.Hash}" : "empty";
-            output.WriteLine($"{what}: verified: {result.EntryCount} entries, {head}; {result.ValidCheckpoints.Count} checkpoints, {signed}");
-            return ExitCodes.Ok;
+            // One snapshot: the trail, its person index and the outbox it is checked against come from one moment.
+            return StoreOptions.WithStore(databaseSetting, dataFolder, error, store =>
+                Report(store.Snapshot(tx => verifier.Verify(tx, unsignedTail)), store.Description, output, error));
         });
         return command;
     }
 
+    private static int Report(AuditVerification result, string what, TextWriter output, TextWriter error)
+    {
+        foreach (var warning in result.Warnings)
+        {
+            error.WriteLine($"warning: {warning}");
+        }
+
+        if (!result.IsValid)
+        {
+            error.WriteLine($"error: {what}: the audit trail was tampered with or is not covered by a signature; first bad entry: seq {result.FirstBadSeq}: {result.FirstProblem!.Reason}");
+            foreach (var problem in result.Problems.Skip(1).Take(MaxProblemsShown))
+            {
+                error.WriteLine($"error: seq {problem.Seq}: {problem.Reason}");
+            }
+
+            if (result.Problems.Count > MaxProblemsShown + 1)
+            {
+                error.WriteLine($"error: ... and {result.Problems.Count - MaxProblemsShown - 1} more");
+            }
+
+            return ExitCodes.InvalidInput;
+        }
+
+        var last = result.LastCheckpoint;
+        var signed = last is null ? "no signed checkpoint" : $"last checkpoint #{last.Number} at seq {last.Seq} ({AuditChain.ReasonName(last.Reason)}, {AuditChain.FormatTime(last.Time)})";
+        var head = result.Head is { } h ? $"head seq {h.Seq} hash {h.Hash}" : "empty";
+        output.WriteLine($"{what}: verified: {result.EntryCount} entries, {head}; {result.ValidCheckpoints.Count} checkpoints, {signed}");
+        return ExitCodes.Ok;
+    }
+
     private static Command Query(TextWriter output, TextWriter error)
     {
-        var data = DataOption(required: true);
+        var data = DataOption(
+            required: true,
+            $"The gateway's data folder: its audit key ({PersonKeys.FileName}) and, unless --database is given, its SQLite database ({DatabaseLocation.SqliteFileName}). "
+            + "With --database it is needed for the key alone.");
+        var database = StoreOptions.Database();
         var subject = new Option<string>("--subject") { Description = "An NHS number (ten digits) or a prison number; only its keyed hash is looked up.", Required = true };
         var from = new Option<string?>("--from") { Description = "Only entries at or after this time (ISO 8601 with offset, or a date: from its start, UTC)." };
         var to = new Option<string?>("--to") { Description = "Only entries at or before this time (ISO 8601 with offset, or a date: to its end, UTC)." };
         var json = new Option<bool>("--json") { Description = "Write a JSON array of entries (as in the jsonl export) instead of lines." };
-        var command = new Command("query", "List the entries about one person, found by the person key made with the data folder's secret.") { data, subject, from, to, json };
+        var command = new Command("query", "List the entries about one person, found by the person key made with the data folder's secret.") { data, database, subject, from, to, json };
         command.SetAction(parse =>
         {
             var folder = parse.GetValue(data)!;
@@ -136,38 +143,43 @@ public static class AuditCommands
                 throw new UsageException($"--subject: {ex.Message.Split(" (Parameter", 2)[0]}");
             }
 
-            using var connection = OpenDatabase(folder);
-            if (!AuditLog.HasSchema(connection))
+            return StoreOptions.WithStore(parse.GetValue(database), folder, error, store =>
             {
-                return Refused(error, $"{AuditDatabase.PathIn(folder)}: no audit trail in this database");
-            }
+                IReadOnlyList<AuditEntry>? entries;
+                try
+                {
+                    // One snapshot: the person index and the entries it points at agree.
+                    entries = store.Snapshot(tx => AuditLog.HasSchema(tx.Audit) ? AuditLog.EntriesFor(tx.Audit, key, start, end) : null);
+                }
+                catch (InvalidDataException ex)
+                {
+                    return Refused(error, $"{ex.Message}; run 'exg audit verify'");
+                }
 
-            IReadOnlyList<AuditEntry> entries;
-            try
-            {
-                entries = AuditLog.EntriesFor(connection, key, start, end);
-            }
-            catch (InvalidDataException ex)
-            {
-                return Refused(error, $"{ex.Message}; run 'exg audit verify'");
-            }
-
-            if (parse.GetValue(json))
-            {
-                output.WriteLine("[" + string.Join(",\n", entries.Select(AuditChain.ExportLine)) + "]");
-                return ExitCodes.Ok;
-            }
-
-            foreach (var entry in entries)
-            {
-                var details = string.Join(" ", entry.Details.Select(d => $"{d.Key}={d.Value}"));
-                output.WriteLine($"{entry.Seq}\t{AuditChain.FormatTime(entry.Time)}\t{entry.Type}\t{entry.Actor}\t{details}");
-            }
-
-            error.WriteLine($"{entries.Count} entries for {key}");
-            return ExitCodes.Ok;
+                return entries is null
+                    ? Refused(error, $"{store.Description}: no audit trail in this database")
+                    : WriteEntries(entries, key, parse.GetValue(json), output, error);
+            });
         });
         return command;
+    }
+
+    private static int WriteEntries(IReadOnlyList<AuditEntry> entries, string key, bool json, TextWriter output, TextWriter error)
+    {
+        if (json)
+        {
+            output.WriteLine("[" + string.Join(",\n", entries.Select(AuditChain.ExportLine)) + "]");
+            return ExitCodes.Ok;
+        }
+
+        foreach (var entry in entries)
+        {
+            var details = string.Join(" ", entry.Details.Select(d => $"{d.Key}={d.Value}"));
+            output.WriteLine($"{entry.Seq}\t{AuditChain.FormatTime(entry.Time)}\t{entry.Type}\t{entry.Actor}\t{details}");
+        }
+
+        error.WriteLine($"{entries.Count} entries for {key}");
+        return ExitCodes.Ok;
     }
 
     private static DateTimeOffset? ParseTime(string? text, string option, bool endOfDay)
@@ -191,23 +203,6 @@ public static class AuditCommands
         }
 
         throw new UsageException($"{option}: '{text}' is not a date (yyyy-MM-dd) or an ISO 8601 time with an offset");
-    }
-
-    internal static SqliteConnection OpenDatabase(string dataFolder)
-    {
-        var path = AuditDatabase.PathIn(dataFolder);
-        try
-        {
-            return AuditDatabase.Open(path, create: false);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new UsageException($"{path}: no such file");
-        }
-        catch (SqliteException ex)
-        {
-            throw new UsageException($"{path}: cannot open the database: {ex.Message}");
-        }
     }
 
     private static TrustStore LoadTrust(string folder)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
 using ExchangeGateway.Audit;
+using ExchangeGateway.Storage;
 
 namespace ExchangeGateway.Cli;
 
@@ -11,7 +12,8 @@ internal static class AuditExportCommand
     /// <summary>The export command, writing to the given writers.</summary>
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var data = AuditCommands.DataOption(required: true);
+        var data = AuditCommands.DataOption(required: false);
+        var database = StoreOptions.Database();
         var outFile = new Option<string>("--out", "-o") { Description = "The file to write.", Required = true };
         var format = new Option<string>("--format")
         {
@@ -26,46 +28,56 @@ internal static class AuditExportCommand
         var allowUnsignedTail = AuditCommands.AllowUnsignedTailOption("Export jsonl without the gateway key: no export checkpoint, so 'verify --file' then needs --allow-unsigned-tail too.");
         var command = new Command("export", "Export the audit trail as jsonl (verifiable, ending with a checkpoint signed at export time) or as FHIR R4 AuditEvents.")
         {
-            data, outFile, format, certs, allowUnsignedTail,
+            data, database, outFile, format, certs, allowUnsignedTail,
         };
         command.SetAction(parse =>
         {
-            var folder = parse.GetValue(data)!;
+            var folder = parse.GetValue(data);
+            var databaseSetting = parse.GetValue(database);
+            if ((folder is null) == (databaseSetting is null))
+            {
+                throw new UsageException("give exactly one of --data DIR or --database CONNECTION");
+            }
+
             var path = Path.GetFullPath(parse.GetValue(outFile)!);
             var jsonl = parse.GetValue(format) != "fhir";
             var signer = jsonl ? ExportSigner(parse.GetValue(certs), parse.GetValue(allowUnsignedTail), error) : null;
-            using var connection = AuditCommands.OpenDatabase(folder);
-            if (!AuditLog.HasSchema(connection))
-            {
-                return AuditCommands.Refused(error, $"{AuditDatabase.PathIn(folder)}: no audit trail in this database");
-            }
-
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-
-            // Write beside, then move: a crash never leaves a half-written export that looks like a cut trail.
-            var temporary = path + ".tmp";
-            long count;
-            try
-            {
-                using (var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
-                {
-                    count = jsonl
-                        ? AuditJsonl.Write(connection, writer, signer, TimeProvider.System.GetUtcNow())
-                        : AuditFhirExport.Write(connection, writer, TimeProvider.System.GetUtcNow());
-                }
-
-                File.Move(temporary, path, overwrite: true);
-            }
-            catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException)
-            {
-                File.Delete(temporary);
-                return AuditCommands.Refused(error, ex is InvalidDataException ? $"{ex.Message}; run 'exg audit verify'" : ex.Message);
-            }
-
-            output.WriteLine($"exported {count} entries to {path}");
-            return ExitCodes.Ok;
+            return StoreOptions.WithStore(databaseSetting, folder, error, store => Export(store, path, jsonl, signer, output, error));
         });
         return command;
+    }
+
+    private static int Export(IGatewayStore store, string path, bool jsonl, CheckpointSigner? signer, TextWriter output, TextWriter error)
+    {
+        if (!store.Snapshot(tx => AuditLog.HasSchema(tx.Audit)))
+        {
+            return AuditCommands.Refused(error, $"{store.Description}: no audit trail in this database");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+
+        // Write beside, then move: a crash never leaves a half-written export that looks like a cut trail.
+        var temporary = path + ".tmp";
+        long count;
+        try
+        {
+            using (var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
+            {
+                // One snapshot: the entries and checkpoints come from one moment even while the gateway appends.
+                var now = TimeProvider.System.GetUtcNow();
+                count = store.Snapshot(tx => jsonl ? AuditJsonl.Write(tx.Audit, writer, signer, now) : AuditFhirExport.Write(tx.Audit, writer, now));
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or StorageUnavailableException)
+        {
+            File.Delete(temporary);
+            return AuditCommands.Refused(error, ex is InvalidDataException ? $"{ex.Message}; run 'exg audit verify'" : ex.Message.ReplaceLineEndings(" "));
+        }
+
+        output.WriteLine($"exported {count} entries to {path}");
+        return ExitCodes.Ok;
     }
 
     /// <summary>The gateway key that signs the export checkpoint; null (with a warning) only when an unsigned tail is allowed.</summary>

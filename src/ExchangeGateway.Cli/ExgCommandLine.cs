@@ -1,3 +1,4 @@
+using ExchangeGateway.Storage;
 using System.CommandLine;
 
 namespace ExchangeGateway.Cli;
@@ -38,6 +39,11 @@ public static class ExgCommandLine
         catch (GatewayUnreachableException ex)
         {
             error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException or StorageSchemaException)
+        {
+            error.WriteLine($"error: {ex.Message.ReplaceLineEndings(" ")}");
             return ExitCodes.InvalidInput;
         }
     }

@@ -19,14 +19,14 @@ public static class ScheduleCommands
 
     private static Command Schedule(TextWriter output, TextWriter error)
     {
-        var data = new Option<string>("--data") { Description = "The gateway's data folder (holding gateway.db).", Required = true };
+        var data = StoreOptions.Data();
+        var database = StoreOptions.Database();
         var json = new Option<bool>("--json") { Description = "Print the entries as JSON." };
         var overdue = new Option<bool>("--overdue") { Description = "Only releases with no release recorded by noon on the planned day." };
-        var list = new Command("list", "Reminders and overdue checks by due time: dueAt, kind, status, recipients and the person's pseudonymous key.") { data, json, overdue };
-        list.SetAction(parse =>
+        var list = new Command("list", "Reminders and overdue checks by due time: dueAt, kind, status, recipients and the person's pseudonymous key.") { data, database, json, overdue };
+        list.SetAction(parse => StoreOptions.WithStore(parse.GetValue(database), parse.GetValue(data), error, store =>
         {
-            using var outbox = TransferCommands.OpenOutbox(parse.GetValue(data)!);
-            var entries = ReleaseSchedule.On(outbox).List(parse.GetValue(overdue));
+            var entries = store.Snapshot(tx => tx.Schedule.List(parse.GetValue(overdue)));
             if (parse.GetValue(json))
             {
                 output.WriteLine(new JsonObject { ["entries"] = new JsonArray([.. entries.Select(Json)]) }.ToJsonString(Indented));
@@ -36,12 +36,12 @@ public static class ScheduleCommands
             foreach (var entry in entries)
             {
                 output.WriteLine(
-                    $"{Outbox.Format(entry.DueAt)}  {entry.Kind,-15}  {entry.Status,-9} release {Date(entry.ReleaseDate)}  to {string.Join(",", entry.Recipients)}  person {PersonKey(entry)}{(entry.Detail is null ? "" : "  (" + entry.Detail + ")")}");
+                    $"{StoredTime.Format(entry.DueAt)}  {entry.Kind,-15}  {entry.Status,-9} release {Date(entry.ReleaseDate)}  to {string.Join(",", entry.Recipients)}  person {PersonKey(entry)}{(entry.Detail is null ? "" : "  (" + entry.Detail + ")")}");
             }
 
             output.WriteLine($"{entries.Count} entr{(entries.Count == 1 ? "y" : "ies")}");
             return ExitCodes.Ok;
-        });
+        }));
 
         return new Command("schedule", "Look at the gateway's release schedule: reminders two days before and on the day, and overdue releases.") { list };
     }
@@ -51,7 +51,7 @@ public static class ScheduleCommands
         var item = new JsonObject
         {
             ["entryId"] = entry.EntryId,
-            ["dueAt"] = Outbox.Format(entry.DueAt),
+            ["dueAt"] = StoredTime.Format(entry.DueAt),
             ["kind"] = entry.Kind,
             ["status"] = entry.Status,
             ["releaseDate"] = Date(entry.ReleaseDate),
@@ -59,7 +59,7 @@ public static class ScheduleCommands
             ["recipients"] = new JsonArray([.. entry.Recipients.Select(r => (JsonNode?)r)]),
             ["personKey"] = PersonKey(entry),
             ["personKeys"] = new JsonArray([.. entry.PersonKeys.Select(k => (JsonNode?)k)]),
-            ["updatedAt"] = Outbox.Format(entry.UpdatedAt),
+            ["updatedAt"] = StoredTime.Format(entry.UpdatedAt),
         };
         if (entry.Detail is not null)
         {

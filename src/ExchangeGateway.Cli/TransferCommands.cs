@@ -178,74 +178,63 @@ public static class TransferCommands
 
     private static Command OutboxCommand(TextWriter output, TextWriter error)
     {
-        Option<string> Data() => new("--data") { Description = "The gateway's data folder (holding gateway.db).", Required = true };
-        var listData = Data();
+        var listData = StoreOptions.Data();
+        var listDatabase = StoreOptions.Database();
         var status = new Option<string?>("--status") { Description = "Only messages in this state (queued, delivered, acknowledged, dead-letter, expired, cancelled)." };
         var limit = new Option<int>("--limit") { Description = "At most this many messages.", DefaultValueFactory = _ => 50 };
-        var list = new Command("list", "Totals by state (accepted = pending + delivered + acknowledged + dead-lettered + expired + cancelled), then the newest messages.") { listData, status, limit };
-        list.SetAction(parse =>
+        var list = new Command("list", "Totals by state (accepted = pending + delivered + acknowledged + dead-lettered + expired + cancelled), then the newest messages.") { listData, listDatabase, status, limit };
+        list.SetAction(parse => StoreOptions.WithStore(parse.GetValue(listDatabase), parse.GetValue(listData), error, store =>
         {
-            using var outbox = OpenOutbox(parse.GetValue(listData)!);
-            var totals = outbox.Totals();
+            var (totals, lines) = store.Snapshot(tx => (tx.Admin.Totals(), tx.Admin.List(parse.GetValue(status), parse.GetValue(limit))));
             output.WriteLine($"accepted {totals.Accepted} = pending {totals.Pending} + delivered {totals.Delivered} + acknowledged {totals.Acknowledged} + dead-lettered {totals.DeadLettered} + expired {totals.Expired} + cancelled {totals.Cancelled}");
-            foreach (var line in outbox.List(parse.GetValue(status), parse.GetValue(limit)))
+            foreach (var line in lines)
             {
-                output.WriteLine($"{line.MessageId}  {line.Recipient,-14} {line.Channel,-7} {line.Status,-12} attempts {line.Attempts,-3} {Outbox.Format(line.CreatedAt)}{(line.LastError is null ? "" : "  " + line.LastError)}");
+                output.WriteLine($"{line.MessageId}  {line.Recipient,-14} {line.Channel,-7} {line.Status,-12} attempts {line.Attempts,-3} {StoredTime.Format(line.CreatedAt)}{(line.LastError is null ? "" : "  " + line.LastError)}");
             }
 
             return totals.Balances ? ExitCodes.Ok : ExitCodes.InvalidInput;
-        });
+        }));
 
-        Option<string> AdminCerts() => new("--certs") { Description = "The certs folder with the gateway key that signs audit checkpoints.", DefaultValueFactory = _ => "certs-dev" };
-        var retryData = Data();
-        var retryCerts = AdminCerts();
-        var retryId = new Argument<string>("MESSAGE_ID") { Description = "A dead-lettered or expired message." };
-        var retry = new Command("retry", "Queue a dead-lettered or expired message again, with a fresh retry window (audited).") { retryId, retryData, retryCerts };
-        retry.SetAction(parse =>
-        {
-            using var outbox = OpenOutbox(parse.GetValue(retryData)!);
-            var id = parse.GetValue(retryId)!;
-            if (!outbox.Retry(id, AdminAudit.Action("outbox-retry", id, parse.GetValue(retryCerts)!)))
-            {
-                error.WriteLine($"error: {id}: no dead-lettered or expired message with this id");
-                return ExitCodes.InvalidInput;
-            }
-
-            output.WriteLine($"{id}: queued again");
-            return ExitCodes.Ok;
-        });
-
-        var cancelData = Data();
-        var cancelCerts = AdminCerts();
-        var cancelId = new Argument<string>("MESSAGE_ID") { Description = "A queued message." };
-        var cancel = new Command("cancel", "Cancel a message not yet delivered (audited).") { cancelId, cancelData, cancelCerts };
-        cancel.SetAction(parse =>
-        {
-            using var outbox = OpenOutbox(parse.GetValue(cancelData)!);
-            var id = parse.GetValue(cancelId)!;
-            if (!outbox.Cancel(id, "cancelled by an administrator", AdminAudit.Action("outbox-cancel", id, parse.GetValue(cancelCerts)!)))
-            {
-                error.WriteLine($"error: {id}: no queued message with this id");
-                return ExitCodes.InvalidInput;
-            }
-
-            output.WriteLine($"{id}: cancelled");
-            return ExitCodes.Ok;
-        });
-
+        var retry = AdminCommand("retry", "Queue a dead-lettered or expired message again, with a fresh retry window (audited).", "A dead-lettered or expired message.",
+            "outbox-retry", (admin, id) => admin.Retry(id), "queued again", "no dead-lettered or expired message with this id", output, error);
+        var cancel = AdminCommand("cancel", "Cancel a message not yet delivered (audited).", "A queued message.",
+            "outbox-cancel", (admin, id) => admin.Cancel(id, "cancelled by an administrator"), "cancelled", "no queued message with this id", output, error);
         return new Command("outbox", "Look after the gateway's outbox: list, retry, cancel.") { list, retry, cancel };
     }
 
-    /// <summary>Opens the outbox in a gateway data folder; a folder without a database is a usage error.</summary>
-    internal static Outbox OpenOutbox(string data)
+    // An audited change to one message: the change and its admin-action entry in one unit of work.
+    private static Command AdminCommand(string name, string description, string idDescription, string action, Func<IOutboxAdmin, string, bool> change,
+        string done, string notFound, TextWriter output, TextWriter error)
     {
-        var path = GatewayDatabase.PathIn(data);
-        if (!File.Exists(path))
+        var data = StoreOptions.Data();
+        var database = StoreOptions.Database();
+        var certs = new Option<string>("--certs") { Description = "The certs folder with the gateway key that signs audit checkpoints.", DefaultValueFactory = _ => "certs-dev" };
+        var messageId = new Argument<string>("MESSAGE_ID") { Description = idDescription };
+        var command = new Command(name, description) { messageId, data, database, certs };
+        command.SetAction(parse =>
         {
-            throw new UsageException($"no gateway database at {path}");
-        }
+            var id = parse.GetValue(messageId)!;
+            var audited = AdminAudit.Action(action, id, parse.GetValue(certs)!);
+            return StoreOptions.WithStore(parse.GetValue(database), parse.GetValue(data), error, store =>
+            {
+                if (!store.InTransaction(tx => change(tx.Admin, id) && Audited(tx, audited)))
+                {
+                    error.WriteLine($"error: {id}: {notFound}");
+                    return ExitCodes.InvalidInput;
+                }
 
-        return Outbox.Open(path, TimeProvider.System);
+                output.WriteLine($"{id}: {done}");
+                return ExitCodes.Ok;
+            });
+        });
+        return command;
+    }
+
+    // The admin action's audit entry, in the transaction of the change it records.
+    private static bool Audited(IStoreTransaction transaction, Action<IStoreTransaction> audit)
+    {
+        audit(transaction);
+        return true;
     }
 
     private static GatewayClient Client(string gateway, string certs, string agency)

@@ -31,7 +31,17 @@ public sealed class PostgreSqlStore : RelationalStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connection);
         ArgumentNullException.ThrowIfNull(time);
-        var builder = new NpgsqlConnectionStringBuilder(ToConnectionString(connection));
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(ToConnectionString(connection));
+        }
+        catch (Exception ex) when (ex is ArgumentException or UriFormatException or FormatException)
+        {
+            // The driver names the key it does not know, never the values (a password).
+            throw new FormatException($"database: {ex.Message.Split(" (Parameter", 2)[0]}", ex);
+        }
+
         var where = $"{builder.Host}:{builder.Port}/{builder.Database}";
         var source = NpgsqlDataSource.Create(builder);
         var store = new PostgreSqlStore(source, where, time);

@@ -16,6 +16,8 @@ internal sealed class SqlAuditStore(DbSession db) : IAuditStore
 
     public void LockHead() => db.Dialect.Lock(db, StoreLock.AuditHead);
 
+    public void LockIndex() => db.Dialect.Lock(db, StoreLock.AuditIndex);
+
     public (long Seq, string Hash)? Head() =>
         db.Row("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1", r => (Columns.Long(r, 0), r.GetString(1))) is { Item2: not null } head ? head : null;
 
@@ -93,7 +95,6 @@ internal sealed class SqlAuditStore(DbSession db) : IAuditStore
     public void Index(IReadOnlyList<(string SubjectKey, long FirstSeq, long LastSeq)> runs, long upto)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        db.Dialect.Lock(db, StoreLock.AuditIndex);
         foreach (var (key, first, last) in runs)
         {
             db.Run("INSERT INTO audit_subjects (subject_key, first_seq, last_seq) VALUES (@key, @first, @last)", ("@key", key), ("@first", first), ("@last", last));

@@ -19,6 +19,9 @@ public interface IAuditStore
     /// </summary>
     void LockHead();
 
+    /// <summary>Serialises person indexers until the unit of work ends, across every instance: call before reading where the index has reached.</summary>
+    void LockIndex();
+
     /// <summary>The last entry's seq and hash, or null for an empty trail.</summary>
     (long Seq, string Hash)? Head();
 
@@ -28,7 +31,7 @@ public interface IAuditStore
     /// <summary>Entries from <paramref name="fromSeq"/> on, in seq order, each as stored or with why it is malformed.</summary>
     IEnumerable<StoredRow<StoredAuditEntry>> Entries(long fromSeq);
 
-    /// <summary>Entries whose seq is in any of the given closed ranges, plus entries after <paramref name="unindexedAfter"/> whose subjects contain <paramref name="subjectText"/>, in seq order.</summary>
+    /// <summary>Entries the person index lists for <paramref name="subjectKey"/>, plus entries after <paramref name="unindexedAfter"/> whose subjects contain <paramref name="subjectText"/>, in seq order.</summary>
     IReadOnlyList<StoredRow<StoredAuditEntry>> EntriesAbout(string subjectKey, string subjectText, long unindexedAfter);
 
     /// <summary>Stores a checkpoint.</summary>

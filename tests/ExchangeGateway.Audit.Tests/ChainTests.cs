@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using ExchangeGateway.Fhir;
-using Microsoft.Data.Sqlite;
 
 namespace ExchangeGateway.Audit.Tests;
 
@@ -30,22 +29,22 @@ public sealed class ChainTests(PkiFixture pki)
     {
         using var trail = new Trail(pki, entries: 0, shutdown: false);
         var time = new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
-        trail.Log.Append(trail.Connection, null, new AuditRecord(AuditEventTypes.Ack, "B82005") { Subjects = [trail.PersonA] }, time);
+        trail.Write(audit => trail.Log.Append(audit, new AuditRecord(AuditEventTypes.Ack, "B82005") { Subjects = [trail.PersonA] }, time));
 
-        var batch = trail.Log.AppendAll(trail.Connection, null,
+        var batch = trail.Write(audit => trail.Log.AppendAll(audit,
         [
             new AuditRecord(AuditEventTypes.SubmissionReceived, "HLI") { Subjects = [trail.PersonA, trail.PersonB], Details = new Dictionary<string, AuditValue> { ["submissionId"] = "s-1" } },
             new AuditRecord(AuditEventTypes.ConsentDecision, "gateway") { Subjects = [trail.PersonB], Details = new Dictionary<string, AuditValue> { ["recipient"] = "CJIT-LEEDS", ["decision"] = "shared" } },
             new AuditRecord(AuditEventTypes.PackageSealed, "gateway") { Details = new Dictionary<string, AuditValue> { ["size"] = 20_000 } },
-        ], time);
-        trail.Log.Append(trail.Connection, null, new AuditRecord(AuditEventTypes.Ack, "B82005"), time);
+        ], time));
+        trail.Write(audit => trail.Log.Append(audit, new AuditRecord(AuditEventTypes.Ack, "B82005"), time));
 
         var entries = trail.Entries();
         Assert.Equal([2L, 3L, 4L], batch.Select(e => e.Seq));
         Assert.Equal(batch.Select(e => e.Hash), entries.Skip(1).Take(3).Select(e => e.Hash));
         Assert.All(entries, e => Assert.Equal(AuditChain.ComputeHash(e), e.Hash));
         Assert.Equal(entries[3].Hash, entries[4].PrevHash);
-        Assert.Equal([2L, 3L], AuditLog.EntriesFor(trail.Connection, trail.PersonB).Select(e => e.Seq));
+        Assert.Equal([2L, 3L], trail.EntriesFor(trail.PersonB).Select(e => e.Seq));
     }
 
     [Fact]
@@ -53,11 +52,11 @@ public sealed class ChainTests(PkiFixture pki)
     {
         using var trail = new Trail(pki, entries: 0, shutdown: false);
 
-        Assert.Throws<ArgumentException>(() => trail.Log.AppendAll(trail.Connection, null,
+        Assert.Throws<ArgumentException>(() => trail.Write(audit => trail.Log.AppendAll(audit,
         [
             new AuditRecord(AuditEventTypes.Ack, "B82005"),
             new AuditRecord(AuditEventTypes.Ack, "B82005") { Details = new Dictionary<string, AuditValue> { ["reason"] = "about 9434765919" } },
-        ], DateTimeOffset.UnixEpoch));
+        ], DateTimeOffset.UnixEpoch)));
 
         Assert.Empty(trail.Entries());
     }
@@ -74,47 +73,23 @@ public sealed class ChainTests(PkiFixture pki)
             new AuditRecord(AuditEventTypes.ConsentDecision, "gateway") { Subjects = [trail.PersonB, trail.PersonA, trail.PersonB], Details = new Dictionary<string, AuditValue> { ["recipient"] = "CJIT-LEEDS", ["decision"] = "shared" } },
             new AuditRecord(AuditEventTypes.PackageSealed, "gateway") { Subjects = [trail.PersonA] },
         ]);
-        using (var transaction = trail.Connection.BeginTransaction())
+        Assert.Throws<RolledBack>(() => trail.Write<int>(audit =>
         {
-            trail.Log.AppendAll(trail.Connection, transaction, batch, trail.TimeOf(3));
-            transaction.Rollback();
-        }
+            trail.Log.AppendAll(audit, batch, trail.TimeOf(3));
+            throw new RolledBack();
+        }));
 
-        using (var transaction = trail.Connection.BeginTransaction())
+        trail.Write(audit =>
         {
-            trail.Log.AppendAll(trail.Connection, transaction, batch, trail.TimeOf(3));
-            trail.Log.AppendAll(trail.Connection, transaction, AuditBatch.Empty, trail.TimeOf(3));
-            transaction.Commit();
-        }
+            trail.Log.AppendAll(audit, batch, trail.TimeOf(3));
+            return trail.Log.AppendAll(audit, AuditBatch.Empty, trail.TimeOf(3));
+        });
 
         var entries = trail.Entries();
         Assert.Equal([1L, 2L, 3L, 4L], entries.Select(e => e.Seq));
         Assert.Equal(new[] { trail.PersonA, trail.PersonB }.Order(StringComparer.Ordinal), entries[2].Subjects);
         Assert.All(entries, e => Assert.Equal(AuditChain.ComputeHash(e), e.Hash));
         Assert.Equal(entries[2].Hash, entries[3].PrevHash);
-    }
-
-    [Fact]
-    public void One_log_appends_through_several_connections_and_after_a_connection_is_reopened()
-    {
-        using var trail = new Trail(pki, entries: 3, shutdown: false);
-        using (var second = AuditDatabase.Open(AuditDatabase.PathIn(trail.Data)))
-        {
-            trail.Log.Append(second, null, trail.Draft(4), trail.TimeOf(4));
-        }
-
-        trail.Add(5);
-        trail.Connection.Close();
-        trail.Connection.Open();
-        AuditDatabase.Configure(trail.Connection);
-        trail.Add(6);
-
-        var entries = trail.Entries();
-        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], entries.Select(e => e.Seq));
-        for (var i = 1; i < entries.Count; i++)
-        {
-            Assert.Equal(entries[i - 1].Hash, entries[i].PrevHash);
-        }
     }
 
     [Fact]
@@ -130,15 +105,15 @@ public sealed class ChainTests(PkiFixture pki)
             ["a.b-c_d"] = "",
         };
 
-        var appended = trail.Log.AppendAll(trail.Connection, null,
+        var appended = trail.Write(audit => trail.Log.AppendAll(audit,
         [
             new AuditRecord(AuditEventTypes.ConsentDecision, "admin:j.smith@example") { Subjects = [trail.PersonB, trail.PersonA], Details = awkward },
             new AuditRecord(AuditEventTypes.Ack, "B82005"),
-        ], time);
+        ], time));
 
         Assert.All(appended, e => Assert.Equal(AuditChain.ComputeHash(e), e.Hash));
         Assert.Equal(appended.Select(e => e.Hash), trail.Entries().Select(e => e.Hash));
-        trail.Log.Checkpoint(trail.Connection, null, pki.Now);
+        trail.Write(audit => trail.Log.Checkpoint(audit, pki.Now));
         Assert.True(trail.Verify().IsValid);
     }
 
@@ -171,7 +146,7 @@ public sealed class ChainTests(PkiFixture pki)
         using var trail = new Trail(pki, entries: 0, shutdown: false);
         var time = new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.FromHours(1)).AddTicks(1_234_567);
 
-        var entry = trail.Log.Append(trail.Connection, null, new AuditRecord(AuditEventTypes.Ack, "B82005") { Subjects = [trail.PersonB, trail.PersonA, trail.PersonB] }, time);
+        var entry = trail.Write(audit => trail.Log.Append(audit, new AuditRecord(AuditEventTypes.Ack, "B82005") { Subjects = [trail.PersonB, trail.PersonA, trail.PersonB] }, time));
 
         Assert.Equal("2026-06-01T12:00:00.123+01:00", AuditChain.FormatTime(entry.Time));
         Assert.Equal(new[] { trail.PersonA, trail.PersonB }.Order(StringComparer.Ordinal), entry.Subjects);
@@ -183,8 +158,8 @@ public sealed class ChainTests(PkiFixture pki)
     {
         using var trail = new Trail(pki, entries: 25, interval: 10, shutdown: false);
 
-        var shutdown = trail.Log.Checkpoint(trail.Connection, null, trail.TimeOf(25));
-        var checkpoints = AuditLog.Checkpoints(trail.Connection);
+        var shutdown = trail.Write(audit => trail.Log.Checkpoint(audit, trail.TimeOf(25)));
+        var checkpoints = trail.Checkpoints();
 
         Assert.Equal([(1L, 10L, CheckpointReason.Interval), (2, 20, CheckpointReason.Interval), (3, 25, CheckpointReason.Shutdown)], checkpoints.Select(c => (c.Number, c.Seq, c.Reason)));
         Assert.Equal(trail.Entry(25).Hash, shutdown!.Hash);
@@ -196,62 +171,7 @@ public sealed class ChainTests(PkiFixture pki)
     {
         using var trail = new Trail(pki, entries: 0, shutdown: false);
 
-        Assert.Null(trail.Log.Checkpoint(trail.Connection, null, pki.Now));
-    }
-
-    [Fact]
-    public void An_entry_appended_in_a_transaction_that_rolls_back_leaves_no_trace()
-    {
-        using var trail = new Trail(pki, entries: 9, interval: 10, shutdown: false);
-
-        using (var transaction = trail.Connection.BeginTransaction())
-        {
-            var entry = trail.Log.Append(trail.Connection, transaction, trail.Draft(10), trail.TimeOf(10));
-            Assert.Equal(10, entry.Seq);
-            Assert.Single(AuditLog.Checkpoints(trail.Connection, transaction));
-            transaction.Rollback();
-        }
-
-        Assert.Equal(9, AuditLog.Head(trail.Connection)!.Value.Seq);
-        Assert.Empty(AuditLog.Checkpoints(trail.Connection));
-        Assert.Equal(10, trail.Add(10).Seq);
-    }
-
-    [Fact]
-    public void An_entry_commits_with_the_callers_own_change_in_the_same_database()
-    {
-        using var trail = new Trail(pki, entries: 0, shutdown: false);
-        trail.Sql("CREATE TABLE outbox (id INTEGER PRIMARY KEY, recipient TEXT)");
-
-        using (var transaction = trail.Connection.BeginTransaction())
-        {
-            using var command = trail.Connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "INSERT INTO outbox (recipient) VALUES ('B82005')";
-            command.ExecuteNonQuery();
-            trail.Log.Append(trail.Connection, transaction, trail.Draft(1), trail.TimeOf(1));
-            transaction.Commit();
-        }
-
-        Assert.Equal(1, AuditLog.Head(trail.Connection)!.Value.Seq);
-        trail.Log.Checkpoint(trail.Connection, null, pki.Now);
-        Assert.True(trail.Verify().IsValid);
-    }
-
-    [Fact]
-    public void The_database_is_opened_with_wal_and_synchronous_full()
-    {
-        using var trail = new Trail(pki, entries: 0, shutdown: false);
-        using var command = trail.Connection.CreateCommand();
-
-        command.CommandText = "PRAGMA journal_mode";
-        var journal = (string)command.ExecuteScalar()!;
-        command.CommandText = "PRAGMA synchronous";
-        var synchronous = (long)command.ExecuteScalar()!;
-
-        Assert.Equal("wal", journal);
-        Assert.Equal(2, synchronous);
-        Assert.True(File.Exists(trail.Folder.File("gateway.db")));
+        Assert.Null(trail.Write(audit => trail.Log.Checkpoint(audit, pki.Now)));
     }
 
     [Theory]
@@ -263,10 +183,10 @@ public sealed class ChainTests(PkiFixture pki)
         using var trail = new Trail(pki, entries: 0, shutdown: false);
         var draft = new AuditRecord(AuditEventTypes.SubmissionReceived, "HLI") { Details = new Dictionary<string, AuditValue> { [key] = value } };
 
-        var ex = Assert.Throws<ArgumentException>(() => trail.Log.Append(trail.Connection, null, draft, pki.Now));
+        var ex = Assert.Throws<ArgumentException>(() => trail.Write(audit => trail.Log.Append(audit, draft, pki.Now)));
 
         Assert.Contains("in clear", ex.Message, StringComparison.Ordinal);
-        Assert.Null(AuditLog.Head(trail.Connection));
+        Assert.Null(trail.Read(AuditLog.Head));
     }
 
     [Fact]
@@ -283,7 +203,7 @@ public sealed class ChainTests(PkiFixture pki)
             },
         };
 
-        Assert.Equal(1, trail.Log.Append(trail.Connection, null, draft, pki.Now).Seq);
+        Assert.Equal(1, trail.Write(audit => trail.Log.Append(audit, draft, pki.Now)).Seq);
     }
 
     [Theory]
@@ -295,7 +215,7 @@ public sealed class ChainTests(PkiFixture pki)
         using var trail = new Trail(pki, entries: 0, shutdown: false);
         var draft = new AuditRecord(type, actor) { Subjects = subject is null ? [] : [subject] };
 
-        Assert.Throws<ArgumentException>(() => trail.Log.Append(trail.Connection, null, draft, pki.Now));
+        Assert.Throws<ArgumentException>(() => trail.Write(audit => trail.Log.Append(audit, draft, pki.Now)));
     }
 
     [Fact]
@@ -337,74 +257,10 @@ public sealed class ChainTests(PkiFixture pki)
     }
 
     [Fact]
-    public void Two_connections_appending_in_turn_extend_one_chain()
-    {
-        using var trail = new Trail(pki, entries: 3, shutdown: false);
-        using var second = AuditDatabase.Open(AuditDatabase.PathIn(trail.Data));
-
-        trail.Log.Append(second, null, trail.Draft(4), trail.TimeOf(4));
-        trail.Add(5);
-
-        Assert.Equal([1L, 2, 3, 4, 5], trail.Entries().Select(e => e.Seq));
-        trail.Log.Checkpoint(second, null, pki.Now);
-        Assert.True(trail.Verify().IsValid);
-    }
-
-    [Fact]
-    public void A_database_without_the_audit_tables_fails_verification()
-    {
-        using var folder = new TempFolder();
-        using var connection = AuditDatabase.Open(AuditDatabase.PathIn(folder.Path));
-
-        var result = pki.Verifier().Verify(connection);
-
-        Assert.False(result.IsValid);
-        Assert.Equal(1, result.FirstBadSeq);
-    }
-
-    [Fact]
-    public void Ensure_schema_can_run_on_every_start()
-    {
-        using var trail = new Trail(pki, entries: 3);
-
-        AuditLog.EnsureSchema(trail.Connection);
-
-        Assert.True(trail.Verify().IsValid);
-    }
-
-    [Fact]
-    public void A_trail_from_before_entries_held_their_subjects_is_refused_at_start_saying_so()
-    {
-        using var folder = new TempFolder();
-        using var connection = AuditDatabase.Open(AuditDatabase.PathIn(folder.Path));
-        using (var old = connection.CreateCommand())
-        {
-            old.CommandText = "CREATE TABLE audit_entries (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, type TEXT NOT NULL, actor TEXT NOT NULL, details TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)";
-            old.ExecuteNonQuery();
-        }
-
-        var ex = Assert.Throws<InvalidOperationException>(() => AuditLog.EnsureSchema(connection));
-
-        Assert.Contains("no subjects column", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("earlier build", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void A_checkpoint_signer_needs_an_ec_key()
     {
         var rsa = ExchangeGateway.Crypto.DevelopmentPki.Issue(pki.Ca, new ExchangeGateway.Crypto.CertificateProfile("gateway", ExchangeGateway.Crypto.AgencyType.Gateway) { KeyType = ExchangeGateway.Crypto.DevelopmentKeyType.Rsa2048 }, new FixedTime(pki.Now));
 
         Assert.Throws<CryptographicException>(() => new CheckpointSigner(rsa));
-    }
-
-    [Fact]
-    public void A_transaction_of_another_connection_is_refused()
-    {
-        using var trail = new Trail(pki, entries: 0, shutdown: false);
-        using var other = new SqliteConnection("Data Source=:memory:");
-        other.Open();
-        using var transaction = other.BeginTransaction();
-
-        Assert.Throws<ArgumentException>(() => trail.Log.Append(trail.Connection, transaction, trail.Draft(1), pki.Now));
     }
 }

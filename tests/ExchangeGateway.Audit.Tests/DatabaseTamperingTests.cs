@@ -158,7 +158,7 @@ public sealed class DatabaseTamperingTests(PkiFixture pki)
 
         // An attacker with a look-alike "gateway" certificate from another CA signs a checkpoint over an edited trail.
         var rogue = new AuditLog(new CheckpointSigner(pki.RogueGateway), 100);
-        rogue.Checkpoint(trail.Connection, null, trail.TimeOf(30));
+        trail.Write(audit => rogue.Checkpoint(audit, trail.TimeOf(30)));
         using var certs = CopyOfCerts();
         DevelopmentPki.Write(pki.RogueGateway, certs.File("rogue-gateway.crt"), certs.File("rogue-gateway.key"));
 

@@ -203,7 +203,7 @@ public sealed class ExportTamperingTests(PkiFixture pki)
         Assert.Equal(fromDatabase.ValidCheckpoints.Select(c => c.Signature), fromFile.ValidCheckpoints.SkipLast(1).Select(c => c.Signature));
         Assert.Equal(CheckpointReason.Export, fromFile.ValidCheckpoints[^1].Reason);
         Assert.Equal("export", (string)JsonNode.Parse(export.Lines[^1])!["reason"]!);
-        Assert.Single(AuditLog.Checkpoints(trail.Connection));
+        Assert.Single(trail.Checkpoints());
     }
 
     [Fact]

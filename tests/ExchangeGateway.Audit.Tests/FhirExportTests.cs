@@ -11,7 +11,7 @@ public sealed class FhirExportTests(PkiFixture pki)
     {
         using var trail = new Trail(pki);
         using var text = new StringWriter();
-        AuditFhirExport.Write(trail.Connection, text, pki.Now);
+        trail.Read(audit => AuditFhirExport.Write(audit, text, pki.Now));
 
         // The default deserializer is strict: unknown elements, wrong types and missing mandatory elements all throw.
         var bundle = new FhirJsonDeserializer().Deserialize<Bundle>(text.ToString());
@@ -37,7 +37,7 @@ public sealed class FhirExportTests(PkiFixture pki)
     public void An_audit_event_carries_the_actor_the_person_keys_the_message_and_the_chain()
     {
         using var trail = new Trail(pki, entries: 0, shutdown: false);
-        var entry = trail.Log.Append(trail.Connection, null, new AuditRecord(AuditEventTypes.ConsentDecision, "HLI")
+        var entry = trail.Write(store => trail.Log.Append(store, new AuditRecord(AuditEventTypes.ConsentDecision, "HLI")
         {
             Subjects = [trail.PersonA],
             Details = new Dictionary<string, AuditValue>
@@ -47,7 +47,7 @@ public sealed class FhirExportTests(PkiFixture pki)
                 ["recipient"] = "CJIT-LEEDS",
                 ["messageId"] = "01964f7e-7c1a-7b3e-9d2f-000000000001",
             },
-        }, pki.Now);
+        }, pki.Now));
 
         var audit = AuditFhirExport.ToAuditEvent(entry);
 
@@ -72,7 +72,7 @@ public sealed class FhirExportTests(PkiFixture pki)
         using var trail = new Trail(pki);
         using var text = new StringWriter();
 
-        AuditFhirExport.Write(trail.Connection, text, pki.Now);
+        trail.Read(audit => AuditFhirExport.Write(audit, text, pki.Now));
 
         Assert.DoesNotContain(Trail.NhsNumber, text.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Trail.PrisonNumber, text.ToString(), StringComparison.Ordinal);
@@ -89,7 +89,7 @@ public sealed class FhirExportTests(PkiFixture pki)
         using var trail = new Trail(pki, entries: 5);
         using var text = new StringWriter();
         var exported = milliseconds < 0 ? pki.Now : pki.Now.AddTicks(-(pki.Now.Ticks % TimeSpan.TicksPerSecond)).AddMilliseconds(milliseconds);
-        AuditFhirExport.Write(trail.Connection, text, exported);
+        trail.Read(audit => AuditFhirExport.Write(audit, text, exported));
 
         var streamed = new FhirJsonDeserializer().Deserialize<Bundle>(text.ToString());
         var model = AuditFhirExport.ToBundle(trail.Entries(), exported);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using ExchangeGateway.Cli;
 using ExchangeGateway.Crypto;
+using ExchangeGateway.Storage;
+using ExchangeGateway.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace ExchangeGateway.Audit.Tests;
@@ -75,8 +76,9 @@ public sealed class PkiCollection : ICollectionFixture<PkiFixture>
 }
 
 /// <summary>
-/// A data folder with a trail in gateway.db: entries about two people (one by NHS number, one by prison number),
-/// various types and actors, an interval checkpoint every 10 entries.
+/// A data folder with a trail in the SQLite store's gateway.db: entries about two people (one by NHS number, one by
+/// prison number), various types and actors, an interval checkpoint every 10 entries. Each append is its own unit of
+/// work, as the gateway's are.
 /// </summary>
 public sealed class Trail : IDisposable
 {
@@ -87,13 +89,13 @@ public sealed class Trail : IDisposable
     private static readonly string[] Actors = ["HLI", "gateway", "B82005", "admin:jsmith"];
 
     private readonly PkiFixture pki;
+    private SqliteConnection? raw;
 
     public Trail(PkiFixture pki, int entries = 30, int interval = 10, bool shutdown = true)
     {
         this.pki = pki;
         Keys = PersonKeys.LoadOrCreate(Folder.Path);
-        Connection = AuditDatabase.Open(AuditDatabase.PathIn(Folder.Path));
-        AuditLog.EnsureSchema(Connection);
+        Store = OpenStore();
         Log = new AuditLog(pki.Signer, interval);
         for (var i = 1; i <= entries; i++)
         {
@@ -101,10 +103,10 @@ public sealed class Trail : IDisposable
         }
 
         // As the gateway does behind the trail.
-        AuditLog.IndexSubjects(Connection, null);
+        Write(audit => AuditLog.IndexSubjects(audit));
         if (shutdown)
         {
-            Log.Checkpoint(Connection, null, TimeOf(entries), CheckpointReason.Shutdown);
+            Write(audit => Log.Checkpoint(audit, TimeOf(entries), CheckpointReason.Shutdown));
         }
     }
 
@@ -112,15 +114,36 @@ public sealed class Trail : IDisposable
 
     public string Data => Folder.Path;
 
+    public string DatabasePath => Folder.File(DatabaseLocation.SqliteFileName);
+
     public PersonKeys Keys { get; }
 
-    public SqliteConnection Connection { get; }
+    public SqliteStore Store { get; private set; }
 
     public AuditLog Log { get; }
 
     public string PersonA => Keys.ForNhsNumber(NhsNumber);
 
     public string PersonB => Keys.ForPrisonNumber(PrisonNumber);
+
+    /// <summary>gateway.db opened a second time, beside the store, as anyone with the file can.</summary>
+    public SqliteConnection Raw => raw ??= OpenRaw(DatabasePath);
+
+    /// <summary>Another store on the same file, as a second process would open it.</summary>
+    public SqliteStore OpenStore() => SqliteStore.Open(DatabasePath, new FixedTime(pki.Now));
+
+    /// <summary>Closes the store and opens it again, as a restart does.</summary>
+    public void Reopen()
+    {
+        Store.Dispose();
+        Store = OpenStore();
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the audit rows in one unit of work, committed unless it throws.</summary>
+    public T Write<T>(Func<IAuditStore, T> work) => Store.InTransaction(tx => work(tx.Audit));
+
+    /// <summary>Runs <paramref name="work"/> on the audit rows of one read snapshot.</summary>
+    public T Read<T>(Func<IAuditStore, T> work) => Store.Snapshot(tx => work(tx.Audit));
 
     /// <summary>Entry i's time: two hours before the PKI's now plus i minutes, every third in British Summer Time.</summary>
     public DateTimeOffset TimeOf(int i)
@@ -138,7 +161,7 @@ public sealed class Trail : IDisposable
         _ => [PersonA, PersonB],
     };
 
-    public AuditEntry Add(int i) => Log.Append(Connection, null, Draft(i), TimeOf(i));
+    public AuditEntry Add(int i) => Write(audit => Log.Append(audit, Draft(i), TimeOf(i)));
 
     public AuditRecord Draft(int i) => new(AuditEventTypes.All[i % AuditEventTypes.All.Count], Actors[i % Actors.Length])
     {
@@ -152,14 +175,19 @@ public sealed class Trail : IDisposable
         },
     };
 
-    public IReadOnlyList<AuditEntry> Entries() => [.. AuditLog.Entries(Connection)];
+    public IReadOnlyList<AuditEntry> Entries() => Read(audit => AuditLog.Entries(audit).ToList());
 
     public AuditEntry Entry(long seq) => Entries().Single(e => e.Seq == seq);
 
-    /// <summary>Runs SQL as an attacker with file access would.</summary>
+    public IReadOnlyList<AuditCheckpoint> Checkpoints() => Read(AuditLog.Checkpoints);
+
+    public IReadOnlyList<AuditEntry> EntriesFor(string subjectKey, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
+        Read(audit => AuditLog.EntriesFor(audit, subjectKey, from, to));
+
+    /// <summary>Runs SQL on the file as an attacker with file access would, beside the store.</summary>
     public void Sql(string sql, params (string Name, object Value)[] parameters)
     {
-        using var command = Connection.CreateCommand();
+        using var command = Raw.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
@@ -197,7 +225,8 @@ public sealed class Trail : IDisposable
         }
     }
 
-    public AuditVerification Verify(string? certs = null, bool allowUnsignedTail = false) => pki.Verifier(certs).Verify(Connection, allowUnsignedTail);
+    public AuditVerification Verify(string? certs = null, bool allowUnsignedTail = false) =>
+        Store.Snapshot(tx => pki.Verifier(certs).Verify(tx, allowUnsignedTail));
 
     /// <summary>Exports the trail as jsonl (ending with the export checkpoint unless unsigned) and returns it as an editable file.</summary>
     public ExportFile Export(bool signed = true)
@@ -205,15 +234,24 @@ public sealed class Trail : IDisposable
         var path = Folder.File("audit.jsonl");
         using (var writer = new StreamWriter(path))
         {
-            AuditJsonl.Write(Connection, writer, signed ? pki.Signer : null, pki.Now);
+            Read(audit => AuditJsonl.Write(audit, writer, signed ? pki.Signer : null, pki.Now));
         }
 
         return new ExportFile(path);
     }
 
+    /// <summary>A connection of its own to a database file, unpooled so that nothing keeps the file open after a test.</summary>
+    public static SqliteConnection OpenRaw(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
+        connection.Open();
+        return connection;
+    }
+
     public void Dispose()
     {
-        Connection.Dispose();
+        raw?.Dispose();
+        Store.Dispose();
         Folder.Dispose();
     }
 }
@@ -238,17 +276,5 @@ public sealed class ExportFile(string path)
         Save();
         using var reader = new StreamReader(Path);
         return pki.Verifier(certs).VerifyExport(reader, allowUnsignedTail);
-    }
-}
-
-/// <summary>Runs exg in-process, capturing its output, error and exit code.</summary>
-internal sealed record CliRun(int ExitCode, string Output, string Error)
-{
-    public static CliRun Of(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = ExgCommandLine.Run(args, output, error);
-        return new CliRun(code, output.ToString(), error.ToString());
     }
 }

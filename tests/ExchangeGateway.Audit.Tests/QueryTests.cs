@@ -8,7 +8,7 @@ public sealed class QueryTests(PkiFixture pki)
     {
         using var trail = new Trail(pki);
 
-        var found = AuditLog.EntriesFor(trail.Connection, trail.PersonA);
+        var found = trail.EntriesFor(trail.PersonA);
 
         var expected = Enumerable.Range(1, 30).Where(i => trail.SubjectsOf(i).Contains(trail.PersonA)).Select(i => (long)i).ToList();
         Assert.NotEmpty(expected);
@@ -25,16 +25,16 @@ public sealed class QueryTests(PkiFixture pki)
             .Select(i => new AuditRecord(AuditEventTypes.ConsentDecision, "gateway") { Subjects = i is >= 70 and < 75 ? [trail.PersonB] : both })
             .ToList();
 
-        trail.Log.AppendAll(trail.Connection, null, drafts, trail.TimeOf(3));
-        AuditLog.IndexSubjects(trail.Connection, null);
+        trail.Write(audit => trail.Log.AppendAll(audit, drafts, trail.TimeOf(3)));
+        trail.Write(audit => AuditLog.IndexSubjects(audit));
 
         // 3..72 (split at 64 entries), then 73..77 for B alone, then 78..152 (split again).
         Assert.Equal(
             [(3L, 66L), (67L, 72L), (78L, 141L), (142L, 152L)],
             Runs(trail, trail.PersonA));
-        Assert.Equal(Enumerable.Range(3, 150).Where(i => i is < 73 or > 77).Select(i => (long)i), AuditLog.EntriesFor(trail.Connection, trail.PersonA).Where(e => e.Seq >= 3).Select(e => e.Seq));
-        Assert.Equal(150, AuditLog.EntriesFor(trail.Connection, trail.PersonB).Count(e => e.Seq >= 3));
-        trail.Log.Checkpoint(trail.Connection, null, pki.Now);
+        Assert.Equal(Enumerable.Range(3, 150).Where(i => i is < 73 or > 77).Select(i => (long)i), trail.EntriesFor(trail.PersonA).Where(e => e.Seq >= 3).Select(e => e.Seq));
+        Assert.Equal(150, trail.EntriesFor(trail.PersonB).Count(e => e.Seq >= 3));
+        trail.Write(audit => trail.Log.Checkpoint(audit, pki.Now));
         Assert.True(trail.Verify().IsValid);
     }
 
@@ -42,8 +42,8 @@ public sealed class QueryTests(PkiFixture pki)
     public void A_run_stretched_over_an_entry_it_did_not_cover_is_found_at_that_entry()
     {
         using var trail = new Trail(pki, entries: 2, shutdown: false);
-        trail.Log.AppendAll(trail.Connection, null, [.. Enumerable.Range(0, 5).Select(_ => new AuditRecord(AuditEventTypes.PackageSealed, "gateway") { Subjects = [trail.PersonB] })], trail.TimeOf(3));
-        AuditLog.IndexSubjects(trail.Connection, null);
+        trail.Write(audit => trail.Log.AppendAll(audit, [.. Enumerable.Range(0, 5).Select(_ => new AuditRecord(AuditEventTypes.PackageSealed, "gateway") { Subjects = [trail.PersonB] })], trail.TimeOf(3)));
+        trail.Write(audit => AuditLog.IndexSubjects(audit));
         trail.DropTriggers();
 
         trail.Sql($"UPDATE audit_subjects SET first_seq = 1 WHERE first_seq = 3 AND subject_key = '{trail.PersonB}'");
@@ -55,16 +55,16 @@ public sealed class QueryTests(PkiFixture pki)
     public void A_query_finds_the_entries_the_person_index_has_not_reached_yet()
     {
         using var trail = new Trail(pki, entries: 10, shutdown: false);
-        trail.Log.AppendAll(trail.Connection, null, [.. Enumerable.Range(0, 3).Select(_ => new AuditRecord(AuditEventTypes.Ack, "B86030") { Subjects = [trail.PersonA] })], trail.TimeOf(11));
+        trail.Write(audit => trail.Log.AppendAll(audit, [.. Enumerable.Range(0, 3).Select(_ => new AuditRecord(AuditEventTypes.Ack, "B86030") { Subjects = [trail.PersonA] })], trail.TimeOf(11)));
 
-        Assert.Equal(10, AuditLog.IndexedUpTo(trail.Connection, null));
-        Assert.Equal([11L, 12L, 13L], AuditLog.EntriesFor(trail.Connection, trail.PersonA).Select(e => e.Seq).Where(seq => seq > 10));
-        Assert.DoesNotContain(AuditLog.EntriesFor(trail.Connection, trail.PersonB), e => e.Seq > 10);
+        Assert.Equal(10, trail.Read(AuditLog.IndexedUpTo));
+        Assert.Equal([11L, 12L, 13L], trail.EntriesFor(trail.PersonA).Select(e => e.Seq).Where(seq => seq > 10));
+        Assert.DoesNotContain(trail.EntriesFor(trail.PersonB), e => e.Seq > 10);
 
-        Assert.Equal(3, AuditLog.IndexSubjects(trail.Connection, null));
-        Assert.Equal(13, AuditLog.IndexedUpTo(trail.Connection, null));
+        Assert.Equal(3, trail.Write(audit => AuditLog.IndexSubjects(audit)));
+        Assert.Equal(13, trail.Read(AuditLog.IndexedUpTo));
         Assert.Equal([(11L, 13L)], Runs(trail, trail.PersonA).Where(r => r.First > 10));
-        trail.Log.Checkpoint(trail.Connection, null, pki.Now);
+        trail.Write(audit => trail.Log.Checkpoint(audit, pki.Now));
         Assert.True(trail.Verify().IsValid);
     }
 
@@ -77,7 +77,7 @@ public sealed class QueryTests(PkiFixture pki)
 
         trail.Sql("INSERT INTO audit_subjects (subject_key, first_seq, last_seq) VALUES ($key, $seq, $seq)", ("$key", trail.PersonA), ("$seq", onlyB));
 
-        Assert.DoesNotContain(AuditLog.EntriesFor(trail.Connection, trail.PersonA), e => e.Seq == onlyB);
+        Assert.DoesNotContain(trail.EntriesFor(trail.PersonA), e => e.Seq == onlyB);
         var result = trail.Verify();
         Assert.Equal(onlyB, result.FirstBadSeq);
         Assert.Contains("person index", result.FirstProblem!.Reason, StringComparison.Ordinal);
@@ -99,7 +99,7 @@ public sealed class QueryTests(PkiFixture pki)
 
     private static List<(long First, long Last)> Runs(Trail trail, string subject)
     {
-        using var command = trail.Connection.CreateCommand();
+        using var command = trail.Raw.CreateCommand();
         command.CommandText = "SELECT first_seq, last_seq FROM audit_subjects WHERE subject_key = $key AND first_seq >= 3 ORDER BY first_seq";
         command.Parameters.AddWithValue("$key", subject);
         using var reader = command.ExecuteReader();
@@ -117,7 +117,7 @@ public sealed class QueryTests(PkiFixture pki)
     {
         using var trail = new Trail(pki);
 
-        Assert.Empty(AuditLog.EntriesFor(trail.Connection, trail.Keys.ForNhsNumber(Trail.OtherNhsNumber)));
+        Assert.Empty(trail.EntriesFor(trail.Keys.ForNhsNumber(Trail.OtherNhsNumber)));
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class QueryTests(PkiFixture pki)
         var from = trail.TimeOf(6).ToOffset(TimeSpan.FromHours(-5));
         var to = trail.TimeOf(12).ToUniversalTime();
 
-        var found = AuditLog.EntriesFor(trail.Connection, trail.PersonB, from, to);
+        var found = trail.EntriesFor(trail.PersonB, from, to);
 
         Assert.Equal(Enumerable.Range(6, 7).Where(i => trail.SubjectsOf(i).Contains(trail.PersonB)).Select(i => (long)i), found.Select(e => e.Seq));
     }
@@ -136,7 +136,7 @@ public sealed class QueryTests(PkiFixture pki)
     public void The_query_by_person_uses_the_subject_index()
     {
         using var trail = new Trail(pki, entries: 3);
-        using var command = trail.Connection.CreateCommand();
+        using var command = trail.Raw.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN SELECT first_seq, last_seq FROM audit_subjects WHERE subject_key = 'nhs:x'";
         using var reader = command.ExecuteReader();
         var plan = new List<string>();

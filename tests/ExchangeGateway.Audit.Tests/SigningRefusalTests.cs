@@ -14,7 +14,7 @@ public sealed class SigningRefusalTests(PkiFixture pki)
         trail.DropTriggers();
         trail.Sql("DELETE FROM audit_checkpoints");
 
-        var refusal = Assert.Throws<AuditIntegrityException>(() => trail.Log.CheckpointIfUncovered(trail.Connection, null, pki.Now, CheckpointReason.Startup));
+        var refusal = Assert.Throws<AuditIntegrityException>(() => trail.Write(audit => trail.Log.CheckpointIfUncovered(audit, pki.Now, CheckpointReason.Startup)));
 
         Assert.Contains("checkpoints were deleted", refusal.Message, StringComparison.Ordinal);
         Assert.False(trail.Verify().IsValid);
@@ -38,9 +38,9 @@ public sealed class SigningRefusalTests(PkiFixture pki)
             prev = AuditChain.ComputeHash(rewritten);
         }
 
-        Assert.Throws<AuditIntegrityException>(() => trail.Log.CheckpointIfUncovered(trail.Connection, null, pki.Now, CheckpointReason.Timer));
+        Assert.Throws<AuditIntegrityException>(() => trail.Write(audit => trail.Log.CheckpointIfUncovered(audit, pki.Now, CheckpointReason.Timer)));
         using var export = new StringWriter();
-        Assert.Throws<AuditIntegrityException>(() => AuditJsonl.Write(trail.Connection, export, pki.Signer, pki.Now));
+        Assert.Throws<AuditIntegrityException>(() => trail.Read(audit => AuditJsonl.Write(audit, export, pki.Signer, pki.Now)));
         Assert.Empty(export.ToString());
     }
 
@@ -51,7 +51,7 @@ public sealed class SigningRefusalTests(PkiFixture pki)
         trail.DropTriggers();
         trail.Sql("UPDATE audit_entries SET actor = 'admin:mallory' WHERE seq = 23");
 
-        var refusal = Assert.Throws<AuditIntegrityException>(() => trail.Log.CheckpointIfUncovered(trail.Connection, null, pki.Now, CheckpointReason.Startup));
+        var refusal = Assert.Throws<AuditIntegrityException>(() => trail.Write(audit => trail.Log.CheckpointIfUncovered(audit, pki.Now, CheckpointReason.Startup)));
 
         Assert.Contains("entry 23 does not chain", refusal.Message, StringComparison.Ordinal);
     }
@@ -61,7 +61,7 @@ public sealed class SigningRefusalTests(PkiFixture pki)
     {
         using var trail = new Trail(pki, entries: 25, shutdown: false);
 
-        var checkpoint = trail.Log.CheckpointIfUncovered(trail.Connection, null, pki.Now, CheckpointReason.Startup);
+        var checkpoint = trail.Write(audit => trail.Log.CheckpointIfUncovered(audit, pki.Now, CheckpointReason.Startup));
 
         Assert.Equal(25, checkpoint!.Seq);
         Assert.True(trail.Verify().IsValid);

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using ExchangeGateway.Domain;
 using ExchangeGateway.Storage;
-using Microsoft.Data.Sqlite;
+using ExchangeGateway.Storage.Sqlite;
 
 namespace ExchangeGateway.Cli.Tests;
 
@@ -14,36 +14,31 @@ public sealed class ScheduleCommandsTests : IDisposable
     public ScheduleCommandsTests()
     {
         // Two people's notices, the first person's release overdue: written as the gateway writes them.
-        using var outbox = Outbox.Open(GatewayDatabase.PathIn(folder.Path), TimeProvider.System);
-        var schedule = ReleaseSchedule.On(outbox);
-        Store(outbox, schedule, "n1", "nhs:aaa", new DateOnly(2026, 12, 10));
-        Store(outbox, schedule, "n2", "nhs:bbb", new DateOnly(2026, 12, 17));
+        using var store = SqliteStore.Open(Path.Combine(folder.Path, DatabaseLocation.SqliteFileName), TimeProvider.System);
+        Store(store, "n1", "nhs:aaa", new DateOnly(2026, 12, 10));
+        Store(store, "n2", "nhs:bbb", new DateOnly(2026, 12, 17));
         var now = new DateTimeOffset(2026, 12, 10, 12, 0, 0, TimeSpan.Zero);
-        outbox.InTransaction((c, t) =>
+        store.InTransaction(tx =>
         {
-            foreach (var due in schedule.Due(c, t, now))
+            foreach (var due in tx.Schedule.Due(now))
             {
                 var overdue = due.Entry.Kind == ReleaseMilestoneKinds.OverdueCheck;
-                schedule.Complete(c, t, due.Entry.EntryId, overdue ? ScheduleStatus.Overdue : ScheduleStatus.Done, overdue ? "no release by 12:00 on 2026-12-10" : "sent", now);
+                tx.Schedule.Complete(due.Entry.EntryId, overdue ? ScheduleStatus.Overdue : ScheduleStatus.Done, overdue ? "no release by 12:00 on 2026-12-10" : "sent", now);
             }
-
-            return 0;
         });
     }
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        folder.Dispose();
-    }
+    public void Dispose() => folder.Dispose();
 
-    private static void Store(Outbox outbox, ReleaseSchedule schedule, string submissionId, string personKey, DateOnly releaseDate)
+    private static void Store(SqliteStore store, string submissionId, string personKey, DateOnly releaseDate)
     {
         var notice = new ScheduledNotice(submissionId, [personKey, "prison:" + submissionId], releaseDate, ["CJIT-LEEDS", "B86030"], "{}",
             ReleaseTimeline.From(releaseDate, Accepted, London));
-        outbox.Accept(
-            new AcceptedSubmission(submissionId, "HLI", EventTypes.ReleaseNotice, "h", notice.PersonKeys, [], [], "{}", new KnownAgencies(null, null), null),
-            (c, t) => schedule.Schedule(c, t, notice, Accepted));
+        store.InTransaction(tx =>
+        {
+            tx.Submissions.Accept(new AcceptedSubmission(submissionId, "HLI", EventTypes.ReleaseNotice, "h", notice.PersonKeys, [], [], "{}", new KnownAgencies(null, null), null));
+            tx.Schedule.Schedule(notice, Accepted);
+        });
     }
 
     [Fact]

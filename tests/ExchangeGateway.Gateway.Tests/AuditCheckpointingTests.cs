@@ -1,5 +1,6 @@
 using ExchangeGateway.Audit;
 using ExchangeGateway.Storage;
+using ExchangeGateway.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -11,14 +12,13 @@ public sealed class AuditCheckpointingTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("exg-checkpointing-").FullName;
     private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
-    private readonly Outbox outbox;
+    private readonly SqliteStore store;
     private readonly GatewayAudit audit;
 
     public AuditCheckpointingTests()
     {
-        outbox = Outbox.Open(GatewayDatabase.PathIn(folder), clock);
-        AuditLog.EnsureSchema(outbox.Connection);
-        audit = new GatewayAudit(outbox, new AuditLog(CheckpointSigner.Load(GatewayUnderTest.Certs)), clock);
+        store = SqliteStore.Open(Path.Combine(folder, DatabaseLocation.SqliteFileName), clock);
+        audit = new GatewayAudit(store, new AuditLog(CheckpointSigner.Load(GatewayUnderTest.Certs)), clock);
     }
 
     [Fact]
@@ -79,13 +79,12 @@ public sealed class AuditCheckpointingTests : IDisposable
 
     public void Dispose()
     {
-        outbox.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        store.Dispose();
         Directory.Delete(folder, recursive: true);
     }
 
     private AuditCheckpointing Checkpointing(int seconds) =>
         new(audit, Options.Create(new GatewayOptions { AuditCheckpointSeconds = seconds }), clock, new StorageHealth(clock, NullLogger<StorageHealth>.Instance), NullLogger<AuditCheckpointing>.Instance);
 
-    private IReadOnlyList<AuditCheckpoint> Checkpoints() => outbox.InTransaction((c, t) => AuditLog.Checkpoints(c, t));
+    private IReadOnlyList<AuditCheckpoint> Checkpoints() => store.InTransaction(tx => AuditLog.Checkpoints(tx.Audit));
 }

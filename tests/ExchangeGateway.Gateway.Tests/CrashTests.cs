@@ -1,3 +1,4 @@
+using ExchangeGateway.Storage.Sqlite;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -104,9 +105,9 @@ public sealed class CrashTests(ITestOutputHelper output)
             process.Dispose();
         }
 
-        using (var outbox = Outbox.Open(Path.Combine(folder, "data", GatewayDatabase.FileName), TimeProvider.System))
+        using (var store = SqliteStore.Open(Path.Combine(folder, "data", DatabaseLocation.SqliteFileName), TimeProvider.System))
         {
-            var totals = outbox.Totals();
+            var totals = store.InTransaction(tx => tx.Admin.Totals());
             Assert.True(totals.Balances, totals.ToString());
             Assert.Equal(accepted.Count, totals.Accepted);
         }
@@ -126,11 +127,10 @@ public sealed class CrashTests(ITestOutputHelper output)
         Assert.DoesNotContain("not covered", restartedReport, StringComparison.Ordinal);
         LogCapture.AssertNoPersonalData(File.ReadAllText(log), "the killed and restarted gateway processes");
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
     }
 
-    private static (int Exit, string Report) Exg(string[] args)
+    internal static (int Exit, string Report) Exg(string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -141,7 +141,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     private static HashSet<string> SeenIds(WireMockServer agencies) =>
         [.. agencies.LogEntries.Select(e => e.RequestMessage.Headers!["X-Message-Id"].ToString())];
 
-    private static (string Sender, byte[] Body) Body(int i) => (i % 2) switch
+    internal static (string Sender, byte[] Body) Body(int i) => (i % 2) switch
     {
         0 => ("HLI", Examples.Variant(Examples.ReleaseOst, j => j["submissionId"] = $"00000000-0000-4000-8000-{i:D12}")),
         _ => ("BMI", Examples.Variant(Examples.Transfer, j =>
@@ -152,14 +152,18 @@ public sealed class CrashTests(ITestOutputHelper output)
     };
 
     /// <summary>Submits until the gateway answers (a killed gateway answers nothing; the same body again is idempotent).</summary>
-    private static async Task<List<(string MessageId, string Recipient)>> SubmitUntilAnswered(Uri address, string sender, byte[] body)
+    internal static Task<List<(string MessageId, string Recipient)>> SubmitUntilAnswered(Uri address, string sender, byte[] body) =>
+        SubmitUntilAnswered([address], sender, body);
+
+    /// <summary>Submits until one of the addresses answers, trying the next after a failure, as a load balancer would.</summary>
+    internal static async Task<List<(string MessageId, string Recipient)>> SubmitUntilAnswered(IReadOnlyList<Uri> addresses, string sender, byte[] body)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (true)
+        for (var attempt = 0; ; attempt++)
         {
             try
             {
-                using var client = new GatewayClient(address, TlsIdentity.Load(GatewayUnderTest.Certs, sender, TimeProvider.System), TimeSpan.FromSeconds(20));
+                using var client = new GatewayClient(addresses[attempt % addresses.Count], TlsIdentity.Load(GatewayUnderTest.Certs, sender, TimeProvider.System), TimeSpan.FromSeconds(20));
                 var response = await client.SubmitAsync(body);
                 Assert.True(response.Status == HttpStatusCode.Accepted, response.Text);
                 return [.. JsonNode.Parse(response.Text)!["messages"]!.AsArray()
@@ -173,7 +177,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<Process> Start(string[] args, string log, Uri address)
+    internal static async Task<Process> Start(string[] args, string log, Uri address)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(GatewayDll());
@@ -237,7 +241,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         throw new FileNotFoundException("gateway.dll and gateway.runtimeconfig.json are expected beside the tests (project reference)");
     }
 
-    private static async Task<string> WriteDirectory(string folder, string pushBase)
+    internal static async Task<string> WriteDirectory(string folder, string pushBase)
     {
         var agencies = new JsonArray();
         foreach (var (id, type) in GatewayUnderTest.DemoAgencies)
@@ -256,7 +260,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         return path;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

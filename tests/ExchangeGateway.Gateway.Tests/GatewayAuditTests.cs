@@ -113,10 +113,10 @@ public sealed class GatewayAuditTests : GatewayWithAgencies
 
         var (exit, output, error) = Exg("audit", "verify", "--data", Gateway.Data, "--certs", GatewayUnderTest.Certs);
         Assert.True(exit == 0, output + error);
-        using (var database = AuditDatabase.Open(ExchangeGateway.Storage.GatewayDatabase.PathIn(Gateway.Data)))
+        using (var store = ExchangeGateway.Storage.Sqlite.SqliteStore.Open(Path.Combine(Gateway.Data, ExchangeGateway.Storage.DatabaseLocation.SqliteFileName), TimeProvider.System))
         {
             // The person index caught up with the trail at shutdown at the latest.
-            Assert.Equal(AuditLog.Head(database)!.Value.Seq, AuditLog.IndexedUpTo(database, null));
+            Assert.Equal(store.Snapshot(tx => AuditLog.Head(tx.Audit))!.Value.Seq, store.Snapshot(tx => AuditLog.IndexedUpTo(tx.Audit)));
         }
 
         var export = Path.Combine(Gateway.Folder, "audit.fhir.json");

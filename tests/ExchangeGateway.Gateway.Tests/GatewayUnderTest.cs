@@ -38,7 +38,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     public string Data => Path.Combine(folder, "data");
 
     /// <summary>The outbox the running gateway uses.</summary>
-    public Outbox Outbox => app.Services.GetRequiredService<Outbox>();
+    public OutboxView Outbox => new(app.Services.GetRequiredService<IGatewayStore>());
 
     /// <summary>The temporary folder (data and agency directory): give it to <see cref="StartAsync"/> to start again on the same data.</summary>
     public string Folder => folder;
@@ -135,12 +135,12 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         }
 
         stopped = true;
-        var outbox = Outbox;
+        var store = Outbox.Store;
         await app.StopAsync();
         await app.DisposeAsync();
 
-        // The host does not own the outbox (it is registered as an instance), so close it as a stopped process would.
-        outbox.Dispose();
+        // The host does not own the store (it is registered as an instance), so close it as a stopped process would.
+        store.Dispose();
         LogCapture.AssertNoPersonalData(Logs.Text, "the gateway");
     }
 

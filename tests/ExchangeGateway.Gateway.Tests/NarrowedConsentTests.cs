@@ -108,10 +108,11 @@ public sealed class NarrowedConsentTests
 
         await gateway.StopKeepingDataAsync();
 
-        using var database = ExchangeGateway.Audit.AuditDatabase.Open(ExchangeGateway.Storage.GatewayDatabase.PathIn(gateway.Data));
-        var verification = new ExchangeGateway.Audit.AuditVerifier(ExchangeGateway.Crypto.TrustStore.Load(GatewayUnderTest.Certs), TimeProvider.System).Verify(database);
+        using var store = ExchangeGateway.Storage.Sqlite.SqliteStore.Open(Path.Combine(gateway.Data, ExchangeGateway.Storage.DatabaseLocation.SqliteFileName), TimeProvider.System);
+        var verifier = new ExchangeGateway.Audit.AuditVerifier(ExchangeGateway.Crypto.TrustStore.Load(GatewayUnderTest.Certs), TimeProvider.System);
+        var verification = store.Snapshot(tx => verifier.Verify(tx));
         Assert.True(verification.IsValid, string.Join("; ", verification.Problems.Select(p => p.Reason)));
-        var entries = ExchangeGateway.Audit.AuditLog.Entries(database).ToList();
+        var entries = store.Snapshot(tx => ExchangeGateway.Audit.AuditLog.Entries(tx.Audit).ToList());
         Assert.Contains(entries, e => e.Type == "consent-decision"
             && e.Details.TryGetValue("messageId", out var id) && id.Text == cjitMessage
             && e.Details.TryGetValue("decision", out var decision) && decision.Text == "withdrawn");

@@ -79,7 +79,7 @@ public sealed class ReleaseScheduleTests : GatewayWithAgencies
     private string[] Statuses(string submissionId) => [.. Entries(submissionId).Values.Select(e => e.Status)];
 
     private Dictionary<string, ScheduleEntry> Entries(string submissionId) =>
-        Gateway.Service<ReleaseSchedule>().List().Where(e => e.SubmissionId == submissionId).ToDictionary(e => e.Kind);
+        Gateway.Outbox.Schedule().Where(e => e.SubmissionId == submissionId).ToDictionary(e => e.Kind);
 
     private List<OutboxLine> Messages(string submissionId) =>
         [.. Gateway.Outbox.List(null, 1000).Where(m => m.SubmissionId == submissionId)];
@@ -194,7 +194,7 @@ public sealed class ReleaseScheduleTests : GatewayWithAgencies
         var before = Messages(notice).Count;
         Advance(Noon.AddHours(1));
         Assert.Equal(before, Messages(notice).Count);
-        Assert.Empty(Gateway.Service<ReleaseSchedule>().List(overdueOnly: true));
+        Assert.Empty(Gateway.Outbox.Schedule(overdueOnly: true));
     }
 
     [Fact]

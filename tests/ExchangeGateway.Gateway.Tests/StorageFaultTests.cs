@@ -100,7 +100,7 @@ public sealed class StorageFaultTests
     public async Task Starting_where_the_database_cannot_be_opened_exits_1_with_one_line_naming_the_folder()
     {
         var data = Directory.CreateTempSubdirectory("exg-datafolder-").FullName;
-        Directory.CreateDirectory(GatewayDatabase.PathIn(data));
+        Directory.CreateDirectory(Path.Combine(data, DatabaseLocation.SqliteFileName));
 
         var (exit, error) = await RunGateway(data);
         Directory.Delete(data, recursive: true);

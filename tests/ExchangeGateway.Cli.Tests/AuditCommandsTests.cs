@@ -1,17 +1,18 @@
 using System.Text.Json.Nodes;
-using ExchangeGateway.Cli;
+using ExchangeGateway.Storage;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 
-namespace ExchangeGateway.Audit.Tests;
+namespace ExchangeGateway.Cli.Tests;
 
-[Collection(PkiCollection.Name)]
-public sealed class AuditCliTests(PkiFixture pki)
+/// <summary><c>exg audit verify|query|export</c> on a data folder's SQLite database, named by --data or --database.</summary>
+[Collection(AuditPkiCollection.Name)]
+public sealed class AuditCommandsTests(AuditPki pki)
 {
     [Fact]
     public void Verify_of_an_untouched_database_exits_0_and_reports_the_head()
     {
-        using var trail = new Trail(pki);
+        using var trail = new AuditDataFolder(pki);
 
         var run = CliRun.Of("audit", "verify", "--data", trail.Data, "--certs", pki.Folder);
 
@@ -23,8 +24,7 @@ public sealed class AuditCliTests(PkiFixture pki)
     [Fact]
     public void Verify_of_a_tampered_database_exits_1_and_names_the_first_bad_seq()
     {
-        using var trail = new Trail(pki);
-        trail.DropTriggers();
+        using var trail = new AuditDataFolder(pki);
         trail.Sql("UPDATE audit_entries SET actor = 'BMI' WHERE seq = 17");
 
         var run = CliRun.Of("audit", "verify", "--data", trail.Data, "--certs", pki.Folder);
@@ -38,7 +38,7 @@ public sealed class AuditCliTests(PkiFixture pki)
     [Fact]
     public void Export_then_verify_the_file_exits_0_and_a_tampered_file_exits_1()
     {
-        using var trail = new Trail(pki);
+        using var trail = new AuditDataFolder(pki);
         var file = trail.Folder.File("out/trail.jsonl");
 
         var export = CliRun.Of("audit", "export", "--data", trail.Data, "--out", file, "--certs", pki.Folder);
@@ -58,7 +58,7 @@ public sealed class AuditCliTests(PkiFixture pki)
     [Fact]
     public void Export_as_fhir_writes_an_r4_bundle()
     {
-        using var trail = new Trail(pki, entries: 4);
+        using var trail = new AuditDataFolder(pki, entries: 4);
         var file = trail.Folder.File("trail.fhir.json");
 
         var run = CliRun.Of("audit", "export", "--data", trail.Data, "--out", file, "--format", "fhir");
@@ -72,7 +72,7 @@ public sealed class AuditCliTests(PkiFixture pki)
     [Fact]
     public void Export_in_an_unknown_format_is_a_usage_error()
     {
-        using var trail = new Trail(pki, entries: 1);
+        using var trail = new AuditDataFolder(pki, entries: 1);
 
         var run = CliRun.Of("audit", "export", "--data", trail.Data, "--out", trail.Folder.File("x"), "--format", "csv");
 
@@ -82,23 +82,23 @@ public sealed class AuditCliTests(PkiFixture pki)
     [Fact]
     public void Query_by_nhs_number_lists_only_that_persons_entries()
     {
-        using var trail = new Trail(pki);
+        using var trail = new AuditDataFolder(pki);
         var expected = Enumerable.Range(1, 30).Where(i => trail.SubjectsOf(i).Contains(trail.PersonA)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        var run = CliRun.Of("audit", "query", "--data", trail.Data, "--subject", Trail.NhsNumber);
+        var run = CliRun.Of("audit", "query", "--data", trail.Data, "--subject", AuditDataFolder.NhsNumber);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
         var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(expected, lines.Select(l => l.Split('\t')[0]));
-        Assert.DoesNotContain(Trail.NhsNumber, run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(AuditDataFolder.NhsNumber, run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Query_by_prison_number_between_two_dates_writes_json()
     {
-        using var trail = new Trail(pki);
+        using var trail = new AuditDataFolder(pki);
         var from = trail.TimeOf(10).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
-        var to = AuditChain.FormatTime(trail.TimeOf(20));
+        var to = ExchangeGateway.Audit.AuditChain.FormatTime(trail.TimeOf(20));
 
         var run = CliRun.Of("audit", "query", "--data", trail.Data, "--subject", "a1234bc", "--from", from, "--to", to, "--json");
 
@@ -113,10 +113,10 @@ public sealed class AuditCliTests(PkiFixture pki)
     [InlineData("--to", "yesterday")]
     public void Query_with_a_bad_nhs_number_or_a_time_without_offset_is_a_usage_error(string option, string value)
     {
-        using var trail = new Trail(pki, entries: 1);
+        using var trail = new AuditDataFolder(pki, entries: 1);
         string[] args = option == "--subject"
             ? ["audit", "query", "--data", trail.Data, "--subject", value]
-            : ["audit", "query", "--data", trail.Data, "--subject", Trail.NhsNumber, option, value];
+            : ["audit", "query", "--data", trail.Data, "--subject", AuditDataFolder.NhsNumber, option, value];
 
         var run = CliRun.Of(args);
 
@@ -129,22 +129,29 @@ public sealed class AuditCliTests(PkiFixture pki)
     {
         using var data = new TempFolder();
 
-        var run = CliRun.Of("audit", "query", "--data", data.Path, "--subject", Trail.NhsNumber);
+        var run = CliRun.Of("audit", "query", "--data", data.Path, "--subject", AuditDataFolder.NhsNumber);
 
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.False(File.Exists(data.File("audit.key")));
     }
 
     [Theory]
-    [InlineData(true, true)]
-    [InlineData(false, false)]
-    public void Verify_needs_exactly_one_of_data_and_file(bool withData, bool withFile)
+    [InlineData(true, false, true)]
+    [InlineData(true, true, false)]
+    [InlineData(false, true, true)]
+    [InlineData(false, false, false)]
+    public void Verify_needs_exactly_one_of_data_database_and_file(bool withData, bool withDatabase, bool withFile)
     {
-        using var trail = new Trail(pki, entries: 1);
+        using var trail = new AuditDataFolder(pki, entries: 1);
         List<string> args = ["audit", "verify", "--certs", pki.Folder];
         if (withData)
         {
             args.AddRange(["--data", trail.Data]);
+        }
+
+        if (withDatabase)
+        {
+            args.AddRange(["--database", trail.Folder.File(DatabaseLocation.SqliteFileName)]);
         }
 
         if (withFile)
@@ -171,7 +178,7 @@ public sealed class AuditCliTests(PkiFixture pki)
     [Fact]
     public void Verify_without_certs_is_a_usage_error()
     {
-        using var trail = new Trail(pki, entries: 1);
+        using var trail = new AuditDataFolder(pki, entries: 1);
 
         Assert.Equal(ExitCodes.Usage, CliRun.Of("audit", "verify", "--data", trail.Data).ExitCode);
     }

@@ -1,0 +1,120 @@
+namespace ExchangeGateway.Storage.Tests;
+
+/// <summary>The outbox as an administrator and the verifier see it: totals, listing, retry and cancel, on every adapter.</summary>
+public abstract class AdminConformance<TTarget> : StoreConformanceTests<TTarget>
+    where TTarget : StoreTarget, new()
+{
+    [Fact]
+    public void An_administrator_can_retry_a_dead_letter_and_cancel_a_queued_message()
+    {
+        Accept(Submission("s1", messages: [Push("m1"), Push("m2", "CJIT-NOTTS")]));
+        Store.InTransaction(t => t.PushQueue.MarkDeadLetter("m1", "HTTP 400"));
+
+        Assert.False(Store.InTransaction(t => t.Admin.Retry("m2")));
+        Assert.True(Store.InTransaction(t => t.Admin.Retry("m1")));
+        Assert.True(Store.InTransaction(t => t.Admin.Cancel("m2", "admin")));
+        Assert.False(Store.InTransaction(t => t.Admin.Cancel("m2", "admin")));
+
+        Assert.Equal(new OutboxTotals(2, 1, 0, 0, 0, 0, 1), Totals());
+        Assert.Equal("admin", Line("s1", "m2").LastError);
+    }
+
+    [Fact]
+    public void A_retried_message_starts_a_fresh_window_and_is_due_at_once()
+    {
+        Accept(Submission("s1", messages: [Push("m1")]));
+        Store.InTransaction(t => t.PushQueue.MarkRetry("m1", Start.AddHours(1), "HTTP 503"));
+        Store.InTransaction(t => t.PushQueue.MarkDeadLetter("m1", "retries exhausted"));
+        Clock.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.True(Store.InTransaction(t => t.Admin.Retry("m1")));
+
+        var due = Assert.Single(Store.InTransaction(t => t.PushQueue.Claim(10, [], [], "a", Lease)));
+        Assert.Equal(("m1", 0, Clock.GetUtcNow().ToUnixTimeMilliseconds()), (due.MessageId, due.Attempts, due.WindowStartMs));
+    }
+
+    [Fact]
+    public void A_retried_expired_mailbox_message_waits_its_full_time_again()
+    {
+        Accept(Submission("s1", messages: [Mail("m1")]));
+        Clock.Advance(TimeSpan.FromDays(6));
+        Assert.Equal(["m1"], Store.InTransaction(t => t.Mailbox.Expire(Clock.GetUtcNow().AddDays(-5))));
+
+        Assert.True(Store.InTransaction(t => t.Admin.Retry("m1")));
+
+        Assert.Empty(Store.InTransaction(t => t.Mailbox.Expire(Clock.GetUtcNow().AddDays(-5))));
+        Assert.Equal(Clock.GetUtcNow(), Assert.Single(Read(t => t.Mailbox.List("B86030"))).CreatedAt);
+    }
+
+    [Fact]
+    public void Delivered_and_acknowledged_messages_can_be_neither_retried_nor_cancelled()
+    {
+        Accept(Submission("s1", messages: [Push("m1"), Mail("m2")]));
+        Store.InTransaction(t =>
+        {
+            t.PushQueue.MarkDelivered("m1");
+            t.Mailbox.Acknowledge("B86030", "m2");
+        });
+
+        Assert.False(Store.InTransaction(t => t.Admin.Retry("m1")));
+        Assert.False(Store.InTransaction(t => t.Admin.Cancel("m1", "admin")));
+        Assert.False(Store.InTransaction(t => t.Admin.Retry("m2")));
+        Assert.False(Store.InTransaction(t => t.Admin.Cancel("m2", "admin")));
+        Assert.False(Store.InTransaction(t => t.Admin.Retry("no-such-message")));
+    }
+
+    [Fact]
+    public void The_totals_balance_through_every_state()
+    {
+        Accept(Submission("s1", messages: [Push("p1"), Push("p2"), Push("p3"), Mail("b1"), Mail("b2"), Mail("b3"), Mail("b4")]));
+        Store.InTransaction(t =>
+        {
+            t.PushQueue.MarkDelivered("p1");
+            t.PushQueue.MarkDeadLetter("p2", "HTTP 400");
+            t.Mailbox.Fetch("B86030", "b1");
+            t.Mailbox.Acknowledge("B86030", "b2");
+            t.Admin.Cancel("b3", "admin");
+        });
+        Clock.Advance(TimeSpan.FromDays(6));
+        Store.InTransaction(t => t.Mailbox.Expire(Clock.GetUtcNow().AddDays(-5)));
+
+        var totals = Totals();
+
+        Assert.Equal(new OutboxTotals(7, 1, 1, 1, 1, 2, 1), totals);
+        Assert.True(totals.Balances);
+    }
+
+    [Fact]
+    public void The_outbox_lists_newest_first_optionally_by_state_and_up_to_a_maximum()
+    {
+        Accept(Submission("s1", messages: [Push("m1")]));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Accept(Submission("s2", messages: [Push("m2"), Mail("m3")]));
+        Store.InTransaction(t => t.PushQueue.MarkDeadLetter("m2", "HTTP 400"));
+
+        Assert.Equal(["m2", "m3", "m1"], Read(t => t.Admin.List(null, 10)).Select(l => l.MessageId));
+        Assert.Equal(["m2", "m3"], Read(t => t.Admin.List(null, 2)).Select(l => l.MessageId));
+        var dead = Assert.Single(Read(t => t.Admin.List(MessageStatus.DeadLetter, 10)));
+        Assert.Equal(new OutboxLine("m2", "s2", "CJIT-LEEDS", "push", MessageStatus.DeadLetter, 1, "HTTP 400", Start.AddSeconds(1)), dead);
+        Assert.Empty(Read(t => t.Admin.List(MessageStatus.Expired, 10)));
+    }
+
+    [Fact]
+    public void The_verifier_sees_every_submission_and_message_state_oldest_first()
+    {
+        Accept(Submission("s2", messages: [Push("m1")]));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Accept(Submission("s1", messages: [Mail("m2")]));
+        Store.InTransaction(t => t.PushQueue.MarkRetry("m1", Start, "HTTP 503"));
+
+        Assert.Equal((2L, 2L), Read(t => t.Admin.Counts()));
+        Assert.Equal(["s2", "s1"], Read(t => t.Admin.SubmissionIds()));
+        Assert.Equal(
+            [new StoredMessageState("m1", "push", MessageStatus.Queued, 1), new StoredMessageState("m2", "mailbox", MessageStatus.Queued, 0)],
+            Read(t => t.Admin.MessageStates()));
+    }
+}
+
+public sealed class SqliteAdminTests : AdminConformance<SqliteTarget>;
+
+public sealed class PostgreSqlAdminTests : AdminConformance<PostgreSqlTarget>;
