@@ -1,3 +1,4 @@
+using ExchangeGateway.Storage;
 using ExchangeGateway.Audit;
 using Microsoft.Extensions.Options;
 
@@ -31,7 +32,7 @@ public sealed class AuditCheckpointing(GatewayAudit audit, IOptions<GatewayOptio
         {
             audit.Checkpoint();
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        catch (Exception ex) when (ex is StorageUnavailableException or InvalidOperationException)
         {
             log.LogError(ex, "Could not sign the shutdown audit checkpoint");
         }

@@ -55,7 +55,7 @@ public static class DataFolder
 
     // A keyed hash of a fixed probe: shows whether two instances hold the same secret without storing the secret.
     private static string Fingerprint(PersonKeys keys) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(keys.ForIdentifier("exchange-gateway person-key fingerprint"))));
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(keys.ForPrisonNumber("PERSONKEYFINGERPRINT"))));
 
     // SQLite may open a read-only file without complaint and fail only at the first write; a probe file fails now.
     private static void ProveWritable(string folder)

@@ -76,8 +76,9 @@ public sealed class PostgreSqlDialect : SqlDialect
     }
 
     // Connection exceptions (08), insufficient resources such as a full disk (53), operator intervention such as a
-    // shutdown (57), system errors (58), and a read-only transaction (25006): the database, not the statement.
+    // shutdown (57), system errors (58), a login refused (28) or a database missing (3D), and a read-only transaction
+    // (25006): the database, not the statement.
     private static bool IsStoreState(string state) =>
         state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal) || state.StartsWith("57", StringComparison.Ordinal)
-        || state.StartsWith("58", StringComparison.Ordinal) || state == "25006";
+        || state.StartsWith("58", StringComparison.Ordinal) || state.StartsWith("28", StringComparison.Ordinal) || state.StartsWith("3D", StringComparison.Ordinal) || state == "25006";
 }

@@ -36,6 +36,12 @@ public sealed class SqliteDialect : SqlDialect
     public override bool IsRetryable(Exception exception) => false;
 
     /// <inheritdoc/>
+    public override string Reason(Exception exception) =>
+        (exception as SqliteException ?? exception?.InnerException as SqliteException) is { } sqlite
+            ? $"{sqlite.Message.ReplaceLineEndings(" ")} (extended code {sqlite.SqliteExtendedErrorCode})"
+            : base.Reason(exception!);
+
+    /// <inheritdoc/>
     public override bool TableExists(DbSession session, string table)
     {
         ArgumentNullException.ThrowIfNull(session);

@@ -79,6 +79,11 @@ public sealed class SqliteStore : RelationalStore
             // 4294967294 is SQLite's largest page count: "no cap". A cap below the current size is raised to it.
             Execute(connection, fault == SimulatedStorageFault.Full ? "PRAGMA max_page_count = 1" : "PRAGMA max_page_count = 4294967294");
             Execute(connection, fault == SimulatedStorageFault.ReadOnly ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0");
+            var readOnly = Scalar(connection, "PRAGMA query_only");
+            if (readOnly != (fault == SimulatedStorageFault.ReadOnly ? "1" : "0"))
+            {
+                throw new InvalidOperationException($"PRAGMA query_only is {readOnly} after simulating {fault}");
+            }
         }
     }
 

@@ -124,7 +124,12 @@ public abstract class AuditStoreConformance<TTarget> : StoreConformanceTests<TTa
         Append(4, seq => seq == 3 ? "[\"nhs:def\"]" : "[\"nhs:abc\"]");
         Assert.Equal([(1L, "[\"nhs:abc\"]"), (2L, "[\"nhs:abc\"]")], Read(t => t.Audit.SubjectsAfter(0, 2)));
 
-        Store.InTransaction(t => t.Audit.Index([("nhs:abc", 1, 2), ("nhs:def", 3, 3)], 3));
+        Store.InTransaction(t =>
+        {
+            t.Audit.LockIndex();
+            Assert.Equal(0, t.Audit.IndexedUpTo());
+            t.Audit.Index([("nhs:abc", 1, 2), ("nhs:def", 3, 3)], 3);
+        });
 
         Assert.Equal(3, Read(t => t.Audit.IndexedUpTo()));
         Assert.Equal([("nhs:abc", 1L, 2L), ("nhs:def", 3L, 3L)], Read(t => t.Audit.IndexRuns().ToList()));
