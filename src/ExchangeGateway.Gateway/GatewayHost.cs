@@ -21,6 +21,7 @@ public static class GatewayHost
     private static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
     {
         ["--data"] = "Gateway:Data",
+        ["--database"] = "Gateway:Database",
         ["--agencies"] = "Gateway:Agencies",
         ["--certs"] = "Gateway:Certs",
         ["--terminology"] = "Gateway:Terminology",
