@@ -38,14 +38,19 @@ public abstract class RelationalStore : IGatewayStore
     public T Snapshot<T>(Func<IStoreTransaction, T> work) => Run(work, readOnly: true);
 
     /// <inheritdoc/>
-    public void ProveWritable() => Run<int>(
-        transaction =>
+    public void ProveWritable()
+    {
+        try
         {
-            Dialect.ProveWritable(((RelationalTransaction)transaction).Session);
-            throw new RollBack();
-        },
-        readOnly: false,
-        rollBackOnly: true);
+            using var lease = Acquire(readOnly: false);
+            Dialect.ProveWritable(lease.Session);
+            lease.Session.Transaction.Rollback();
+        }
+        catch (Exception ex) when (Dialect.IsFault(ex))
+        {
+            throw new StorageUnavailableException($"{Dialect.Name} storage failed: {Dialect.Reason(ex)}", ex);
+        }
+    }
 
     /// <inheritdoc/>
     public virtual void Simulate(SimulatedStorageFault fault) => simulated = fault;
@@ -71,7 +76,7 @@ public abstract class RelationalStore : IGatewayStore
             return 0;
         }, readOnly: false);
 
-    private T Run<T>(Func<IStoreTransaction, T> work, bool readOnly, bool rollBackOnly = false)
+    private T Run<T>(Func<IStoreTransaction, T> work, bool readOnly)
     {
         ArgumentNullException.ThrowIfNull(work);
         for (var attempt = 1; ; attempt++)
@@ -79,26 +84,17 @@ public abstract class RelationalStore : IGatewayStore
             try
             {
                 using var lease = Acquire(readOnly);
-                var transaction = new RelationalTransaction(lease.Session, Time);
-                try
-                {
-                    var result = work(transaction);
-                    if (readOnly || rollBackOnly)
-                    {
-                        lease.Session.Transaction.Rollback();
-                    }
-                    else
-                    {
-                        lease.Session.Transaction.Commit();
-                    }
-
-                    return result;
-                }
-                catch (RollBack) when (rollBackOnly)
+                var result = work(new RelationalTransaction(lease.Session, Time));
+                if (readOnly)
                 {
                     lease.Session.Transaction.Rollback();
-                    return default!;
                 }
+                else
+                {
+                    lease.Session.Transaction.Commit();
+                }
+
+                return result;
             }
             catch (Exception ex) when (attempt < Attempts && Dialect.IsRetryable(ex))
             {
@@ -110,8 +106,6 @@ public abstract class RelationalStore : IGatewayStore
             }
         }
     }
-
-    private sealed class RollBack : Exception;
 }
 
 /// <summary>A connection and its transaction for one unit of work; disposing gives the connection back.</summary>
