@@ -9,6 +9,7 @@ using ExchangeGateway.Gateway;
 using ExchangeGateway.Http;
 using ExchangeGateway.Storage;
 using ExchangeGateway.TestData;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

@@ -31,7 +31,7 @@ internal static class StoreOptions
             var location = DatabaseLocation.Parse(database, dataFolder);
             if (location.Kind == DatabaseKind.Sqlite && !File.Exists(location.Target))
             {
-                throw new UsageException($"{location.Target}: no such file");
+                throw new UsageException($"no gateway database at {location.Target}");
             }
 
             store = StorageSelection.Open(location, TimeProvider.System);
