@@ -140,6 +140,10 @@ public static class GatewayHost
         app.UseMiddleware<BadRequestAnswering>();
         StorageFaultAnswers.Use(app);
         GatewayApi.Map(app);
+
+        // Which database this instance writes to (never its password): with several instances, the first thing to check.
+        var started = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ExchangeGateway.Gateway.Storage");
+        app.Lifetime.ApplicationStarted.Register(() => started.LogInformation("Storage: {Store}", store.Description));
         return app;
     }
 
