@@ -35,7 +35,7 @@ public static class GatewayApi
         {
             var caller = KnownCallerFilter.CallerOf(context);
 
-            var (submission, lines) = store.InTransaction(tx => (tx.Submissions.Find(id), tx.Submissions.Track(id)));
+            var (submission, lines) = store.Snapshot(tx => (tx.Submissions.Find(id), tx.Submissions.Track(id)));
             if (submission is null || submission.Sender != caller)
             {
                 return NotFound($"no submission {id} from {caller}");
@@ -87,7 +87,7 @@ public static class GatewayApi
             var caller = KnownCallerFilter.CallerOf(context);
 
             var messages = new JsonArray();
-            foreach (var entry in store.InTransaction(tx => tx.Mailbox.List(caller)))
+            foreach (var entry in store.Snapshot(tx => tx.Mailbox.List(caller)))
             {
                 messages.Add(new JsonObject
                 {

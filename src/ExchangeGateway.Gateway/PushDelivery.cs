@@ -142,7 +142,7 @@ public sealed class PushDelivery : BackgroundService
             if (now - DateTimeOffset.FromUnixTimeMilliseconds(message.WindowStartMs) > options.GiveUpAfter)
             {
                 var reason = $"gave up after {options.GiveUpAfter.TotalHours:0.#} h without a 2xx ({message.Attempts} attempts)";
-                Record(message, "dead-letter", reason, queue => queue.MarkDeadLetter(message.MessageId, reason));
+                Record(message, "dead-letter", reason, queue => queue.MarkDeadLetter(message.MessageId, reason, message.Claim));
                 log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Reason}", message.MessageId, message.Recipient, reason);
                 held.TryRemove(message.MessageId, out _);
                 return;
@@ -152,16 +152,16 @@ public sealed class PushDelivery : BackgroundService
             switch (outcome)
             {
                 case PushOutcome.Delivered:
-                    Record(message, "delivered", detail, queue => queue.MarkDelivered(message.MessageId));
+                    Record(message, "delivered", detail, queue => queue.MarkDelivered(message.MessageId, message.Claim));
                     log.LogInformation("Delivered {MessageId} to {Recipient} ({Detail})", message.MessageId, message.Recipient, detail);
                     break;
                 case PushOutcome.Refused:
-                    Record(message, "dead-letter", detail, queue => queue.MarkDeadLetter(message.MessageId, detail));
+                    Record(message, "dead-letter", detail, queue => queue.MarkDeadLetter(message.MessageId, detail, message.Claim));
                     log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Detail}", message.MessageId, message.Recipient, detail);
                     break;
                 default:
                     var next = time.GetUtcNow() + Backoff(message.Attempts);
-                    Record(message, "retry", detail, queue => queue.MarkRetry(message.MessageId, next, detail));
+                    Record(message, "retry", detail, queue => queue.MarkRetry(message.MessageId, next, detail, message.Claim));
                     log.LogInformation("Attempt {Attempt} of {MessageId} to {Recipient} failed ({Detail}); next at {Next:o}", message.Attempts + 1, message.MessageId, message.Recipient, detail, next);
                     break;
             }

@@ -40,7 +40,7 @@ public sealed class ReleaseReminders(
         {
             var now = time.GetUtcNow();
             var settled = 0;
-            foreach (var due in store.InTransaction(tx => tx.Schedule.Due(now)))
+            foreach (var due in store.Snapshot(tx => tx.Schedule.Due(now)))
             {
                 try
                 {
@@ -102,6 +102,7 @@ public sealed class ReleaseReminders(
         var read = SubmissionReader.Read(Encoding.UTF8.GetBytes(due.SubmissionJson));
         var decisions = new List<RecipientDecision>();
         var messages = new List<OutgoingMessage>();
+        PersonMemory? memory = null;
         string detail;
         if (!read.IsValid)
         {
@@ -112,7 +113,7 @@ public sealed class ReleaseReminders(
         else
         {
             var notice = read.Submission!;
-            var memory = store.InTransaction(tx => tx.Submissions.Remembered(entry.PersonKeys));
+            memory = store.Snapshot(tx => tx.Submissions.Remembered(entry.PersonKeys));
             var withdrawnAt = memory?.WithdrawnAt;
             var withdrawn = withdrawnAt is not null && !SubmissionAcceptance.ConsentedSince(notice.Dir.Consent, withdrawnAt);
             var notShared = memory?.NotShared ?? [];
@@ -147,6 +148,13 @@ public sealed class ReleaseReminders(
         var eventType = reminder ? read.Submission?.Event.Type ?? EventTypes.ReleaseNotice : OverdueReleaseAlertMapper.DocumentType;
         var settled = store.InTransaction(transaction =>
         {
+            // Consent decided on a memory another instance has since changed (a withdrawal): the entry stays pending and is
+            // decided again on the next round.
+            if (!PersonMemory.Same(transaction.Submissions.LockPersons(entry.PersonKeys), memory) && read.IsValid)
+            {
+                return false;
+            }
+
             // A release or a newer notice settled the entry after it was read: then it sends nothing.
             if (!transaction.Schedule.Complete(entry.EntryId, status, detail, now))
             {

@@ -58,14 +58,35 @@ public sealed class SubmissionAcceptance(
 
         var canonical = SubmissionJson.Serialize(submission);
         var bodyHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-        var earlier = store.InTransaction(tx => tx.Submissions.Find(submission.SubmissionId));
+        var earlier = store.Snapshot(tx => tx.Submissions.Find(submission.SubmissionId));
         if (earlier is not null)
         {
             return Repeat(earlier.BodyHash == bodyHash, earlier.Sender == sender, earlier.Response, submission.SubmissionId);
         }
 
+        // Routing and consent are decided outside the transaction (sealing is the slow part); the store refuses the
+        // decision if another instance changed what is remembered about the person meanwhile, and it is made again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Decide(submission, sender, canonical, bodyHash);
+            }
+            catch (StaleDecisionException) when (attempt < 3)
+            {
+                log.LogInformation("Submission {SubmissionId} decided again: the person's record changed meanwhile", submission.SubmissionId);
+            }
+            catch (StaleDecisionException ex)
+            {
+                throw new StorageUnavailableException("the person's record kept changing while the submission was decided; send it again", ex);
+            }
+        }
+    }
+
+    private SubmissionAnswer Decide(Submission submission, string sender, string canonical, string bodyHash)
+    {
         var keys = personKeys.For(submission.Dir.Client);
-        var memory = store.InTransaction(tx => tx.Submissions.Remembered(keys));
+        var memory = store.Snapshot(tx => tx.Submissions.Remembered(keys));
         var routing = RecipientRouter.Route(submission, directory, memory?.Agencies);
         if (routing.Errors.Count > 0)
         {
@@ -133,7 +154,7 @@ public sealed class SubmissionAcceptance(
         var response = new JsonObject { ["submissionId"] = submission.SubmissionId, ["messages"] = lines }.ToJsonString(ResponseJson);
         var remember = new KnownAgencies(submission.Dir.Client.GpPractice, submission.Dir.ReleasePlan?.CjitArea);
         var accepted = new AcceptedSubmission(submission.SubmissionId, sender, submission.Event.Type, bodyHash, keys, decisions, messages, response, remember,
-            submission.Dir.Consent.WithdrawnAt, ConsentPolicy.TypesNotShared(submission));
+            submission.Dir.Consent.WithdrawnAt, ConsentPolicy.TypesNotShared(submission), new DecidedOn(memory));
         var scheduleWork = releasePlanning.WorkFor(submission, keys, routing.Recipients, canonical);
         var auditBatch = audit.Accepted(submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages);
         var result = store.InTransaction(transaction =>
@@ -146,8 +167,9 @@ public sealed class SubmissionAcceptance(
                     audit.Withdrawn(transaction, submission.SubmissionId, keys, stored.Cancelled);
                 }
 
-                audit.Append(transaction, auditBatch);
+                // Row writes before the audit chain's lock, which every instance's appends wait on.
                 scheduleWork?.Invoke(transaction);
+                audit.Append(transaction, auditBatch);
             }
 
             return stored;

@@ -96,9 +96,13 @@ public abstract class RelationalStore : IGatewayStore
 
                 return result;
             }
-            catch (Exception ex) when (attempt < Attempts && Dialect.IsRetryable(ex))
+            catch (Exception ex) when (Dialect.IsRetryable(ex))
             {
-                // The database chose this transaction to abort; nothing of it was kept, so it is run again.
+                // The database chose this transaction to abort; nothing of it was kept, so it is run again, a few times.
+                if (attempt == Attempts)
+                {
+                    throw new StorageUnavailableException($"{Dialect.Name} storage kept aborting the transaction ({Dialect.Reason(ex)}); try again", ex);
+                }
             }
             catch (Exception ex) when (ex is not StorageUnavailableException && Dialect.IsFault(ex))
             {

@@ -10,17 +10,14 @@ internal sealed class SqlMailboxStore(DbSession db, TimeProvider time) : IMailbo
 
     public byte[]? Fetch(string agencyId, string messageId)
     {
+        // The update first: it locks the row, so an expiry or ack by another instance either happened before (and the
+        // read below sees it) or waits until this fetch is recorded.
+        db.Run("UPDATE messages SET status = @d, attempts = attempts + 1, updated_ms = @now WHERE message_id = @m AND recipient = @a AND channel = 'mailbox' AND status = @q",
+            ("@d", MessageStatus.Delivered), ("@now", Now()), ("@m", messageId), ("@a", agencyId), ("@q", MessageStatus.Queued));
         var row = db.Row(
             "SELECT package, status FROM messages WHERE message_id = @m AND recipient = @a AND channel = 'mailbox'",
             r => (Package: (byte[])r.GetValue(0), Status: r.GetString(1)), ("@m", messageId), ("@a", agencyId));
-        if (row == default || row.Status is not (MessageStatus.Queued or MessageStatus.Delivered))
-        {
-            return null;
-        }
-
-        db.Run("UPDATE messages SET status = @d, attempts = attempts + 1, updated_ms = @now WHERE message_id = @m AND status = @q",
-            ("@d", MessageStatus.Delivered), ("@now", Now()), ("@m", messageId), ("@q", MessageStatus.Queued));
-        return row.Package;
+        return row != default && row.Status == MessageStatus.Delivered ? row.Package : null;
     }
 
     public bool Acknowledge(string agencyId, string messageId) => db.Run(

@@ -29,6 +29,9 @@ internal sealed class SqlPushQueue(DbSession db, TimeProvider time) : IPushQueue
         }
 
         var until = now + (long)lease.TotalMilliseconds;
+
+        // One token per claim: a transition made with it after the lease ran out and another instance took the message changes nothing.
+        var claim = $"{claimant}/{Guid.NewGuid():N}";
         var claimed = new List<DueMessage>();
         foreach (var (_, id) in candidates.OrderBy(c => c.Due).ThenBy(c => c.MessageId, StringComparer.Ordinal))
         {
@@ -38,14 +41,14 @@ internal sealed class SqlPushQueue(DbSession db, TimeProvider time) : IPushQueue
             }
 
             if (db.Run("UPDATE messages SET next_attempt_ms = @until, claimed_by = @me WHERE message_id = @m AND status = @q AND next_attempt_ms <= @now",
-                ("@until", until), ("@me", claimant), ("@m", id), ("@q", MessageStatus.Queued), ("@now", now)) != 1)
+                ("@until", until), ("@me", claim), ("@m", id), ("@q", MessageStatus.Queued), ("@now", now)) != 1)
             {
                 continue;
             }
 
             claimed.Add(db.Row(
                 "SELECT message_id, recipient, endpoint, package, attempts, window_start_ms FROM messages WHERE message_id = @m",
-                r => new DueMessage(r.GetString(0), r.GetString(1), r.GetString(2), (byte[])r.GetValue(3), Columns.Int(r, 4), Columns.Long(r, 5)),
+                r => new DueMessage(r.GetString(0), r.GetString(1), r.GetString(2), (byte[])r.GetValue(3), Columns.Int(r, 4), Columns.Long(r, 5), claim),
                 ("@m", id))!);
         }
 
@@ -67,19 +70,21 @@ internal sealed class SqlPushQueue(DbSession db, TimeProvider time) : IPushQueue
         return next is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
     }
 
-    public bool MarkDelivered(string messageId) => Transition(messageId, MessageStatus.Delivered, null, null);
+    public bool MarkDelivered(string messageId, string? claim = null) => Transition(messageId, MessageStatus.Delivered, null, null, claim);
 
-    public bool MarkRetry(string messageId, DateTimeOffset nextAttempt, string error) =>
-        Transition(messageId, MessageStatus.Queued, error, nextAttempt.ToUnixTimeMilliseconds());
+    public bool MarkRetry(string messageId, DateTimeOffset nextAttempt, string error, string? claim = null) =>
+        Transition(messageId, MessageStatus.Queued, error, nextAttempt.ToUnixTimeMilliseconds(), claim);
 
-    public bool MarkDeadLetter(string messageId, string error) => Transition(messageId, MessageStatus.DeadLetter, error, null);
+    public bool MarkDeadLetter(string messageId, string error, string? claim = null) => Transition(messageId, MessageStatus.DeadLetter, error, null, claim);
 
-    private bool Transition(string messageId, string to, string? error, long? nextAttemptMs)
+    private bool Transition(string messageId, string to, string? error, long? nextAttemptMs, string? claim)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return db.Run(
-            "UPDATE messages SET status = @to, attempts = attempts + 1, last_error = @e, next_attempt_ms = @next, claimed_by = NULL, updated_ms = @now WHERE message_id = @m AND status = @from",
-            ("@to", to), ("@e", error), ("@next", nextAttemptMs ?? now), ("@now", now), ("@m", messageId), ("@from", MessageStatus.Queued)) == 1;
+        const string Update = "UPDATE messages SET status = @to, attempts = attempts + 1, last_error = @e, next_attempt_ms = @next, claimed_by = NULL, updated_ms = @now WHERE message_id = @m AND status = @from";
+        return claim is null
+            ? db.Run(Update, ("@to", to), ("@e", error), ("@next", nextAttemptMs ?? now), ("@now", now), ("@m", messageId), ("@from", MessageStatus.Queued)) == 1
+            : db.Run(Update + " AND claimed_by = @claim",
+                ("@to", to), ("@e", error), ("@next", nextAttemptMs ?? now), ("@now", now), ("@m", messageId), ("@from", MessageStatus.Queued), ("@claim", claim)) == 1;
     }
 
     // The agencies with queued push messages, one index seek each (a skip scan neither database does by itself): a

@@ -33,6 +33,22 @@ internal sealed class SqlSubmissionStore(DbSession db, TimeProvider time) : ISub
         return found ? new PersonMemory(new KnownAgencies(gp, cjit), withdrawn, types) : null;
     }
 
+    public PersonMemory? LockPersons(IReadOnlyList<string> personKeys)
+    {
+        ArgumentNullException.ThrowIfNull(personKeys);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+
+        // An upsert that changes nothing still locks the row (and a new row is locked by its insert), in one order for
+        // every instance so that two never wait on each other.
+        foreach (var key in personKeys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            db.Run("INSERT INTO persons(person_key, updated_ms) VALUES(@k, @now) ON CONFLICT(person_key) DO UPDATE SET updated_ms = persons.updated_ms",
+                ("@k", key), ("@now", now));
+        }
+
+        return Remembered(personKeys);
+    }
+
     public AcceptResult Accept(AcceptedSubmission submission)
     {
         ArgumentNullException.ThrowIfNull(submission);
@@ -49,6 +65,13 @@ internal sealed class SqlSubmissionStore(DbSession db, TimeProvider time) : ISub
         {
             var existing = Find(submission.SubmissionId) ?? throw new InvalidOperationException("a submission id was taken but its row cannot be read");
             return new AcceptResult(existing.BodyHash == submission.BodyHash ? AcceptOutcome.Repeated : AcceptOutcome.Conflict, existing.Response, []);
+        }
+
+        // Decided outside the transaction: a withdrawal or a change of GP committed meanwhile by another instance must
+        // not be overtaken by messages decided without it.
+        if (submission.DecidedOn is { } decided && !PersonMemory.Same(LockPersons(submission.PersonKeys), decided.Memory))
+        {
+            throw new StaleDecisionException();
         }
 
         var cancelled = new List<CancelledMessage>();

@@ -34,17 +34,25 @@ public sealed class SqliteStore : RelationalStore
 
     private static IReadOnlyList<Migration> Migrations { get; } = Relational.Migrations.Embedded(typeof(SqliteStore).Assembly);
 
-    /// <summary>Opens (creating if needed) the database file and brings its schema up to date.</summary>
-    public static SqliteStore Open(string path, TimeProvider time)
+    /// <summary>
+    /// Opens the database file. With <paramref name="migrate"/> (the gateway) the file is created if needed and its
+    /// schema brought up to date; without (the admin commands) the file must exist and its schema be exactly this
+    /// build's, or a <see cref="StorageSchemaException"/> is thrown before anything in the file is changed.
+    /// </summary>
+    public static SqliteStore Open(string path, TimeProvider time, bool migrate = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(time);
         var full = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        if (migrate)
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        }
+
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = full,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = migrate ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Pooling = false,
             DefaultTimeout = 30,
         }.ToString());
@@ -52,10 +60,21 @@ public sealed class SqliteStore : RelationalStore
         try
         {
             connection.Open();
-            Configure(connection, full);
-            RefuseEarlierAuditFormat(connection);
             store = new SqliteStore(connection, full, time);
-            store.Migrate(Migrations);
+            if (migrate)
+            {
+                Configure(connection, full);
+                RefuseEarlierAuditFormat(connection);
+                Relational.Migrations.Migrate(store, Migrations);
+            }
+            else
+            {
+                // Checked before WAL is set: turning it on writes to the file, and a file of another schema is left as it was.
+                RefuseEarlierAuditFormat(connection);
+                Relational.Migrations.RequireLatest(store, Migrations);
+                Configure(connection, full);
+            }
+
             return store;
         }
         catch (Exception ex) when (new SqliteDialect().IsFault(ex))

@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace ExchangeGateway.Storage;
 
 /// <summary>Which adapter holds the gateway's data.</summary>
@@ -19,7 +21,24 @@ public sealed record DatabaseLocation(DatabaseKind Kind, string Target)
     /// <summary>The SQLite file's name inside a data folder.</summary>
     public const string SqliteFileName = "gateway.db";
 
-    /// <summary>Reads the setting; <paramref name="dataFolder"/> gives the SQLite default. FormatException names what is wrong.</summary>
+    // The connection string keys shown in messages, under the name shown. An allow-list, not a deny-list: a password has
+    // several spellings (Password, Pwd, Psw) and a driver may add more, and none of them may ever reach a log.
+    private static readonly Dictionary<string, string> Shown = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["host"] = "Host",
+        ["server"] = "Host",
+        ["port"] = "Port",
+        ["database"] = "Database",
+        ["db"] = "Database",
+        ["username"] = "Username",
+        ["user name"] = "Username",
+        ["user id"] = "Username",
+        ["userid"] = "Username",
+        ["uid"] = "Username",
+        ["user"] = "Username",
+    };
+
+    /// <summary>Reads the setting; <paramref name="dataFolder"/> gives the SQLite default. FormatException names what is wrong, never the setting's values.</summary>
     public static DatabaseLocation Parse(string? setting, string? dataFolder)
     {
         if (string.IsNullOrWhiteSpace(setting))
@@ -40,9 +59,8 @@ public sealed record DatabaseLocation(DatabaseKind Kind, string Target)
 
         if (text.Contains('=', StringComparison.Ordinal))
         {
-            var keys = text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(part => part.Split('=', 2)[0].Trim().ToLowerInvariant()).ToHashSet();
-            if (keys.Contains("host") || keys.Contains("server"))
+            var pairs = Pairs(text) ?? throw new FormatException("database: the connection string cannot be read (a value with ';' or quotes must be quoted: Password=\"a;b\")");
+            if (pairs.Any(p => Shown.TryGetValue(p.Key, out var name) && name == "Host"))
             {
                 return new DatabaseLocation(DatabaseKind.PostgreSql, text);
             }
@@ -55,20 +73,60 @@ public sealed record DatabaseLocation(DatabaseKind Kind, string Target)
             return new DatabaseLocation(DatabaseKind.Sqlite, Path.GetFullPath(text));
         }
 
-        throw new FormatException($"database: '{Redacted(text)}' is neither a PostgreSQL connection string (Host=...;Database=...), a postgres:// URL, nor a SQLite file (*.db)");
+        // The setting itself is not repeated: a mistyped URL or connection string may hold a password.
+        throw new FormatException("database: the setting is neither a PostgreSQL connection string (Host=...;Database=...), a postgres:// URL, nor a SQLite file (*.db)");
     }
 
-    /// <summary>Where, without a password, for logs and messages.</summary>
-    public override string ToString() => $"{(Kind == DatabaseKind.Sqlite ? "SQLite" : "PostgreSQL")} {Redacted(Target)}";
+    /// <summary>Where, for logs and messages: the adapter, then the file, or only the server, port, database and user of a PostgreSQL setting.</summary>
+    public override string ToString() => Kind == DatabaseKind.Sqlite ? $"SQLite {Target}" : $"PostgreSQL {Display(Target)}";
 
-    private static string Redacted(string text)
+    /// <summary>A PostgreSQL setting (connection string or URL) without anything but its server, port, database and user.</summary>
+    public static string Display(string setting)
     {
-        if (text.Contains("://", StringComparison.Ordinal) && Uri.TryCreate(text, UriKind.Absolute, out var uri))
+        ArgumentNullException.ThrowIfNull(setting);
+        var text = setting.Trim();
+        if (text.Contains("://", StringComparison.Ordinal))
         {
-            return $"{uri.Scheme}://{uri.Host}{(uri.IsDefaultPort ? "" : ":" + uri.Port)}{uri.AbsolutePath}";
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri))
+            {
+                return "postgres://(unreadable URL)";
+            }
+
+            var user = uri.UserInfo.Split(':', 2)[0];
+            var port = uri.IsDefaultPort || uri.Port <= 0 ? "" : ":" + uri.Port;
+            return $"{uri.Scheme}://{(user.Length > 0 ? user + "@" : "")}{uri.Host}{port}{uri.AbsolutePath}";
         }
 
-        return string.Join(';', text.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Where(part => !part.Trim().StartsWith("password", StringComparison.OrdinalIgnoreCase)));
+        var pairs = Pairs(text);
+        if (pairs is null)
+        {
+            return "(unreadable connection string)";
+        }
+
+        var shown = new System.Text.StringBuilder();
+        foreach (var name in (string[])["Host", "Port", "Database", "Username"])
+        {
+            var value = pairs.LastOrDefault(p => Shown.TryGetValue(p.Key, out var n) && n == name).Value;
+            if (!string.IsNullOrEmpty(value))
+            {
+                DbConnectionStringBuilder.AppendKeyValuePair(shown, name, value);
+            }
+        }
+
+        return shown.ToString();
+    }
+
+    // The driver's own parser (quoting, escaped quotes); null when it cannot read the text.
+    private static List<KeyValuePair<string, string>>? Pairs(string text)
+    {
+        try
+        {
+            var builder = new DbConnectionStringBuilder { ConnectionString = text };
+            return [.. builder.Keys.Cast<string>().Select(k => KeyValuePair.Create(k, Convert.ToString(builder[k], System.Globalization.CultureInfo.InvariantCulture) ?? ""))];
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 }

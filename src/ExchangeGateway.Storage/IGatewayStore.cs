@@ -48,7 +48,7 @@ public interface IStoreTransaction
     /// <summary>The audit trail's rows.</summary>
     IAuditStore Audit { get; }
 
-    /// <summary>The database's time now, as the store's clock gives it.</summary>
+    /// <summary>The time now by this instance's clock (instances on one database keep their clocks in step, as with NTP).</summary>
     DateTimeOffset Now { get; }
 
     /// <summary>

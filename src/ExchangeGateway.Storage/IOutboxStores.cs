@@ -10,9 +10,16 @@ public interface ISubmissionStore
     PersonMemory? Remembered(IReadOnlyList<string> personKeys);
 
     /// <summary>
+    /// Locks the person's rows (every key, in order, creating empty ones) until the unit of work ends, so no other
+    /// instance changes or acts on what is remembered meanwhile, and returns what is remembered.
+    /// </summary>
+    PersonMemory? LockPersons(IReadOnlyList<string> personKeys);
+
+    /// <summary>
     /// Stores a submission with its decisions and packages, unless its id is taken (by any instance): the same body is a
     /// repeat (nothing written), another body a conflict. A withdrawal, or consent narrowed to fewer recipient types,
-    /// cancels the person's queued messages of those types.
+    /// cancels the person's queued messages of those types. With <see cref="AcceptedSubmission.DecidedOn"/>, the person
+    /// is locked first and a memory changed since the decisions throws <see cref="StaleDecisionException"/>.
     /// </summary>
     AcceptResult Accept(AcceptedSubmission submission);
 
@@ -39,14 +46,17 @@ public interface IPushQueue
     /// <summary>When the next queued push message falls due (a lease's end included), or null when none is queued.</summary>
     DateTimeOffset? NextDue();
 
-    /// <summary>Records a push answered 2xx. False when the message was no longer queued (cancelled meanwhile).</summary>
-    bool MarkDelivered(string messageId);
+    /// <summary>
+    /// Records a push answered 2xx. False when the message was no longer queued (cancelled meanwhile) or, with
+    /// <paramref name="claim"/>, when this claim is no longer the message's (its lease ran out and another instance took it).
+    /// </summary>
+    bool MarkDelivered(string messageId, string? claim = null);
 
-    /// <summary>Records a failed attempt and when to try again.</summary>
-    bool MarkRetry(string messageId, DateTimeOffset nextAttempt, string error);
+    /// <summary>Records a failed attempt and when to try again (false as for <see cref="MarkDelivered"/>).</summary>
+    bool MarkRetry(string messageId, DateTimeOffset nextAttempt, string error, string? claim = null);
 
-    /// <summary>Gives up on a message: a 4xx answer, or retries exhausted.</summary>
-    bool MarkDeadLetter(string messageId, string error);
+    /// <summary>Gives up on a message: a 4xx answer, or retries exhausted (false as for <see cref="MarkDelivered"/>).</summary>
+    bool MarkDeadLetter(string messageId, string error, string? claim = null);
 }
 
 /// <summary>The mailboxes agencies pull from.</summary>

@@ -60,7 +60,8 @@ public sealed record AcceptedSubmission(
     string Response,
     KnownAgencies Remember,
     string? WithdrawnAt,
-    IReadOnlyList<string>? TypesNotShared = null);
+    IReadOnlyList<string>? TypesNotShared = null,
+    DecidedOn? DecidedOn = null);
 
 /// <summary>Why consent stopped a message before delivery.</summary>
 public enum CancelCause
@@ -99,7 +100,7 @@ public sealed record AcceptResult(AcceptOutcome Outcome, string Response, IReadO
 public sealed record StoredSubmission(string SubmissionId, string Sender, string EventType, string BodyHash, string Response);
 
 /// <summary>A push message whose next attempt is due.</summary>
-public sealed record DueMessage(string MessageId, string Recipient, string Endpoint, byte[] Package, int Attempts, long WindowStartMs);
+public sealed record DueMessage(string MessageId, string Recipient, string Endpoint, byte[] Package, int Attempts, long WindowStartMs, string? Claim = null);
 
 /// <summary>A message waiting in an agency's mailbox.</summary>
 public sealed record MailboxEntry(string MessageId, string SubmissionId, string EventType, DateTimeOffset CreatedAt, long Size, string Status);
@@ -117,7 +118,18 @@ public sealed record TrackingLine(
     DateTimeOffset? UpdatedAt);
 
 /// <summary>What the gateway remembers about a person: the agencies that hold a record, and a consent withdrawal.</summary>
-public sealed record PersonMemory(KnownAgencies Agencies, string? WithdrawnAt, IReadOnlyList<string>? NotShared = null);
+public sealed record PersonMemory(KnownAgencies Agencies, string? WithdrawnAt, IReadOnlyList<string>? NotShared = null)
+{
+    /// <summary>
+    /// True when two memories would lead to the same routing and consent decisions (the same GP and CJIT, withdrawal and
+    /// types not shared); no memory is the same as an empty one.
+    /// </summary>
+    public static bool Same(PersonMemory? a, PersonMemory? b) =>
+        Key(a) == Key(b);
+
+    private static (string? Gp, string? Cjit, string? Withdrawn, string NotShared) Key(PersonMemory? memory) =>
+        (memory?.Agencies.GpPractice, memory?.Agencies.CjitArea, memory?.WithdrawnAt, string.Join(',', memory?.NotShared ?? []));
+}
 
 /// <summary>Message counts by state; accepted always equals the sum of the others.</summary>
 public sealed record OutboxTotals(long Accepted, long Pending, long Delivered, long Acknowledged, long DeadLettered, long Expired, long Cancelled)
@@ -128,6 +140,15 @@ public sealed record OutboxTotals(long Accepted, long Pending, long Delivered, l
 
 /// <summary>One message as an administrator sees it in <c>exg outbox list</c>.</summary>
 public sealed record OutboxLine(string MessageId, string SubmissionId, string Recipient, string Channel, string Status, int Attempts, string? LastError, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// What was remembered about the person when the routing and consent decisions were made outside the transaction; the
+/// store refuses the submission (<see cref="StaleDecisionException"/>) when that has changed by the time it is stored.
+/// </summary>
+public sealed record DecidedOn(PersonMemory? Memory);
+
+/// <summary>Another instance changed what is remembered about the person (a withdrawal, a new GP) after the decisions were made: decide again.</summary>
+public sealed class StaleDecisionException() : Exception("what is remembered about the person changed while the submission was being decided");
 
 /// <summary>Formats stored times for people.</summary>
 public static class StoredTime

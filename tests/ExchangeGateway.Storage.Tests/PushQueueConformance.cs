@@ -131,6 +131,22 @@ public abstract class PushQueueConformance<TTarget> : StoreConformanceTests<TTar
         Assert.Empty(Claim(10));
         Assert.Null(Read(t => t.PushQueue.NextDue()));
     }
+
+    [Fact]
+    public void A_result_recorded_with_a_claim_that_outlived_its_lease_changes_nothing_once_another_instance_holds_the_message()
+    {
+        Accept(Submission("s1", messages: [Push("m1")]));
+        var first = Assert.Single(Store.InTransaction(t => t.PushQueue.Claim(10, [], [], "a", Lease)));
+        Clock.Advance(Lease);
+        using var other = Open();
+        var second = Assert.Single(other.InTransaction(t => t.PushQueue.Claim(10, [], [], "b", Lease)));
+
+        Assert.NotEqual(first.Claim, second.Claim);
+        Assert.False(Store.InTransaction(t => t.PushQueue.MarkRetry("m1", Clock.GetUtcNow(), "HTTP 503", first.Claim)));
+        Assert.Equal(0, Line("s1", "m1").Attempts);
+        Assert.True(other.InTransaction(t => t.PushQueue.MarkDelivered("m1", second.Claim)));
+        Assert.Equal(MessageStatus.Delivered, Line("s1", "m1").Status);
+    }
 }
 
 public sealed class SqlitePushQueueTests : PushQueueConformance<SqliteTarget>;

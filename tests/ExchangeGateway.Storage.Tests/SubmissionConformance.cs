@@ -178,6 +178,28 @@ public abstract class SubmissionConformance<TTarget> : StoreConformanceTests<TTa
 
         Assert.Equal(["m1"], reopened.InTransaction(t => t.PushQueue.Claim(10, [], [], "test", Lease)).Select(m => m.MessageId));
     }
+
+    [Fact]
+    public void A_submission_decided_before_a_withdrawal_another_instance_stored_is_refused_as_stale_and_nothing_is_stored()
+    {
+        Accept(Submission("s1", messages: [Push("m1")]));
+        var decidedOn = Read(t => t.Submissions.Remembered(["nhs:abc"]));
+        using var other = Open();
+        other.InTransaction(t => t.Submissions.Accept(Submission("s2", withdrawnAt: "2026-03-13T10:00:00+00:00")));
+
+        Assert.Throws<StaleDecisionException>(() => Accept(Submission("s3", messages: [Push("m3")]) with { DecidedOn = new DecidedOn(decidedOn) }));
+
+        Assert.Null(Read(t => t.Submissions.Find("s3")));
+        Assert.Equal(1, Totals().Accepted);
+        var fresh = Read(t => t.Submissions.Remembered(["nhs:abc"]));
+        Assert.Equal(AcceptOutcome.Accepted, Accept(Submission("s3") with { DecidedOn = new DecidedOn(fresh) }).Outcome);
+    }
+
+    [Fact]
+    public void A_first_submission_about_a_person_decided_on_no_memory_is_stored()
+    {
+        Assert.Equal(AcceptOutcome.Accepted, Accept(Submission("s1", messages: [Push("m1")]) with { DecidedOn = new DecidedOn(null) }).Outcome);
+    }
 }
 
 public sealed class SqliteSubmissionTests : SubmissionConformance<SqliteTarget>;
