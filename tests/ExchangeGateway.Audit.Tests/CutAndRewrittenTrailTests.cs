@@ -11,12 +11,7 @@ public sealed class CutAndRewrittenTrailTests(PkiFixture pki)
     [Fact]
     public void Verify_fails_when_the_entries_after_the_last_checkpoint_and_the_later_checkpoints_are_deleted()
     {
-        // Checkpoints at 10, 20 and 30, and the shutdown checkpoint over 35; the attacker keeps 1 to 25 and #1, #2.
-        using var trail = new Trail(pki, entries: 35);
-        trail.DropTriggers();
-        trail.Sql("DELETE FROM audit_subjects WHERE last_seq > 25");
-        trail.Sql("DELETE FROM audit_entries WHERE seq > 25");
-        trail.Sql("DELETE FROM audit_checkpoints WHERE number >= 3");
+        using var trail = CutTrails.TailAndLaterCheckpointsDeleted(pki);
 
         var result = trail.Verify();
 
@@ -27,10 +22,7 @@ public sealed class CutAndRewrittenTrailTests(PkiFixture pki)
     [Fact]
     public void Verify_fails_when_a_data_folder_is_cut_back_to_an_earlier_checkpoint_because_the_outbox_still_holds_the_later_submissions()
     {
-        // Eight submissions are entries 1 to 16; checkpoint #1 signs 10 and the shutdown checkpoint #2 signs 16.
-        using var data = new GatewayDataFolder(pki, submissions: 8);
-        data.Sql("DELETE FROM audit_entries WHERE seq > 10");
-        data.Sql("DELETE FROM audit_checkpoints WHERE number >= 2");
+        using var data = CutTrails.CutBackToTheFirstCheckpoint(pki);
 
         var result = data.Verify();
 
@@ -43,11 +35,7 @@ public sealed class CutAndRewrittenTrailTests(PkiFixture pki)
     [Fact]
     public void Verify_fails_when_every_audit_row_is_deleted_while_the_outbox_holds_submissions()
     {
-        using var data = new GatewayDataFolder(pki, submissions: 30);
-        data.Sql("DELETE FROM audit_subjects");
-        data.Sql("DELETE FROM audit_subjects_indexed");
-        data.Sql("DELETE FROM audit_entries");
-        data.Sql("DELETE FROM audit_checkpoints");
+        using var data = CutTrails.EveryAuditRowDeleted(pki);
 
         var result = data.Verify();
 
@@ -81,9 +69,7 @@ public sealed class CutAndRewrittenTrailTests(PkiFixture pki)
     [Fact]
     public void Verify_fails_when_every_checkpoint_is_deleted()
     {
-        using var trail = new Trail(pki);
-        trail.DropTriggers();
-        trail.Sql("DELETE FROM audit_checkpoints");
+        using var trail = CutTrails.EveryCheckpointDeleted(pki);
 
         var result = trail.Verify();
 

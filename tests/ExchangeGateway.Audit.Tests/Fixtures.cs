@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ExchangeGateway.Crypto;
+using ExchangeGateway.Domain;
 using ExchangeGateway.Storage;
 using ExchangeGateway.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -76,9 +77,13 @@ public sealed class PkiCollection : ICollectionFixture<PkiFixture>
 }
 
 /// <summary>
-/// A data folder with a trail in the SQLite store's gateway.db: entries about two people (one by NHS number, one by
-/// prison number), various types and actors, an interval checkpoint every 10 entries. Each append is its own unit of
-/// work, as the gateway's are.
+/// A gateway data folder with a trail written through the store as the gateway writes it, each append its own unit
+/// of work: <c>entries</c> entries about two people (one by NHS number, one by prison number) of various types and
+/// actors, then <c>submissions</c> submissions (one push message to SFI each) stored with their outbox rows and their
+/// received and sealed entries in one unit of work; an interval checkpoint every <c>interval</c> entries and, unless
+/// <c>shutdown</c> is false, a shutdown checkpoint. The store is the SQLite gateway.db in the folder unless
+/// <c>openStore</c> opens another (the command tests' PostgreSQL database); the raw connection and the tampering
+/// helpers are for gateway.db. ExchangeGateway.Cli.Tests uses it too, for the <c>exg audit</c> commands.
 /// </summary>
 public sealed class Trail : IDisposable
 {
@@ -86,14 +91,18 @@ public sealed class Trail : IDisposable
     public const string PrisonNumber = "A1234BC";
     public const string OtherNhsNumber = "4010232137";
 
+    private const string RoutineReason = "routine \"test\" entry";
+
     private static readonly string[] Actors = ["HLI", "gateway", "B82005", "admin:jsmith"];
 
     private readonly PkiFixture pki;
+    private readonly Func<TimeProvider, IGatewayStore>? openStore;
     private SqliteConnection? raw;
 
-    public Trail(PkiFixture pki, int entries = 30, int interval = 10, bool shutdown = true)
+    public Trail(PkiFixture pki, int entries = 30, int interval = 10, bool shutdown = true, int submissions = 0, Func<TimeProvider, IGatewayStore>? openStore = null)
     {
         this.pki = pki;
+        this.openStore = openStore;
         Keys = PersonKeys.LoadOrCreate(Folder.Path);
         Store = OpenStore();
         Log = new AuditLog(pki.Signer, interval);
@@ -102,11 +111,17 @@ public sealed class Trail : IDisposable
             Add(i);
         }
 
+        for (var i = 1; i <= submissions; i++)
+        {
+            Accept(i);
+        }
+
         // As the gateway does behind the trail.
         Write(audit => AuditLog.IndexSubjects(audit));
         if (shutdown)
         {
-            Write(audit => Log.Checkpoint(audit, TimeOf(entries), CheckpointReason.Shutdown));
+            // At the last entry's time: submissions are stored at the PKI's now.
+            Write(audit => Log.Checkpoint(audit, submissions > 0 ? pki.Now : TimeOf(entries), CheckpointReason.Shutdown));
         }
     }
 
@@ -118,7 +133,7 @@ public sealed class Trail : IDisposable
 
     public PersonKeys Keys { get; }
 
-    public SqliteStore Store { get; private set; }
+    public IGatewayStore Store { get; private set; }
 
     public AuditLog Log { get; }
 
@@ -129,8 +144,12 @@ public sealed class Trail : IDisposable
     /// <summary>gateway.db opened a second time, beside the store, as anyone with the file can.</summary>
     public SqliteConnection Raw => raw ??= OpenRaw(DatabasePath);
 
-    /// <summary>Another store on the same file, as a second process would open it.</summary>
-    public SqliteStore OpenStore() => SqliteStore.Open(DatabasePath, new FixedTime(pki.Now));
+    public static string SubmissionId(int i) => $"00000000-0000-4000-8000-{i:D12}";
+
+    public static string MessageId(int i) => $"01964f7e-7c1a-7b3e-9d2f-{i:D12}";
+
+    /// <summary>Another store on the same database, as a second process would open it.</summary>
+    public IGatewayStore OpenStore() => openStore?.Invoke(new FixedTime(pki.Now)) ?? SqliteStore.Open(DatabasePath, new FixedTime(pki.Now));
 
     /// <summary>Closes the store and opens it again, as a restart does.</summary>
     public void Reopen()
@@ -161,19 +180,45 @@ public sealed class Trail : IDisposable
         _ => [PersonA, PersonB],
     };
 
-    public AuditEntry Add(int i) => Write(audit => Log.Append(audit, Draft(i), TimeOf(i)));
+    public AuditEntry Add(int i, string reason = RoutineReason) => Write(audit => Log.Append(audit, Draft(i, reason), TimeOf(i)));
 
-    public AuditRecord Draft(int i) => new(AuditEventTypes.All[i % AuditEventTypes.All.Count], Actors[i % Actors.Length])
+    public AuditRecord Draft(int i, string reason = RoutineReason) => new(AuditEventTypes.All[i % AuditEventTypes.All.Count], Actors[i % Actors.Length])
     {
         Subjects = SubjectsOf(i),
         Details = new Dictionary<string, AuditValue>
         {
-            ["messageId"] = $"01964f7e-7c1a-7b3e-9d2f-{i:D12}",
+            ["messageId"] = MessageId(i),
             ["recipient"] = "B82005",
             ["attempt"] = i,
-            ["reason"] = "routine \"test\" entry",
+            ["reason"] = reason,
         },
     };
+
+    /// <summary>Stores submission i (one push message to SFI) with its received and sealed entries in one unit of work.</summary>
+    public void Accept(int i) => Store.InTransaction(tx =>
+    {
+        tx.Submissions.Accept(new AcceptedSubmission(SubmissionId(i), "HLI", "transfer", new string('a', 64), [],
+            [new RecipientDecision("SFI", "prison", "shared", "consent recorded", MessageId(i))],
+            [new OutgoingMessage(MessageId(i), "SFI", "prison", DeliveryChannel.Push, "https://sfi.example/inbox", [1, 2, 3])],
+            "{}", new KnownAgencies(null, null), null));
+        return Log.AppendAll(tx.Audit,
+        [
+            new AuditRecord(AuditEventTypes.SubmissionReceived, "HLI") { Details = new Dictionary<string, AuditValue> { ["submissionId"] = SubmissionId(i) } },
+            new AuditRecord(AuditEventTypes.PackageSealed, AuditActors.Gateway) { Details = new Dictionary<string, AuditValue> { ["submissionId"] = SubmissionId(i), ["messageId"] = MessageId(i) } },
+        ], pki.Now);
+    });
+
+    /// <summary>Records push message i delivered, with its delivery-result entry, in one unit of work.</summary>
+    public void Deliver(int i) => Store.InTransaction(tx =>
+    {
+        Assert.True(tx.PushQueue.MarkDelivered(MessageId(i)));
+        return Log.Append(tx.Audit,
+            new AuditRecord(AuditEventTypes.DeliveryResult, AuditActors.Gateway) { Details = new Dictionary<string, AuditValue> { ["messageId"] = MessageId(i), ["result"] = "delivered" } },
+            pki.Now);
+    });
+
+    /// <summary>Signs the head now, as the gateway does on shutdown.</summary>
+    public AuditCheckpoint? Checkpoint() => Write(audit => Log.Checkpoint(audit, pki.Now));
 
     public IReadOnlyList<AuditEntry> Entries() => Read(audit => AuditLog.Entries(audit).ToList());
 
@@ -184,7 +229,7 @@ public sealed class Trail : IDisposable
     public IReadOnlyList<AuditEntry> EntriesFor(string subjectKey, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
         Read(audit => AuditLog.EntriesFor(audit, subjectKey, from, to));
 
-    /// <summary>Runs SQL on the file as an attacker with file access would, beside the store.</summary>
+    /// <summary>Runs SQL on gateway.db as an attacker with file access would, beside the store.</summary>
     public void Sql(string sql, params (string Name, object Value)[] parameters)
     {
         using var command = Raw.CreateCommand();

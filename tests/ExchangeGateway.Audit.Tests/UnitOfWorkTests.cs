@@ -89,7 +89,7 @@ public sealed class UnitOfWorkTests(PkiFixture pki)
 
         Assert.Equal("wal", journal);
         Assert.Equal(1, entries);
-        Assert.Equal(trail.Folder.File("gateway.db"), trail.Store.Path);
+        Assert.Equal(trail.Folder.File("gateway.db"), Assert.IsType<SqliteStore>(trail.Store).Path);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ExchangeGateway.Audit.Tests;
 using ExchangeGateway.Storage;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -7,12 +8,12 @@ namespace ExchangeGateway.Cli.Tests;
 
 /// <summary><c>exg audit verify|query|export</c> on a data folder's SQLite database, named by --data or --database.</summary>
 [Collection(AuditPkiCollection.Name)]
-public sealed class AuditCommandsTests(AuditPki pki)
+public sealed class AuditCommandsTests(PkiFixture pki)
 {
     [Fact]
     public void Verify_of_an_untouched_database_exits_0_and_reports_the_head()
     {
-        using var trail = new AuditDataFolder(pki);
+        using var trail = new Trail(pki);
 
         var run = CliRun.Of("audit", "verify", "--data", trail.Data, "--certs", pki.Folder);
 
@@ -24,7 +25,8 @@ public sealed class AuditCommandsTests(AuditPki pki)
     [Fact]
     public void Verify_of_a_tampered_database_exits_1_and_names_the_first_bad_seq()
     {
-        using var trail = new AuditDataFolder(pki);
+        using var trail = new Trail(pki);
+        trail.DropTriggers();
         trail.Sql("UPDATE audit_entries SET actor = 'BMI' WHERE seq = 17");
 
         var run = CliRun.Of("audit", "verify", "--data", trail.Data, "--certs", pki.Folder);
@@ -38,7 +40,7 @@ public sealed class AuditCommandsTests(AuditPki pki)
     [Fact]
     public void Export_then_verify_the_file_exits_0_and_a_tampered_file_exits_1()
     {
-        using var trail = new AuditDataFolder(pki);
+        using var trail = new Trail(pki);
         var file = trail.Folder.File("out/trail.jsonl");
 
         var export = CliRun.Of("audit", "export", "--data", trail.Data, "--out", file, "--certs", pki.Folder);
@@ -58,7 +60,7 @@ public sealed class AuditCommandsTests(AuditPki pki)
     [Fact]
     public void Export_as_fhir_writes_an_r4_bundle()
     {
-        using var trail = new AuditDataFolder(pki, entries: 4);
+        using var trail = new Trail(pki, entries: 4);
         var file = trail.Folder.File("trail.fhir.json");
 
         var run = CliRun.Of("audit", "export", "--data", trail.Data, "--out", file, "--format", "fhir");
@@ -72,7 +74,7 @@ public sealed class AuditCommandsTests(AuditPki pki)
     [Fact]
     public void Export_in_an_unknown_format_is_a_usage_error()
     {
-        using var trail = new AuditDataFolder(pki, entries: 1);
+        using var trail = new Trail(pki, entries: 1);
 
         var run = CliRun.Of("audit", "export", "--data", trail.Data, "--out", trail.Folder.File("x"), "--format", "csv");
 
@@ -82,21 +84,21 @@ public sealed class AuditCommandsTests(AuditPki pki)
     [Fact]
     public void Query_by_nhs_number_lists_only_that_persons_entries()
     {
-        using var trail = new AuditDataFolder(pki);
+        using var trail = new Trail(pki);
         var expected = Enumerable.Range(1, 30).Where(i => trail.SubjectsOf(i).Contains(trail.PersonA)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        var run = CliRun.Of("audit", "query", "--data", trail.Data, "--subject", AuditDataFolder.NhsNumber);
+        var run = CliRun.Of("audit", "query", "--data", trail.Data, "--subject", Trail.NhsNumber);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
         var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(expected, lines.Select(l => l.Split('\t')[0]));
-        Assert.DoesNotContain(AuditDataFolder.NhsNumber, run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Trail.NhsNumber, run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Query_by_prison_number_between_two_dates_writes_json()
     {
-        using var trail = new AuditDataFolder(pki);
+        using var trail = new Trail(pki);
         var from = trail.TimeOf(10).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
         var to = ExchangeGateway.Audit.AuditChain.FormatTime(trail.TimeOf(20));
 
@@ -113,10 +115,10 @@ public sealed class AuditCommandsTests(AuditPki pki)
     [InlineData("--to", "yesterday")]
     public void Query_with_a_bad_nhs_number_or_a_time_without_offset_is_a_usage_error(string option, string value)
     {
-        using var trail = new AuditDataFolder(pki, entries: 1);
+        using var trail = new Trail(pki, entries: 1);
         string[] args = option == "--subject"
             ? ["audit", "query", "--data", trail.Data, "--subject", value]
-            : ["audit", "query", "--data", trail.Data, "--subject", AuditDataFolder.NhsNumber, option, value];
+            : ["audit", "query", "--data", trail.Data, "--subject", Trail.NhsNumber, option, value];
 
         var run = CliRun.Of(args);
 
@@ -129,7 +131,7 @@ public sealed class AuditCommandsTests(AuditPki pki)
     {
         using var data = new TempFolder();
 
-        var run = CliRun.Of("audit", "query", "--data", data.Path, "--subject", AuditDataFolder.NhsNumber);
+        var run = CliRun.Of("audit", "query", "--data", data.Path, "--subject", Trail.NhsNumber);
 
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.False(File.Exists(data.File("audit.key")));
@@ -142,7 +144,7 @@ public sealed class AuditCommandsTests(AuditPki pki)
     [InlineData(false, false, false)]
     public void Verify_needs_exactly_one_of_data_database_and_file(bool withData, bool withDatabase, bool withFile)
     {
-        using var trail = new AuditDataFolder(pki, entries: 1);
+        using var trail = new Trail(pki, entries: 1);
         List<string> args = ["audit", "verify", "--certs", pki.Folder];
         if (withData)
         {
@@ -178,7 +180,7 @@ public sealed class AuditCommandsTests(AuditPki pki)
     [Fact]
     public void Verify_without_certs_is_a_usage_error()
     {
-        using var trail = new AuditDataFolder(pki, entries: 1);
+        using var trail = new Trail(pki, entries: 1);
 
         Assert.Equal(ExitCodes.Usage, CliRun.Of("audit", "verify", "--data", trail.Data).ExitCode);
     }

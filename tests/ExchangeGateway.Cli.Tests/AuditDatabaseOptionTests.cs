@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using ExchangeGateway.Audit.Tests;
 using ExchangeGateway.Storage;
+using ExchangeGateway.Storage.Selection;
 using ExchangeGateway.TestData;
 using Npgsql;
 
@@ -10,17 +12,17 @@ namespace ExchangeGateway.Cli.Tests;
 /// its path, and settings that name nothing usable, which must be one line and exit 1, never a stack trace.
 /// </summary>
 [Collection(AuditPkiCollection.Name)]
-public sealed class AuditDatabaseOptionTests(AuditPki pki)
+public sealed class AuditDatabaseOptionTests(PkiFixture pki)
 {
     [Fact]
     public async Task Verify_query_and_export_read_a_trail_in_postgresql()
     {
         var database = await (await PostgresCluster.Shared).CreateDatabaseAsync();
-        using var trail = new AuditDataFolder(pki, entries: 20, submissions: 3, database: database);
+        using var trail = new Trail(pki, entries: 20, submissions: 3, openStore: StoreIn(database));
         var file = trail.Folder.File("trail.jsonl");
 
         var verify = CliRun.Of("audit", "verify", "--database", database, "--certs", pki.Folder);
-        var query = CliRun.Of("audit", "query", "--data", trail.Data, "--database", database, "--subject", AuditDataFolder.NhsNumber, "--json");
+        var query = CliRun.Of("audit", "query", "--data", trail.Data, "--database", database, "--subject", Trail.NhsNumber, "--json");
         var export = CliRun.Of("audit", "export", "--database", database, "--out", file, "--certs", pki.Folder);
         var verifyFile = CliRun.Of("audit", "verify", "--file", file, "--certs", pki.Folder);
 
@@ -40,7 +42,7 @@ public sealed class AuditDatabaseOptionTests(AuditPki pki)
     public async Task Verify_of_a_trail_tampered_with_in_postgresql_names_the_first_bad_seq_and_the_dropped_trigger()
     {
         var database = await (await PostgresCluster.Shared).CreateDatabaseAsync();
-        using var trail = new AuditDataFolder(pki, entries: 20, database: database);
+        using var trail = new Trail(pki, entries: 20, openStore: StoreIn(database));
         await using (var connection = new NpgsqlConnection(database))
         {
             await connection.OpenAsync();
@@ -58,7 +60,7 @@ public sealed class AuditDatabaseOptionTests(AuditPki pki)
     [Fact]
     public void Verify_query_and_export_take_a_sqlite_file_by_its_path()
     {
-        using var trail = new AuditDataFolder(pki, entries: 12);
+        using var trail = new Trail(pki, entries: 12);
         using var elsewhere = new TempFolder();
         var database = trail.Folder.File(DatabaseLocation.SqliteFileName);
         var file = trail.Folder.File("trail.jsonl");
@@ -68,7 +70,7 @@ public sealed class AuditDatabaseOptionTests(AuditPki pki)
 
         // With --database, --data is read for the audit key alone: a folder holding only the key will do.
         File.Copy(trail.Folder.File("audit.key"), elsewhere.File("audit.key"));
-        var query = CliRun.Of("audit", "query", "--data", elsewhere.Path, "--database", database, "--subject", AuditDataFolder.NhsNumber);
+        var query = CliRun.Of("audit", "query", "--data", elsewhere.Path, "--database", database, "--subject", Trail.NhsNumber);
 
         Assert.True(verify.ExitCode == ExitCodes.Ok, verify.Error);
         Assert.Contains($"SQLite {database}: verified: 12 entries", verify.Output, StringComparison.Ordinal);
@@ -86,7 +88,7 @@ public sealed class AuditDatabaseOptionTests(AuditPki pki)
     [InlineData("verify", "postgres://exg@127.0.0.1:notaport/exg")]
     public void A_database_setting_that_names_no_database_is_one_line_and_exit_1(string command, string setting)
     {
-        using var trail = new AuditDataFolder(pki, entries: 1);
+        using var trail = new Trail(pki, entries: 1);
 
         var run = CliRun.Of(Arguments(command, trail, setting));
 
@@ -101,7 +103,7 @@ public sealed class AuditDatabaseOptionTests(AuditPki pki)
     [InlineData("export")]
     public void A_postgresql_server_that_cannot_be_reached_is_one_line_and_exit_1_without_the_password(string command)
     {
-        using var trail = new AuditDataFolder(pki, entries: 1);
+        using var trail = new Trail(pki, entries: 1);
 
         // Port 1 on loopback: refused at once.
         var run = CliRun.Of(Arguments(command, trail, "Host=127.0.0.1;Port=1;Database=exg;Username=exg;Password=hunter2;Timeout=2"));
@@ -118,7 +120,7 @@ public sealed class AuditDatabaseOptionTests(AuditPki pki)
     [InlineData(false)]
     public void Export_needs_exactly_one_of_data_and_database(bool both)
     {
-        using var trail = new AuditDataFolder(pki, entries: 1);
+        using var trail = new Trail(pki, entries: 1);
         List<string> args = ["audit", "export", "--out", trail.Folder.File("x.jsonl"), "--certs", pki.Folder];
         if (both)
         {
@@ -131,10 +133,13 @@ public sealed class AuditDatabaseOptionTests(AuditPki pki)
         Assert.False(File.Exists(trail.Folder.File("x.jsonl")));
     }
 
-    private string[] Arguments(string command, AuditDataFolder trail, string database) => command switch
+    /// <summary>Writes the trail to <paramref name="database"/> (PostgreSQL) in place of the folder's gateway.db.</summary>
+    private static Func<TimeProvider, IGatewayStore> StoreIn(string database) => time => StorageSelection.Open(database, null, time);
+
+    private string[] Arguments(string command, Trail trail, string database) => command switch
     {
         "verify" => ["audit", "verify", "--database", database, "--certs", pki.Folder],
-        "query" => ["audit", "query", "--data", trail.Data, "--database", database, "--subject", AuditDataFolder.NhsNumber],
+        "query" => ["audit", "query", "--data", trail.Data, "--database", database, "--subject", Trail.NhsNumber],
         _ => ["audit", "export", "--database", database, "--out", trail.Folder.File("x.jsonl"), "--certs", pki.Folder],
     };
 }

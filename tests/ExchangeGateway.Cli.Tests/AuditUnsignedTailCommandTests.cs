@@ -1,15 +1,15 @@
-using ExchangeGateway.Audit;
+using ExchangeGateway.Audit.Tests;
 
 namespace ExchangeGateway.Cli.Tests;
 
 /// <summary><c>--allow-unsigned-tail</c>: checking a live gateway between checkpoints, and exporting without the gateway key.</summary>
 [Collection(AuditPkiCollection.Name)]
-public sealed class AuditUnsignedTailCommandTests(AuditPki pki)
+public sealed class AuditUnsignedTailCommandTests(PkiFixture pki)
 {
     [Fact]
     public void Verify_with_allow_unsigned_tail_passes_entries_after_the_last_checkpoint_with_a_warning()
     {
-        using var trail = new AuditDataFolder(pki, entries: 14, shutdown: false);
+        using var trail = new Trail(pki, entries: 14, shutdown: false);
 
         var strict = CliRun.Of("audit", "verify", "--data", trail.Data, "--certs", pki.Folder);
         var live = CliRun.Of("audit", "verify", "--data", trail.Data, "--certs", pki.Folder, "--allow-unsigned-tail");
@@ -25,7 +25,8 @@ public sealed class AuditUnsignedTailCommandTests(AuditPki pki)
     [Fact]
     public void Verify_with_allow_unsigned_tail_still_fails_a_tampered_trail()
     {
-        using var trail = new AuditDataFolder(pki, entries: 14, shutdown: false);
+        using var trail = new Trail(pki, entries: 14, shutdown: false);
+        trail.DropTriggers();
         trail.Sql("UPDATE audit_entries SET actor = 'BMI' WHERE seq = 7");
 
         var run = CliRun.Of("audit", "verify", "--data", trail.Data, "--certs", pki.Folder, "--allow-unsigned-tail");
@@ -37,25 +38,25 @@ public sealed class AuditUnsignedTailCommandTests(AuditPki pki)
     [Fact]
     public void Export_ends_with_a_checkpoint_signed_at_export_time_over_its_last_entry()
     {
-        using var trail = new AuditDataFolder(pki, entries: 14, shutdown: false);
+        using var trail = new Trail(pki, entries: 14, shutdown: false);
         var file = trail.Folder.File("trail.jsonl");
 
         var export = CliRun.Of("audit", "export", "--data", trail.Data, "--out", file, "--certs", pki.Folder);
         var verify = CliRun.Of("audit", "verify", "--file", file, "--certs", pki.Folder);
 
         Assert.True(export.ExitCode == ExitCodes.Ok, export.Error);
-        var lines = new ExportLines(file);
+        var lines = new ExportFile(file);
         var last = lines.Object(lines.Lines.Count - 1);
         Assert.Equal(("export", 14L, 2L), ((string)last["reason"]!, (long)last["seq"]!, (long)last["checkpoint"]!));
         Assert.True(verify.ExitCode == ExitCodes.Ok, verify.Error);
         Assert.Contains("last checkpoint #2 at seq 14 (export", verify.Output, StringComparison.Ordinal);
-        Assert.Single(trail.Store.Snapshot(tx => AuditLog.Checkpoints(tx.Audit)));
+        Assert.Single(trail.Checkpoints());
     }
 
     [Fact]
     public void Export_without_the_gateway_key_is_refused_unless_the_unsigned_tail_is_allowed()
     {
-        using var trail = new AuditDataFolder(pki, entries: 14);
+        using var trail = new Trail(pki, entries: 14);
         using var noKey = new TempFolder();
         var file = trail.Folder.File("trail.jsonl");
 
@@ -81,7 +82,7 @@ public sealed class AuditUnsignedTailCommandTests(AuditPki pki)
     [Fact]
     public void Export_of_an_empty_trail_is_refused()
     {
-        using var trail = new AuditDataFolder(pki, entries: 0, shutdown: false);
+        using var trail = new Trail(pki, entries: 0, shutdown: false);
         var file = trail.Folder.File("trail.jsonl");
 
         var run = CliRun.Of("audit", "export", "--data", trail.Data, "--out", file, "--certs", pki.Folder);
@@ -94,7 +95,7 @@ public sealed class AuditUnsignedTailCommandTests(AuditPki pki)
     [Fact]
     public void The_fhir_export_needs_no_gateway_key()
     {
-        using var trail = new AuditDataFolder(pki, entries: 3);
+        using var trail = new Trail(pki, entries: 3);
 
         var run = CliRun.Of("audit", "export", "--data", trail.Data, "--out", trail.Folder.File("trail.fhir.json"), "--format", "fhir");
 

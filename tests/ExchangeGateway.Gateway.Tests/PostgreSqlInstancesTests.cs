@@ -117,6 +117,11 @@ public sealed class PostgreSqlInstancesTests(ITestOutputHelper output)
         var (strictExit, strictReport) = CrashTests.Exg(verify);
         Assert.True(strictExit == 0, strictReport);
         LogCapture.AssertNoPersonalData(File.ReadAllText(log), "two gateway instances on PostgreSQL");
+
+        // Each instance names its database in the log, never the password it logs in with.
+        var password = new Npgsql.NpgsqlConnectionStringBuilder(database).Password!;
+        Assert.Contains("Storage: PostgreSQL", File.ReadAllText(log), StringComparison.Ordinal);
+        Assert.DoesNotContain(password, File.ReadAllText(log) + lenientReport + strictReport, StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);
     }
 
