@@ -19,8 +19,10 @@ internal static class StoreOptions
     /// <summary>
     /// Opens the gateway's store (--database, else the SQLite file in --data) and runs <paramref name="work"/> on it. A
     /// SQLite file that is not there is a usage error and is not created: these commands only read, or add to, a trail.
-    /// A setting that names no database (or that the driver refuses), a database that cannot be reached or whose schema
-    /// this build cannot use is one line on <paramref name="error"/> and exit 1.
+    /// The schema is never changed here (that is the gateway's job at start, under its migrations lock): a database
+    /// whose schema version is not exactly this build's is refused. A setting that names no database (or that the
+    /// driver refuses), a database that cannot be reached or whose schema this build cannot use is one line on
+    /// <paramref name="error"/> and exit 1.
     /// </summary>
     internal static int WithStore(string? database, string? dataFolder, TextWriter error, Func<IGatewayStore, int> work)
     {
@@ -34,7 +36,7 @@ internal static class StoreOptions
                 throw new UsageException($"no gateway database at {location.Target}");
             }
 
-            store = StorageSelection.Open(location, TimeProvider.System);
+            store = StorageSelection.Open(location, TimeProvider.System, migrate: false);
         }
         catch (Exception ex) when (ex is StorageUnavailableException or StorageSchemaException)
         {
@@ -42,7 +44,7 @@ internal static class StoreOptions
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
-            // ArgumentException: the PostgreSQL driver refuses a connection string key it does not know (it names the key, not the values).
+            // ArgumentException: a path the system cannot use. (The PostgreSQL adapter turns what its driver refuses into a FormatException that shows no values.)
             var reason = ex.Message.Split(" (Parameter", 2)[0].ReplaceLineEndings(" ");
             return AuditCommands.Refused(error, reason.StartsWith("database:", StringComparison.Ordinal) ? reason : "database: " + reason);
         }
@@ -53,7 +55,7 @@ internal static class StoreOptions
             {
                 return work(store);
             }
-            catch (StorageUnavailableException ex)
+            catch (Exception ex) when (ex is StorageUnavailableException or StorageSchemaException)
             {
                 return AuditCommands.Refused(error, ex.Message.ReplaceLineEndings(" "));
             }

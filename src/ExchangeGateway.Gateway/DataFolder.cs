@@ -22,13 +22,26 @@ public static class DataFolder
     public static (IGatewayStore Store, PersonKeys PersonKeys) Open(string folder, string? database, TimeProvider time)
     {
         var full = Path.GetFullPath(folder);
+
+        // Read, and named for messages, before anything is opened: the catch below must not parse (and throw) again.
+        DatabaseLocation location;
+        try
+        {
+            location = DatabaseLocation.Parse(database, full);
+        }
+        catch (FormatException ex)
+        {
+            throw new DataFolderException($"the database setting (--database) cannot be used: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+
+        var what = string.IsNullOrWhiteSpace(database) ? $"the data folder {full}" : $"the database ({location})";
         IGatewayStore? store = null;
         try
         {
             Directory.CreateDirectory(full);
             ProveWritable(full);
             var personKeys = PersonKeys.LoadOrCreate(full);
-            store = StorageSelection.Open(database, full, time);
+            store = StorageSelection.Open(location, time, migrate: true);
             store.ProveWritable();
             var fingerprint = Fingerprint(personKeys);
             var stored = store.InTransaction(tx => tx.ClaimSetting(PersonKeySetting, fingerprint));
@@ -43,7 +56,6 @@ public static class DataFolder
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or StorageUnavailableException or StorageSchemaException)
         {
             store?.Dispose();
-            var what = database is null ? $"the data folder {full}" : $"the database ({DatabaseLocation.Parse(database, full)})";
             throw new DataFolderException($"{what} cannot be used: {ex.Message.ReplaceLineEndings(" ")}", ex);
         }
         catch

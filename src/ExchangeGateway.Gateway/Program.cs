@@ -1,4 +1,5 @@
 using ExchangeGateway.Gateway;
+using ExchangeGateway.Storage;
 
 try
 {
@@ -9,6 +10,13 @@ try
 catch (DataFolderException ex)
 {
     await Console.Error.WriteLineAsync($"the gateway cannot start: {ex.Message}").ConfigureAwait(false);
+    return 1;
+}
+catch (Exception ex) when (ex is StorageUnavailableException or StorageSchemaException)
+{
+    // The database failing after DataFolder opened it (a hosted service's first unit of work at start): the same one
+    // line and exit code as a database that cannot be opened, not a stack trace.
+    await Console.Error.WriteLineAsync($"the gateway cannot start: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
     return 1;
 }
 catch (GatewayConfigurationException ex)

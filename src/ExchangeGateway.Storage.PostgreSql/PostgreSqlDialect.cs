@@ -33,8 +33,11 @@ public sealed class PostgreSqlDialect : SqlDialect
     {
         PostgresException postgres => IsStoreState(postgres.SqlState),
 
-        // Not an answer from the server: no connection, a broken one, or none free in the pool in time.
-        NpgsqlException => true,
+        // Not an answer from the server: no connection, a broken one, or none free in the pool in time. Npgsql marks
+        // those transient (an IOException, SocketException or TimeoutException inside). Any other NpgsqlException,
+        // such as NpgsqlOperationInProgressException (two commands at once on one connection), is a bug and stays one.
+        NpgsqlException { InnerException: PostgresException postgres } => IsStoreState(postgres.SqlState),
+        NpgsqlException npgsql => npgsql.IsTransient,
         null => false,
         _ => exception.InnerException is { } inner && IsFault(inner),
     };

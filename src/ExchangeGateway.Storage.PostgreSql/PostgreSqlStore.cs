@@ -1,16 +1,22 @@
 using System.Data;
+using System.Data.Common;
+using System.Globalization;
 using ExchangeGateway.Storage.Relational;
 using Npgsql;
 
 namespace ExchangeGateway.Storage.PostgreSql;
 
 /// <summary>
-/// The gateway's database on PostgreSQL: a pooled connection per unit of work, READ COMMITTED, so several instances
+/// The gateway's database on PostgreSQL: a pooled connection per unit of work, READ COMMITTED, every commit synchronous
+/// (as SQLite's synchronous=FULL: acknowledged means on disk), so several instances
 /// (and several threads of one) write at once. What must happen once is made so by conditional updates, row claims
 /// and advisory locks in the shared SQL.
 /// </summary>
 public sealed class PostgreSqlStore : RelationalStore
 {
+    // Appended to every connection's startup options: a later -c wins, so a user's own setting cannot weaken it.
+    private const string DurableCommits = "-c synchronous_commit=on";
+
     private readonly NpgsqlDataSource source;
     private readonly string where;
 
@@ -24,31 +30,63 @@ public sealed class PostgreSqlStore : RelationalStore
     /// <inheritdoc/>
     public override string Description => $"PostgreSQL {where}";
 
+    /// <summary>The schema version this build brings a database to.</summary>
+    public static int LatestVersion => Migrations.Count;
+
     private static IReadOnlyList<Migration> Migrations { get; } = Relational.Migrations.Embedded(typeof(PostgreSqlStore).Assembly);
 
-    /// <summary>Opens the database named by a connection string or a postgres:// URL and brings its schema up to date.</summary>
-    public static PostgreSqlStore Open(string connection, TimeProvider time)
+    /// <summary>
+    /// Opens the database named by a connection string or a postgres:// URL. With <paramref name="migrate"/> (the
+    /// gateway) its schema is brought up to date; without (the admin commands) it must be exactly this build's, or a
+    /// <see cref="StorageSchemaException"/> is thrown and nothing is changed. FormatException for a setting the driver
+    /// cannot read; StorageUnavailableException for a database that cannot be reached or used.
+    /// </summary>
+    public static PostgreSqlStore Open(string connection, TimeProvider time, bool migrate = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connection);
         ArgumentNullException.ThrowIfNull(time);
         NpgsqlConnectionStringBuilder builder;
+        NpgsqlDataSource source;
         try
         {
             builder = new NpgsqlConnectionStringBuilder(ToConnectionString(connection));
+            source = NpgsqlDataSource.Create(builder);
         }
-        catch (Exception ex) when (ex is ArgumentException or UriFormatException or FormatException)
+        catch (UriFormatException ex)
         {
-            // The driver names the key it does not know, never the values (a password).
-            throw new FormatException($"database: {ex.Message.Split(" (Parameter", 2)[0]}", ex);
+            // The URI parser names what is wrong (a bad port), never the parts.
+            throw new FormatException($"database: the postgres:// URL cannot be read: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
+        {
+            // The driver's message may quote a fragment of a badly quoted password (as a key it does not know), so
+            // neither it nor the exception carrying it goes on: only the allowed keys are shown.
+            throw new FormatException(
+                $"database: the PostgreSQL driver does not accept the setting {DatabaseLocation.Display(connection)}: a key it does not know (check the spelling) or a value of the wrong type");
         }
 
         var where = $"{builder.Host}:{builder.Port}/{builder.Database}";
-        var source = NpgsqlDataSource.Create(builder);
         var store = new PostgreSqlStore(source, where, time);
         try
         {
-            store.Migrate(Migrations);
+            store.RequireDurableCommits();
+            if (migrate)
+            {
+                Relational.Migrations.Migrate(store, Migrations);
+            }
+            else
+            {
+                Relational.Migrations.RequireLatest(store, Migrations);
+            }
+
             return store;
+        }
+        catch (DbException ex)
+        {
+            // At open, whatever the driver or server refuses (no password given, a TLS failure, a login refused)
+            // means the database cannot be used; later, only store faults are.
+            store.Dispose();
+            throw new StorageUnavailableException($"PostgreSQL {where} cannot be used: {store.Dialect.Reason(ex)}", ex);
         }
         catch
         {
@@ -57,15 +95,21 @@ public sealed class PostgreSqlStore : RelationalStore
         }
     }
 
-    /// <summary>A postgres:// URL as an Npgsql connection string; a connection string as it is.</summary>
+    /// <summary>
+    /// The Npgsql connection string the store connects with: a postgres:// URL converted, and synchronous_commit forced
+    /// on for every connection (after any Options given), so a commit is on disk before it is acknowledged, as SQLite's
+    /// synchronous=FULL.
+    /// </summary>
     public static string ToConnectionString(string setting)
     {
         ArgumentNullException.ThrowIfNull(setting);
-        if (!setting.Contains("://", StringComparison.Ordinal))
-        {
-            return setting;
-        }
+        var builder = setting.Contains("://", StringComparison.Ordinal) ? FromUrl(setting) : new NpgsqlConnectionStringBuilder(setting);
+        builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? DurableCommits : $"{builder.Options} {DurableCommits}";
+        return builder.ConnectionString;
+    }
 
+    private static NpgsqlConnectionStringBuilder FromUrl(string setting)
+    {
         var uri = new Uri(setting);
         var builder = new NpgsqlConnectionStringBuilder
         {
@@ -90,7 +134,20 @@ public sealed class PostgreSqlStore : RelationalStore
             builder[Uri.UnescapeDataString(parts[0])] = parts.Length == 2 ? Uri.UnescapeDataString(parts[1]) : "true";
         }
 
-        return builder.ConnectionString;
+        return builder;
+    }
+
+    // Startup options outrank role and database settings, but a pooler in between may drop them: read the value back.
+    private void RequireDurableCommits()
+    {
+        using var connection = source.OpenConnection();
+        using var command = new NpgsqlCommand("SHOW synchronous_commit", connection);
+        var value = Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (value != "on")
+        {
+            throw new StorageSchemaException(
+                $"{Description}: synchronous_commit is {value}, not on, although the gateway asks for on when it connects (does a pooler in between drop startup options?): a crash could lose a submission already acknowledged");
+        }
     }
 
     /// <inheritdoc/>

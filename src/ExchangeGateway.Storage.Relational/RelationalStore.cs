@@ -68,14 +68,6 @@ public abstract class RelationalStore : IGatewayStore
     /// <summary>A connection with a transaction begun on it (read-only: a consistent snapshot), held until the lease is disposed.</summary>
     protected abstract ConnectionLease Acquire(bool readOnly);
 
-    /// <summary>Applies the adapter's migrations in one transaction (called once by the adapter's opener).</summary>
-    protected void Migrate(IReadOnlyList<Migration> migrations) =>
-        Run(transaction =>
-        {
-            Migrations.Apply(((RelationalTransaction)transaction).Session, migrations, Description);
-            return 0;
-        }, readOnly: false);
-
     private T Run<T>(Func<IStoreTransaction, T> work, bool readOnly)
     {
         ArgumentNullException.ThrowIfNull(work);
