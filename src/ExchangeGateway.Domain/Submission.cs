@@ -18,7 +18,8 @@ public sealed record Submission(
     EngagementReport? Engagement = null)
 {
     /// <summary>The person the submission is about: the DIR's client, or the one a reply names.</summary>
-    public Client? Person => Dir?.Client ?? Client;
+    /// <remarks>A method, not a property, so the contract's JSON form (serialised from the record) does not gain a field.</remarks>
+    public Client? Person() => Dir?.Client ?? Client;
 }
 
 /// <summary>What happened, when, and which agency says so; a reply names the message it answers.</summary>

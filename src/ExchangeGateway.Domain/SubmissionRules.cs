@@ -28,7 +28,7 @@ public static class SubmissionRules
         var errors = new List<ValidationError>(SubmissionText.Check(submission));
 
         // The schema makes a prison's event carry dir.client and a reply carry client; without either there is no person to check.
-        if (submission.Person is { } client)
+        if (submission.Person() is { } client)
         {
             CheckPerson(client, submission.Dir is null ? "client" : "dir.client", submission.Event.OccurredAt, today, errors);
         }

@@ -17,7 +17,7 @@ public sealed partial class DocumentNarrative
 
     private XElement? PersonFacts()
     {
-        var client = submission.Person ?? throw new InvalidOperationException("the submission names no person");
+        var client = submission.Person() ?? throw new InvalidOperationException("the submission names no person");
         return Facts(
             ("Name", $"{client.Forenames} {client.Surname}"),
             ("NHS number", client.NhsNumber is { } nhs ? $"{PlainEnglish.NhsNumber(nhs)} ({NhsNumberStatus(client.NhsNumberStatus)})" : null),

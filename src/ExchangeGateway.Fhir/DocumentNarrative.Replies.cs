@@ -37,7 +37,7 @@ public sealed partial class DocumentNarrative
             return null;
         }
 
-        var person = submission.Person is { } client ? $"{client.Forenames} {client.Surname}" : "the person";
+        var person = submission.Person() is { } client ? $"{client.Forenames} {client.Surname}" : "the person";
         var facts = new List<string>
         {
             $"last dispensed on {PlainEnglish.Date(community.LastDispensedOn)}",

@@ -231,7 +231,7 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
 
         private Patient CreatePatient()
         {
-            var client = s.Person ?? throw new InvalidOperationException("the submission names no person");
+            var client = s.Person() ?? throw new InvalidOperationException("the submission names no person");
             var patient = new Patient
             {
                 BirthDate = client.DateOfBirth,

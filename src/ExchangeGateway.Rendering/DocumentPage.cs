@@ -40,13 +40,13 @@ public static class DocumentPage
 
         body.Append("<footer>Rendered by exg from document ").Append(Encode(bundle.Identifier?.Value))
             .Append(submission.Dir is { } dir ? $" (DIR {Encode(dir.DirId)})" : string.Empty).Append(". Check the signed document for the authoritative record.</footer>\n");
-        var person = submission.Person;
+        var person = submission.Person();
         return Wrap($"{title}: {person?.Forenames} {person?.Surname}", body.ToString());
     }
 
     private static void Header(StringBuilder body, string title, Submission submission, AgencyDirectory? agencies)
     {
-        var client = submission.Person ?? throw new ArgumentException("the document names no person", nameof(submission));
+        var client = submission.Person() ?? throw new ArgumentException("the document names no person", nameof(submission));
         var submissionEvent = submission.Event;
         body.Append("<header>\n<h1>").Append(Encode(title)).Append("</h1>\n<dl class=\"facts\">\n");
         Fact(body, "Person", $"{client.Forenames} {client.Surname}");

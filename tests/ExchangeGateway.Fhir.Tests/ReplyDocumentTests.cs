@@ -23,7 +23,9 @@ public class ReplyDocumentTests
 
     private static Bundle Map(string example) => Mapper.Map(Read(Examples.Text(example)));
 
-    private static string Narrative(Bundle bundle) => ((Composition)bundle.Entry[0].Resource).Text.Div;
+    private static Composition CompositionOf(Bundle bundle) => Assert.IsType<Composition>(bundle.Entry[0].Resource);
+
+    private static string Narrative(Bundle bundle) => CompositionOf(bundle).Text!.Div!;
 
     [Theory]
     [MemberData(nameof(ReplyNames))]
@@ -48,12 +50,12 @@ public class ReplyDocumentTests
     public void A_reply_names_the_message_it_answers_and_carries_the_document_labels(string example)
     {
         var bundle = Map(example);
-        var composition = (Composition)bundle.Entry[0].Resource;
+        var composition = CompositionOf(bundle);
         var inReplyTo = Assert.IsType<Identifier>(composition.GetExtension(FhirNames.StructureDefinition(FhirNames.Ext.InReplyTo))?.Value);
         Assert.Equal(FhirNames.Systems.Message, inReplyTo.System);
         Assert.Equal(Examples.Json(example)["event"]!["inReplyTo"]!.GetValue<string>(), inReplyTo.Value);
         Assert.Equal("R", composition.Confidentiality.ToString());
-        Assert.Contains(bundle.Meta.Security, c => c.Code == "ETH");
+        Assert.Contains(bundle.Meta!.Security, c => c.Code == "ETH");
         Assert.Contains(bundle.Meta.Security, c => c.Code == "NORDSCLCD");
         Assert.All(composition.Section, section => Assert.False(string.IsNullOrEmpty(section.Text?.Div)));
         Assert.Null(composition.Identifier);
@@ -84,7 +86,7 @@ public class ReplyDocumentTests
         var json = Examples.Json(Examples.Transfer);
         json["event"]!["plannedMoveAt"] = "2026-02-04T10:00:00+00:00";
         var bundle = Mapper.Map(Read(json.ToJsonString()));
-        Assert.Empty(DocumentValidator.Embedded.Validate(bundle).Where(i => i.IsError));
+        Assert.DoesNotContain(DocumentValidator.Embedded.Validate(bundle), i => i.IsError);
         var back = SubmissionJson.Serialize(SubmissionUnmapper.Unmap(bundle));
         Assert.True(JsonNode.DeepEquals(json, JsonNode.Parse(back)), back);
     }
@@ -93,7 +95,7 @@ public class ReplyDocumentTests
     public void A_prison_document_without_its_DIR_identifier_is_invalid()
     {
         var bundle = Mapper.Map(Read(Examples.Text(Examples.Transfer)));
-        ((Composition)bundle.Entry[0].Resource).Identifier = null;
+        CompositionOf(bundle).Identifier = null;
         Assert.Contains(DocumentValidator.Embedded.Validate(bundle), i => i.IsError && i.Message.Contains("eg-cmp-3", StringComparison.Ordinal));
     }
 }
