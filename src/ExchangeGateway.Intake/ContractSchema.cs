@@ -94,7 +94,15 @@ internal sealed partial class ContractSchema
                 CheckString(schema, value.GetString()!, path, errors);
                 break;
             case JsonValueKind.Number:
-                CheckNumber(schema, value.GetDecimal(), path, errors);
+                // A condition's probe reaches numbers no "type" has screened: one too large for decimal is an error, not a crash.
+                if (value.TryGetDecimal(out var number))
+                {
+                    CheckNumber(schema, number, path, errors);
+                }
+                else
+                {
+                    errors.Add(new(path, "is a number out of range"));
+                }
                 break;
             default:
                 break;
