@@ -7,6 +7,21 @@ public static class EventTypes
     public const string ReleaseNotice = "release-notice";
     public const string Release = "release";
     public const string Reception = "reception";
+    public const string ReceptionReply = "reception-reply";
+    public const string Engagement = "engagement";
+
+    /// <summary>True for the types a community agency sends in reply to a message it received: no DIR, routed from <c>event.inReplyTo</c>.</summary>
+    public static bool IsReply(string eventType) => eventType is ReceptionReply or Engagement;
+}
+
+/// <summary>The outcomes an engagement report may give.</summary>
+public static class EngagementOutcomes
+{
+    public const string Attended = "attended";
+    public const string DidNotAttend = "did-not-attend";
+    public const string Engaged = "engaged";
+    public const string Disengaged = "disengaged";
+    public const string NotKnownToService = "not-known-to-service";
 }
 
 /// <summary>The recipient (agency) types of the contract.</summary>

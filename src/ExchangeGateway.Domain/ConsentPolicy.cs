@@ -51,7 +51,8 @@ public static class ConsentPolicy
             throw new ArgumentOutOfRangeException(nameof(recipientType), recipientType, "not a recipient type of the contract");
         }
 
-        var consent = s.Dir.Consent;
+        // A reply carries no DIR: its legal basis is direct care, decided where replies are routed, not by the DIR's consent.
+        var consent = s.Dir?.Consent ?? throw new ArgumentException("a reply carries no DIR consent to decide on", nameof(s));
         if (consent.WithdrawnAt is not null)
         {
             // Withdrawal stops every message, so an override recorded before it does not revive sharing.

@@ -22,8 +22,8 @@ public static class RecipientRouter
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(directory);
 
-        var plan = s.Dir.ReleasePlan;
-        var gp = s.Dir.Client.GpPractice;
+        var plan = s.Dir?.ReleasePlan;
+        var gp = s.Dir?.Client.GpPractice;
         IReadOnlyList<Named> fields = s.Event.Type switch
         {
             EventTypes.Transfer => [new("event.to", s.Event.To, AgencyTypes.Prison)],

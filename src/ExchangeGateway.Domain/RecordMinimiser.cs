@@ -11,15 +11,21 @@ public static class RecordMinimiser
     public static Submission For(Submission s, string recipientType)
     {
         ArgumentNullException.ThrowIfNull(s);
+        if (s.Dir is not { } dir)
+        {
+            // A reply (no DIR) goes only to agencies that hold the person's record already; it is not cut down.
+            return s;
+        }
+
         return recipientType switch
         {
             AgencyTypes.Prison => s,
             AgencyTypes.Cjit => s with
             {
-                Dir = s.Dir with { Risks = CjitRisks(s.Dir.Risks), KeyworkerNotes = null },
+                Dir = dir with { Risks = CjitRisks(dir.Risks), KeyworkerNotes = null },
                 Prescribing = CjitPrescribing(s.Prescribing),
             },
-            AgencyTypes.CommunityTreatment or AgencyTypes.Gp => s with { Dir = s.Dir with { Offence = null, KeyworkerNotes = null } },
+            AgencyTypes.CommunityTreatment or AgencyTypes.Gp => s with { Dir = dir with { Offence = null, KeyworkerNotes = null } },
             _ => throw new ArgumentOutOfRangeException(nameof(recipientType), recipientType, "not a recipient type of the contract"),
         };
     }

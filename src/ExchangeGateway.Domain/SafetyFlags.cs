@@ -65,20 +65,20 @@ public static class SafetyFlags
             flags.Add(new(BeforeBankHoliday, $"Release is just before a bank holiday in England and Wales ({holiday}): pharmacies and drug services may be closed until after it. Make sure medication and support are in place until they reopen."));
         }
 
-        if (isRelease && onOst && prescribing?.BridgingPrescription is null && !FirstAppointmentOn(submission.Dir.ReleasePlan, releaseDate))
+        if (isRelease && onOst && prescribing?.BridgingPrescription is null && !FirstAppointmentOn(submission.Dir?.ReleasePlan, releaseDate))
         {
             flags.Add(new(OstWithoutBridging, "On opioid substitution therapy, but there is no bridging prescription and no community appointment on the day of release: a missed dose after release raises the risk of overdose and relapse."));
         }
 
         // Being on OST is itself a history of opioid use, whatever the substances list says.
         if (isRelease
-            && (onOst || submission.Dir.Substances.Any(s => OpioidSubstances.Contains(s.Substance)))
+            && (onOst || (submission.Dir?.Substances ?? []).Any(s => OpioidSubstances.Contains(s.Substance)))
             && prescribing?.Naloxone?.Issued != true)
         {
             flags.Add(new(OpioidWithoutNaloxone, "History of opioid use, but no naloxone has been issued for release. Offer naloxone and training to use it before the person leaves."));
         }
 
-        if (OverdoseRiskText(submission.Dir.Risks, isRelease) is { } overdose)
+        if (OverdoseRiskText(submission.Dir?.Risks, isRelease) is { } overdose)
         {
             flags.Add(new(OverdoseRisk, overdose));
         }
@@ -99,12 +99,12 @@ public static class SafetyFlags
     public static DateOnly? ReleaseDate(Submission submission)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        if (submission.Dir.ReleasePlan?.ReleaseDate is { } planned)
+        if (submission.Dir?.ReleasePlan?.ReleaseDate is { } planned)
         {
             return Date(planned, "dir.releasePlan.releaseDate");
         }
 
-        if (submission.Dir.Custody?.ExpectedReleaseDate is { } expected)
+        if (submission.Dir?.Custody?.ExpectedReleaseDate is { } expected)
         {
             return Date(expected, "dir.custody.expectedReleaseDate");
         }

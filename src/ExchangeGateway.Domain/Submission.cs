@@ -4,11 +4,33 @@ namespace ExchangeGateway.Domain;
 // serialised record reads like the input. Coded values stay as the contract's strings: the intake has already
 // checked them against the schema's enumerations, and keeping the sender's text is what makes unmap lossless.
 
-/// <summary>One event with its DIR and prescribing record, as a sending system submits it.</summary>
-public sealed record Submission(string SubmissionId, SubmissionEvent Event, Dir Dir, Prescribing? Prescribing = null);
+/// <summary>
+/// One event as a sending system submits it: a prison's event with its DIR and prescribing record, or a community
+/// agency's reply (<see cref="EventTypes.IsReply"/>), which has no DIR and names the person in <see cref="Client"/>.
+/// </summary>
+public sealed record Submission(
+    string SubmissionId,
+    SubmissionEvent Event,
+    Dir? Dir,
+    Prescribing? Prescribing = null,
+    Client? Client = null,
+    CommunityDispensing? Community = null,
+    EngagementReport? Engagement = null)
+{
+    /// <summary>The person the submission is about: the DIR's client, or the one a reply names.</summary>
+    /// <remarks>A method, not a property, so the contract's JSON form (serialised from the record) does not gain a field.</remarks>
+    public Client? Person() => Dir?.Client ?? Client;
+}
 
-/// <summary>What happened, when, and which agency says so.</summary>
-public sealed record SubmissionEvent(string Type, string OccurredAt, string From, string? To = null, bool? PlannedRelease = null);
+/// <summary>What happened, when, and which agency says so; a reply names the message it answers.</summary>
+public sealed record SubmissionEvent(
+    string Type,
+    string OccurredAt,
+    string From,
+    string? To = null,
+    bool? PlannedRelease = null,
+    string? InReplyTo = null,
+    string? PlannedMoveAt = null);
 
 /// <summary>The Drug Interventions Record.</summary>
 public sealed record Dir(
@@ -125,3 +147,14 @@ public sealed record Address(IReadOnlyList<string>? Lines = null, string? Town =
 
 /// <summary>An amount with its unit: mg, ml or microgram.</summary>
 public sealed record Dose(decimal Value, string Unit);
+
+/// <summary>How the community dispensed the person's prescription, as a reception-reply reports it.</summary>
+public sealed record CommunityDispensing(
+    string LastDispensedOn,
+    bool Supervised,
+    string? DispensingSuspendedFrom = null,
+    string? Pharmacy = null,
+    Practitioner? Prescriber = null);
+
+/// <summary>A community service's report on a released person's engagement with treatment.</summary>
+public sealed record EngagementReport(string Outcome, string Date, string? NextAppointment = null, string? Note = null);

@@ -26,37 +26,11 @@ public static class SubmissionRules
     {
         ArgumentNullException.ThrowIfNull(submission);
         var errors = new List<ValidationError>(SubmissionText.Check(submission));
-        var client = submission.Dir.Client;
 
-        if (client.NhsNumber is { } nhs && NhsNumber.IsPlaceholder(nhs))
+        // The schema makes a prison's event carry dir.client and a reply carry client; without either there is no person to check.
+        if (submission.Person() is { } client)
         {
-            errors.Add(new("dir.client.nhsNumber", "is one digit repeated, a placeholder rather than a real NHS number"));
-        }
-        else if (client.NhsNumber is { } number && !NhsNumber.IsValid(number))
-        {
-            errors.Add(new("dir.client.nhsNumber", "the NHS number's modulus-11 check digit is wrong"));
-        }
-
-        if (client.NhsNumberStatus is not null && client.NhsNumber is null)
-        {
-            // The status is carried on the NHS number's identifier (UK Core), so without a number it has nowhere to go.
-            errors.Add(new("dir.client.nhsNumberStatus", "says how the NHS number was verified, so it needs dir.client.nhsNumber"));
-        }
-
-        if (DateOfBirthProblem(client.DateOfBirth, submission.Event.OccurredAt, today) is { } problem)
-        {
-            errors.Add(new("dir.client.dateOfBirth", problem));
-        }
-
-        // The schema only says "a string"; the mapper can code nothing else, so an unknown one is refused here, not thrown there.
-        if (client.Ethnicity is { } ethnicity && !EthnicCategories.Contains(ethnicity))
-        {
-            errors.Add(new("dir.client.ethnicity", "is not an ONS 2011 ethnic category code (A to S, or Z)"));
-        }
-
-        if (client.NhsNumber is null && client.PrisonNumber is null)
-        {
-            errors.Add(new("dir.client", "the person needs an NHS number or a prison number"));
+            CheckPerson(client, submission.Dir is null ? "client" : "dir.client", submission.Event.OccurredAt, today, errors);
         }
 
         if (submission.Event.Type == EventTypes.Transfer && string.IsNullOrWhiteSpace(submission.Event.To))
@@ -73,19 +47,25 @@ public static class SubmissionRules
                 $"the person is on opioid substitution therapy, so a {submission.Event.Type} must give the last dose (medication, dose and date-time)"));
         }
 
-        if (submission.Dir.Consent.Override is { } over && !IsRealJustification(over.Justification))
+        ReplyRules.Check(submission, errors);
+        if (submission.Dir is not { } dir)
+        {
+            return errors;
+        }
+
+        if (dir.Consent.Override is { } over && !IsRealJustification(over.Justification))
         {
             errors.Add(new(
                 "dir.consent.override.justification",
                 "an override needs a real justification: at least three words saying why, not a placeholder"));
         }
 
-        if (submission.Dir.Consent.Override is { } o && string.IsNullOrWhiteSpace(o.AuthorisedBy.Name))
+        if (dir.Consent.Override is { } o && string.IsNullOrWhiteSpace(o.AuthorisedBy.Name))
         {
             errors.Add(new("dir.consent.override.authorisedBy.name", "an override must name the person who authorised it"));
         }
 
-        var ranks = submission.Dir.Substances.Select(s => s.Rank).ToList();
+        var ranks = dir.Substances.Select(s => s.Rank).ToList();
         for (var i = 0; i < ranks.Count; i++)
         {
             if (ranks.IndexOf(ranks[i]) != i)
@@ -95,6 +75,40 @@ public static class SubmissionRules
         }
 
         return errors;
+    }
+
+    private static void CheckPerson(Client client, string path, string occurredAt, DateOnly? today, List<ValidationError> errors)
+    {
+        if (client.NhsNumber is { } nhs && NhsNumber.IsPlaceholder(nhs))
+        {
+            errors.Add(new($"{path}.nhsNumber", "is one digit repeated, a placeholder rather than a real NHS number"));
+        }
+        else if (client.NhsNumber is { } number && !NhsNumber.IsValid(number))
+        {
+            errors.Add(new($"{path}.nhsNumber", "the NHS number's modulus-11 check digit is wrong"));
+        }
+
+        if (client.NhsNumberStatus is not null && client.NhsNumber is null)
+        {
+            // The status is carried on the NHS number's identifier (UK Core), so without a number it has nowhere to go.
+            errors.Add(new($"{path}.nhsNumberStatus", $"says how the NHS number was verified, so it needs {path}.nhsNumber"));
+        }
+
+        if (DateOfBirthProblem(client.DateOfBirth, occurredAt, today) is { } problem)
+        {
+            errors.Add(new($"{path}.dateOfBirth", problem));
+        }
+
+        // The schema only says "a string"; the mapper can code nothing else, so an unknown one is refused here, not thrown there.
+        if (client.Ethnicity is { } ethnicity && !EthnicCategories.Contains(ethnicity))
+        {
+            errors.Add(new($"{path}.ethnicity", "is not an ONS 2011 ethnic category code (A to S, or Z)"));
+        }
+
+        if (client.NhsNumber is null && client.PrisonNumber is null)
+        {
+            errors.Add(new(path, "the person needs an NHS number or a prison number"));
+        }
     }
 
     /// <summary>On OST now: said so, or an active (or reducing) methadone or buprenorphine prescription.</summary>

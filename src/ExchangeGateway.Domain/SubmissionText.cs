@@ -22,45 +22,46 @@ public static class SubmissionText
         yield return ("submissionId", s.SubmissionId, line);
         yield return ("event.from", s.Event.From, line);
         yield return ("event.to", s.Event.To, line);
-
-        var dir = s.Dir;
-        yield return ("dir.dirId", dir.DirId, line);
-        yield return ("dir.assessment.agency", dir.Assessment.Agency, line);
-        foreach (var field in Practitioner("dir.assessment.assessor", dir.Assessment.Assessor))
+        yield return ("event.inReplyTo", s.Event.InReplyTo, line);
+        if (s.Client is { } replyClient)
         {
-            yield return field;
-        }
-
-        var client = dir.Client;
-        yield return ("dir.client.surname", client.Surname, line);
-        yield return ("dir.client.forenames", client.Forenames, line);
-        yield return ("dir.client.ethnicity", client.Ethnicity, line);
-        yield return ("dir.client.nhsNumber", client.NhsNumber, line);
-        yield return ("dir.client.prisonNumber", client.PrisonNumber, line);
-        yield return ("dir.client.pncId", client.PncId, line);
-        yield return ("dir.client.gpPractice", client.GpPractice, line);
-        yield return ("dir.client.language", client.Language, line);
-        foreach (var field in Address("dir.client.address", client.Address))
-        {
-            yield return field;
-        }
-
-        yield return ("dir.custody.establishment", dir.Custody?.Establishment, line);
-        yield return ("dir.offence.category", dir.Offence?.Category, line);
-        yield return ("dir.releasePlan.cjitArea", dir.ReleasePlan?.CjitArea, line);
-        yield return ("dir.releasePlan.communityProvider", dir.ReleasePlan?.CommunityProvider, line);
-        foreach (var field in Address("dir.releasePlan.releaseAddress", dir.ReleasePlan?.ReleaseAddress))
-        {
-            yield return field;
-        }
-
-        yield return ("dir.keyworkerNotes", dir.KeyworkerNotes, TextKind.FreeText);
-        if (dir.Consent.Override is { } consentOverride)
-        {
-            yield return ("dir.consent.override.justification", consentOverride.Justification, TextKind.FreeText);
-            foreach (var field in Practitioner("dir.consent.override.authorisedBy", consentOverride.AuthorisedBy))
+            foreach (var field in Person("client", replyClient))
             {
                 yield return field;
+            }
+        }
+
+        if (s.Dir is { } dir)
+        {
+            yield return ("dir.dirId", dir.DirId, line);
+            yield return ("dir.assessment.agency", dir.Assessment.Agency, line);
+            foreach (var field in Practitioner("dir.assessment.assessor", dir.Assessment.Assessor))
+            {
+                yield return field;
+            }
+
+            foreach (var field in Person("dir.client", dir.Client))
+            {
+                yield return field;
+            }
+
+            yield return ("dir.custody.establishment", dir.Custody?.Establishment, line);
+            yield return ("dir.offence.category", dir.Offence?.Category, line);
+            yield return ("dir.releasePlan.cjitArea", dir.ReleasePlan?.CjitArea, line);
+            yield return ("dir.releasePlan.communityProvider", dir.ReleasePlan?.CommunityProvider, line);
+            foreach (var field in Address("dir.releasePlan.releaseAddress", dir.ReleasePlan?.ReleaseAddress))
+            {
+                yield return field;
+            }
+
+            yield return ("dir.keyworkerNotes", dir.KeyworkerNotes, TextKind.FreeText);
+            if (dir.Consent.Override is { } consentOverride)
+            {
+                yield return ("dir.consent.override.justification", consentOverride.Justification, TextKind.FreeText);
+                foreach (var field in Practitioner("dir.consent.override.authorisedBy", consentOverride.AuthorisedBy))
+                {
+                    yield return field;
+                }
             }
         }
 
@@ -78,6 +79,29 @@ public static class SubmissionText
         yield return ("prescribing.lastDose.medication", prescribing?.LastDose?.Medication, line);
         yield return ("prescribing.bridgingPrescription.medication", prescribing?.BridgingPrescription?.Medication, line);
         yield return ("prescribing.bridgingPrescription.pharmacy", prescribing?.BridgingPrescription?.Pharmacy, line);
+        yield return ("community.pharmacy", s.Community?.Pharmacy, line);
+        foreach (var field in Practitioner("community.prescriber", s.Community?.Prescriber))
+        {
+            yield return field;
+        }
+
+        yield return ("engagement.note", s.Engagement?.Note, TextKind.FreeText);
+    }
+
+    private static IEnumerable<(string, string?, TextKind)> Person(string path, Client client)
+    {
+        yield return ($"{path}.surname", client.Surname, TextKind.Line);
+        yield return ($"{path}.forenames", client.Forenames, TextKind.Line);
+        yield return ($"{path}.ethnicity", client.Ethnicity, TextKind.Line);
+        yield return ($"{path}.nhsNumber", client.NhsNumber, TextKind.Line);
+        yield return ($"{path}.prisonNumber", client.PrisonNumber, TextKind.Line);
+        yield return ($"{path}.pncId", client.PncId, TextKind.Line);
+        yield return ($"{path}.gpPractice", client.GpPractice, TextKind.Line);
+        yield return ($"{path}.language", client.Language, TextKind.Line);
+        foreach (var field in Address($"{path}.address", client.Address))
+        {
+            yield return field;
+        }
     }
 
     private static IEnumerable<(string, string?, TextKind)> Practitioner(string path, Practitioner? practitioner)

@@ -17,7 +17,7 @@ public sealed partial class DocumentNarrative
 
     private XElement? PersonFacts()
     {
-        var client = dir.Client;
+        var client = submission.Person() ?? throw new InvalidOperationException("the submission names no person");
         return Facts(
             ("Name", $"{client.Forenames} {client.Surname}"),
             ("NHS number", client.NhsNumber is { } nhs ? $"{PlainEnglish.NhsNumber(nhs)} ({NhsNumberStatus(client.NhsNumberStatus)})" : null),
@@ -36,7 +36,7 @@ public sealed partial class DocumentNarrative
     private XElement? EventFacts()
     {
         var e = submission.Event;
-        var assessment = dir.Assessment;
+        var assessment = Dir.Assessment;
         return Facts(
             ("Event", e.Type switch
             {
@@ -49,13 +49,13 @@ public sealed partial class DocumentNarrative
             ("To", e.To),
             ("When", PlainEnglish.DateTime(e.OccurredAt)),
             ("Planned release", YesNo(e.PlannedRelease)),
-            ("Release date", Date(dir.ReleasePlan?.ReleaseDate)),
-            ("Expected release date", dir.ReleasePlan?.ReleaseDate is null ? Date(dir.Custody?.ExpectedReleaseDate) : null),
+            ("Release date", Date(Dir.ReleasePlan?.ReleaseDate)),
+            ("Expected release date", Dir.ReleasePlan?.ReleaseDate is null ? Date(Dir.Custody?.ExpectedReleaseDate) : null),
             ("Assessment", $"{Display(Cs.AssessmentType, assessment.Type)} on {PlainEnglish.Date(assessment.Date)} by {Person(assessment.Assessor)}"
                 + (assessment.Agency is { } agency ? $", {agency}" : "")));
     }
 
-    private XElement? CustodyFacts() => dir.Custody is not { } custody
+    private XElement? CustodyFacts() => Dir.Custody is not { } custody
         ? null
         : Facts(
             ("Establishment", custody.Establishment),
@@ -63,7 +63,7 @@ public sealed partial class DocumentNarrative
             ("Custody status", Display(Cs.CustodyStatus, custody.Status)),
             ("Expected release date", Date(custody.ExpectedReleaseDate)));
 
-    private XElement? ReleasePlanFacts() => dir.ReleasePlan is not { } plan
+    private XElement? ReleasePlanFacts() => Dir.ReleasePlan is not { } plan
         ? null
         : Facts(
             ("Release date", Date(plan.ReleaseDate)),
@@ -75,9 +75,9 @@ public sealed partial class DocumentNarrative
             ("First appointment", DateTime(plan.FirstAppointment)));
 
     private XElement? FirstAppointment() =>
-        Paragraph(dir.ReleasePlan?.FirstAppointment is { } first ? $"First community appointment at {PlainEnglish.DateTime(first)}." : null);
+        Paragraph(Dir.ReleasePlan?.FirstAppointment is { } first ? $"First community appointment at {PlainEnglish.DateTime(first)}." : null);
 
-    private XElement? Substances() => List(dir.Substances.OrderBy(s => s.Rank).Select(use =>
+    private XElement? Substances() => List(Dir.Substances.OrderBy(s => s.Rank).Select(use =>
     {
         var details = new List<string?>
         {
@@ -89,11 +89,11 @@ public sealed partial class DocumentNarrative
         return details.Count == 0 ? name : $"{name}: {string.Join(", ", details)}";
     }));
 
-    private XElement? InjectingFacts() => dir.Injecting is not { } injecting
+    private XElement? InjectingFacts() => Dir.Injecting is not { } injecting
         ? null
         : Facts(("Injecting", Display(Cs.InjectingStatus, injecting.Status)), ("Shared equipment", YesNo(injecting.SharedEquipment)));
 
-    private XElement? Treatments() => List((dir.TreatmentInPrison ?? []).Select(t =>
+    private XElement? Treatments() => List((Dir.TreatmentInPrison ?? []).Select(t =>
         $"{Display(Cs.TreatmentModality, t.Modality)} from {PlainEnglish.Date(t.Start)}"
         + (t.End is { } end ? $" to {PlainEnglish.Date(end)}" : "")
         + (t.Outcome is { } outcome ? $" ({PlainEnglish.InSentence(Display(Cs.TreatmentOutcome, outcome))})" : "")));
@@ -142,7 +142,7 @@ public sealed partial class DocumentNarrative
                 + (Display(Cs.NaloxoneProduct, naloxone.Product) is { } product ? $": {product}" : "")
                 + (naloxone.TrainingGiven is { } training ? (training ? "; training given." : "; no training given.") : "."));
 
-    private XElement? RiskFacts() => dir.Risks is not { } risks
+    private XElement? RiskFacts() => Dir.Risks is not { } risks
         ? null
         : Facts(
             ("Overdose risk", Display(Cs.OverdoseRisk, risks.OverdoseRisk)),
@@ -150,7 +150,7 @@ public sealed partial class DocumentNarrative
             ("Self-harm", YesNo(risks.SelfHarm)),
             ("Mental health need", YesNo(risks.MentalHealthNeed)));
 
-    private XElement? BloodBorneVirusFacts() => dir.Risks?.Bbv is not { } bbv
+    private XElement? BloodBorneVirusFacts() => Dir.Risks?.Bbv is not { } bbv
         ? null
         : Facts(
             ("Hepatitis C", Display(Cs.BbvResult, bbv.HepatitisC)),
@@ -160,7 +160,7 @@ public sealed partial class DocumentNarrative
 
     private XElement? ConsentFacts()
     {
-        var consent = dir.Consent;
+        var consent = Dir.Consent;
         return Facts(
             ("Recorded", PlainEnglish.DateTime(consent.RecordedAt)),
             ("Consents to share with", consent.ShareWith.Count == 0 ? "no one" : string.Join(", ", consent.ShareWith.Select(type => Display(Cs.RecipientType, type)))),
@@ -173,7 +173,7 @@ public sealed partial class DocumentNarrative
     // Free text keeps its line breaks as <br/>; tabs and other spacing stay as the keyworker typed them.
     private XElement? KeyworkerNotes()
     {
-        if (dir.KeyworkerNotes is not { } notes)
+        if (Dir.KeyworkerNotes is not { } notes)
         {
             return null;
         }
@@ -182,7 +182,7 @@ public sealed partial class DocumentNarrative
         return E("p", lines.SelectMany((line, i) => i == 0 ? new object[] { line } : [E("br"), line]).ToArray());
     }
 
-    private XElement? OffenceFacts() => dir.Offence is not { } offence
+    private XElement? OffenceFacts() => Dir.Offence is not { } offence
         ? null
         : Facts(("Offence category", offence.Category), ("Trigger offence", YesNo(offence.TriggerOffence)));
 }

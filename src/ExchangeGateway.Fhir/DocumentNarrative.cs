@@ -25,10 +25,13 @@ public sealed partial class DocumentNarrative(ProfileSet profiles, Submission su
 
     private static readonly XNamespace Xhtml = XhtmlNamespace;
 
-    private readonly Dir dir = submission.Dir;
+    /// <summary>The whole document in brief: a reply's summary sentence, or the safety alerts first.</summary>
+    public Narrative Composition() => EventTypes.IsReply(submission.Event.Type) ? ReplyComposition() : RecordComposition();
 
-    /// <summary>The whole document in brief, the safety alerts first.</summary>
-    public Narrative Composition() => NarrativeOf(
+    // Only a prison's event has a DIR; a reply's parts never reach for it (DocumentNarrative.Replies.cs).
+    private Dir Dir => submission.Dir ?? throw new InvalidOperationException("a reply carries no DIR");
+
+    private Narrative RecordComposition() => NarrativeOf(
         E("h2", title),
         SafetyAlerts(),
         Part("Person", PersonFacts()),
@@ -57,6 +60,8 @@ public sealed partial class DocumentNarrative(ProfileSet profiles, Submission su
         "consent" => NarrativeOf(ConsentFacts()),
         "keyworker-notes" => NarrativeOf(KeyworkerNotes()),
         "offence" => NarrativeOf(OffenceFacts()),
+        "community-dispensing" => NarrativeOf(Paragraph(CommunityRecordSentence()), Part("Community dispensing", CommunityFacts())),
+        "engagement" => NarrativeOf(Paragraph(EngagementSentence())),
         _ => throw new ArgumentOutOfRangeException(nameof(sectionCode), sectionCode, "not a section of the document-section CodeSystem"),
     };
 

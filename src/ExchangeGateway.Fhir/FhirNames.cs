@@ -28,6 +28,7 @@ public static class FhirNames
         public const string ProviderCode = "https://exchange-gateway.example/Id/provider-code";
         public const string Agency = "https://exchange-gateway.example/Id/agency";
         public const string ProfessionalId = "https://exchange-gateway.example/Id/professional-id";
+        public const string Message = "https://exchange-gateway.example/Id/message";
     }
 
     /// <summary>Code systems from outside the project.</summary>
@@ -55,8 +56,8 @@ public static class FhirNames
     /// <summary>The project's CodeSystem names. Those marked "schema" hold exactly the contract's enumeration.</summary>
     public static class Cs
     {
-        public const string DocumentType = "document-type";           // transfer-record, release-summary, release-notice, reception-record, overdue-release-alert
-        public const string DocumentSection = "document-section";     // custody-release, substance-use, treatment-in-prison, medications, risks-alerts, consent, keyworker-notes, offence
+        public const string DocumentType = "document-type";           // transfer-record, release-summary, release-notice, reception-record, reception-reply, engagement-report, overdue-release-alert
+        public const string DocumentSection = "document-section";     // custody-release, substance-use, treatment-in-prison, medications, risks-alerts, consent, keyworker-notes, offence, community-dispensing, engagement
         public const string AgencyType = "agency-type";               // prison, cjit, community-treatment, gp, pharmacy, agency
         public const string AssessmentType = "assessment-type";       // schema: dir.assessment.type
         public const string EthnicCategory = "ethnic-category";       // ONS 2011 letters A..S and Z
@@ -82,6 +83,7 @@ public static class FhirNames
         public const string ConditionCode = "condition-code";         // problem-substance-use
         public const string ServiceRequestCode = "service-request-code"; // community-treatment-referral
         public const string SafetyFlag = "safety-flag";               // SafetyFlags.Codes (domain), ReleaseTimeline.OverdueAlertFlag
+        public const string EngagementOutcome = "engagement-outcome"; // schema: engagement.outcome
         public const string AuditEventType = "audit-event-type";     // ExchangeGateway.Audit: AuditEventTypes.All
     }
 
@@ -114,6 +116,12 @@ public static class FhirNames
         public const string NaloxoneIssuedOn = "naloxone-issued-on";
         public const string NaloxoneProduct = "naloxone-product";
         public const string NaloxoneTraining = "naloxone-training-given";
+        public const string CommunityDispensing = "community-dispensing";
+        public const string LastDispensedOn = "last-dispensed-on";
+        public const string DispensingSupervised = "dispensing-supervised";
+        public const string DispensingSuspendedFrom = "dispensing-suspended-from";
+        public const string EngagementOutcome = "engagement-outcome";
+        public const string NextAppointment = "next-appointment";
     }
 
     /// <summary>The project's extensions (StructureDefinition names).</summary>
@@ -123,6 +131,8 @@ public static class FhirNames
         public const string PractitionerRole = "practitioner-role";         // Practitioner: valueString
         public const string PlannedRelease = "planned-release";             // Composition: valueBoolean
         public const string EventDestination = "event-destination";        // Composition: valueReference(Organization)
+        public const string PlannedMoveAt = "planned-move-at";              // Composition: valueDateTime
+        public const string InReplyTo = "in-reply-to";                      // Composition: valueIdentifier (Systems.Message)
         public const string CustodyStatus = "custody-status";               // EpisodeOfCare: valueCodeableConcept
         public const string ExpectedReleaseDate = "expected-release-date";  // EpisodeOfCare: valueDate
         public const string TreatmentOutcome = "treatment-outcome";         // EpisodeOfCare: valueCodeableConcept

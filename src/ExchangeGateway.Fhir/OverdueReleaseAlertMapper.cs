@@ -62,7 +62,7 @@ public sealed class OverdueReleaseAlertMapper(ProfileSet profiles)
 
         var composition = new Composition
         {
-            Identifier = new Identifier(Systems.Dir, notice.Dir.DirId),
+            Identifier = new Identifier(Systems.Dir, (notice.Dir ?? throw new ArgumentException("a release notice carries a DIR", nameof(notice))).DirId),
             Status = CompositionStatus.Final,
             Type = Coded(Cs.DocumentType, DocumentType),
             Date = when,

@@ -43,14 +43,15 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
     {
         private readonly List<(string FullUrl, Resource Resource)> entries = [];
         private readonly Dictionary<string, ResourceReference> shared = [];
-        private readonly Dir dir = s.Dir;
         private readonly DocumentNarrative narrative = new(profiles, s, flags, profiles.Display(Cs.DocumentType, DocumentType(s.Event.Type)));
+
+        // Only a prison's event has a DIR; a reply's document is built without reaching for it (ReleaseSummaryMapper.Replies.cs).
+        private Dir Dir => s.Dir ?? throw new InvalidOperationException("a reply carries no DIR");
 
         public Bundle Bundle()
         {
             var composition = new Composition
             {
-                Identifier = new Identifier(Systems.Dir, dir.DirId),
                 Status = CompositionStatus.Final,
                 Type = Coded(Cs.DocumentType, DocumentType(s.Event.Type)),
                 Date = s.Event.OccurredAt,
@@ -62,26 +63,7 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
             entries.Add((compositionUrl, composition));
 
             composition.Subject = PatientReference();
-            composition.Author = [Agency(AgencyTypes.Prison, s.Event.From)];
-            composition.Encounter = AssessmentEncounter();
-            if (s.Event.To is { } to)
-            {
-                composition.Extension.Add(new Extension(StructureDefinition(Ext.EventDestination), Agency(AgencyTypes.Prison, to)));
-            }
-
-            if (s.Event.PlannedRelease is { } planned)
-            {
-                composition.Extension.Add(new Extension(StructureDefinition(Ext.PlannedRelease), new FhirBoolean(planned)));
-            }
-
-            AddSection(composition, "custody-release", CustodyAndRelease());
-            AddSection(composition, "substance-use", SubstanceUse());
-            AddSection(composition, "treatment-in-prison", TreatmentInPrison());
-            AddSection(composition, "medications", Medications(), keepEmpty: s.Prescribing is not null);
-            AddSection(composition, "risks-alerts", [.. RisksAndAlerts(), .. SafetyFlagEntries()]);
-            AddSection(composition, "consent", [ConsentResource()]);
-            AddSection(composition, "keyworker-notes", dir.KeyworkerNotes is { } notes ? [KeyworkerNote(notes)] : []);
-            AddSection(composition, "offence", dir.Offence is { } offence ? [OffenceObservation(offence)] : []);
+            var author = EventTypes.IsReply(s.Event.Type) ? AddReplyParts(composition) : AddRecordParts(composition);
 
             var provenance = new Provenance
             {
@@ -92,7 +74,7 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
                     new Provenance.AgentComponent
                     {
                         Type = new CodeableConcept(External.ProvenanceParticipantType, "author", "Author"),
-                        Who = Agency(AgencyTypes.Prison, s.Event.From),
+                        Who = author,
                     },
                 ],
             };
@@ -108,6 +90,38 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
             };
         }
 
+        // The parts of a prison's event: its DIR (identifier, assessment, sections) and the event's own details. Returns the author.
+        private ResourceReference AddRecordParts(Composition composition)
+        {
+            composition.Identifier = new Identifier(Systems.Dir, Dir.DirId);
+            composition.Author = [Agency(AgencyTypes.Prison, s.Event.From)];
+            composition.Encounter = AssessmentEncounter();
+            if (s.Event.To is { } to)
+            {
+                composition.Extension.Add(new Extension(StructureDefinition(Ext.EventDestination), Agency(AgencyTypes.Prison, to)));
+            }
+
+            if (s.Event.PlannedRelease is { } planned)
+            {
+                composition.Extension.Add(new Extension(StructureDefinition(Ext.PlannedRelease), new FhirBoolean(planned)));
+            }
+
+            if (s.Event.PlannedMoveAt is { } moveAt)
+            {
+                composition.Extension.Add(new Extension(StructureDefinition(Ext.PlannedMoveAt), new FhirDateTime(moveAt)));
+            }
+
+            AddSection(composition, "custody-release", CustodyAndRelease());
+            AddSection(composition, "substance-use", SubstanceUse());
+            AddSection(composition, "treatment-in-prison", TreatmentInPrison());
+            AddSection(composition, "medications", Medications(), keepEmpty: s.Prescribing is not null);
+            AddSection(composition, "risks-alerts", [.. RisksAndAlerts(), .. SafetyFlagEntries()]);
+            AddSection(composition, "consent", [ConsentResource()]);
+            AddSection(composition, "keyworker-notes", Dir.KeyworkerNotes is { } notes ? [KeyworkerNote(notes)] : []);
+            AddSection(composition, "offence", Dir.Offence is { } offence ? [OffenceObservation(offence)] : []);
+            return Agency(AgencyTypes.Prison, s.Event.From);
+        }
+
         // "yyyy-mm-dd": a date-time cut to its date.
         private const int DateLength = 10;
 
@@ -120,6 +134,8 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
             EventTypes.Release => "release-summary",
             EventTypes.ReleaseNotice => "release-notice",
             EventTypes.Reception => "reception-record",
+            EventTypes.ReceptionReply => "reception-reply",
+            EventTypes.Engagement => "engagement-report",
             _ => throw new ArgumentOutOfRangeException(nameof(eventType), eventType, "not an event type of the contract"),
         };
 
@@ -215,7 +231,7 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
 
         private Patient CreatePatient()
         {
-            var client = dir.Client;
+            var client = s.Person() ?? throw new InvalidOperationException("the submission names no person");
             var patient = new Patient
             {
                 BirthDate = client.DateOfBirth,
@@ -259,7 +275,7 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
                 patient.Address.Add(PostalAddress(home, FhirAddress.AddressUse.Home));
             }
 
-            if (dir.ReleasePlan?.ReleaseAddress is { } releaseAddress)
+            if (s.Dir?.ReleasePlan?.ReleaseAddress is { } releaseAddress)
             {
                 patient.Address.Add(PostalAddress(releaseAddress, FhirAddress.AddressUse.Temp));
             }
@@ -311,7 +327,7 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
 
         private ResourceReference AssessmentEncounter()
         {
-            var assessment = dir.Assessment;
+            var assessment = Dir.Assessment;
             var encounter = new Encounter
             {
                 Status = Encounter.EncounterStatus.Finished,
@@ -332,8 +348,8 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
         private List<ResourceReference> CustodyAndRelease()
         {
             var result = new List<ResourceReference>();
-            var custody = dir.Custody;
-            var plan = dir.ReleasePlan;
+            var custody = Dir.Custody;
+            var plan = Dir.ReleasePlan;
             if (custody is not null || plan?.ReleaseDate is not null)
             {
                 var episode = new EpisodeOfCare
@@ -423,11 +439,11 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
         private List<ResourceReference> SubstanceUse()
         {
             var result = new List<ResourceReference>();
-            for (var i = 0; i < dir.Substances.Count; i++)
+            for (var i = 0; i < Dir.Substances.Count; i++)
             {
-                var use = dir.Substances[i];
+                var use = Dir.Substances[i];
                 var observation = Observation(Obs.ProblemSubstance, "social-history");
-                observation.Effective = new FhirDateTime(dir.Assessment.Date);
+                observation.Effective = new FhirDateTime(Dir.Assessment.Date);
                 observation.Value = Coded(Cs.Substance, use.Substance);
                 observation.Component.Add(Component(Obs.Rank, new Integer(use.Rank)));
                 AddComponent(observation, Obs.Route, Cs.Route, use.Route);
@@ -440,7 +456,7 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
                 result.Add(Add($"Observation/substance/{i}", observation));
             }
 
-            if (dir.Injecting is { } injecting)
+            if (Dir.Injecting is { } injecting)
             {
                 var observation = Observation(Obs.Injecting, "social-history");
                 if (injecting.Status is { } status)
@@ -452,14 +468,14 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
                 result.Add(Add("Observation/injecting", observation));
             }
 
-            if (dir.Substances.Count > 0)
+            if (Dir.Substances.Count > 0)
             {
                 var condition = new Condition
                 {
                     ClinicalStatus = new CodeableConcept(External.ConditionClinical, "active", "Active"),
                     Code = Coded(Cs.ConditionCode, "problem-substance-use"),
                     Subject = PatientReference(),
-                    Evidence = [new Condition.EvidenceComponent { Detail = result.Take(dir.Substances.Count).Select(r => new ResourceReference(r.Reference)).ToList() }],
+                    Evidence = [new Condition.EvidenceComponent { Detail = result.Take(Dir.Substances.Count).Select(r => new ResourceReference(r.Reference)).ToList() }],
                 };
                 result.Add(Add("Condition/problem-substance-use", condition));
             }
@@ -470,7 +486,7 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
         private List<ResourceReference> TreatmentInPrison()
         {
             var result = new List<ResourceReference>();
-            var treatments = dir.TreatmentInPrison ?? [];
+            var treatments = Dir.TreatmentInPrison ?? [];
             for (var i = 0; i < treatments.Count; i++)
             {
                 var treatment = treatments[i];
@@ -637,13 +653,13 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
         private List<ResourceReference> RisksAndAlerts()
         {
             var result = new List<ResourceReference>();
-            if (dir.Risks is not { } risks)
+            if (Dir.Risks is not { } risks)
             {
                 return result;
             }
 
             var assessment = Observation(Obs.RiskAssessment, "survey");
-            assessment.Effective = new FhirDateTime(dir.Assessment.Date);
+            assessment.Effective = new FhirDateTime(Dir.Assessment.Date);
             AddComponent(assessment, Obs.OverdoseRisk, Cs.OverdoseRisk, risks.OverdoseRisk);
             AddComponent(assessment, Obs.ReducedTolerance, risks.ReducedTolerance);
             AddComponent(assessment, Obs.SelfHarm, risks.SelfHarm);
@@ -684,7 +700,7 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
 
         private ResourceReference ConsentResource()
         {
-            var consent = dir.Consent;
+            var consent = Dir.Consent;
             var resource = new FhirConsent
             {
                 Status = consent.WithdrawnAt is null ? FhirConsent.ConsentState.Active : FhirConsent.ConsentState.Inactive,

@@ -11,12 +11,12 @@ using Practitioner = ExchangeGateway.Domain.Practitioner;
 namespace ExchangeGateway.Fhir;
 
 /// <summary>Turns a document made by <see cref="ReleaseSummaryMapper"/> back into the submission: how a receiving system imports it.</summary>
-public static class SubmissionUnmapper
+public static partial class SubmissionUnmapper
 {
     /// <summary>The submission the document carries; throws <see cref="UnmapException"/> naming what is missing.</summary>
     public static Submission Unmap(Bundle bundle) => new Reader(bundle).Submission();
 
-    private sealed class Reader
+    private sealed partial class Reader
     {
         private readonly Bundle bundle;
         private readonly Dictionary<string, Resource> byUrl;
@@ -48,7 +48,13 @@ public static class SubmissionUnmapper
                 composition.Date ?? throw new UnmapException("Composition.date", "missing"),
                 AgencyId(author),
                 composition.GetExtension(StructureDefinition(Ext.EventDestination))?.Value is ResourceReference to ? AgencyId(to) : null,
-                (composition.GetExtension(StructureDefinition(Ext.PlannedRelease))?.Value as FhirBoolean)?.Value);
+                (composition.GetExtension(StructureDefinition(Ext.PlannedRelease))?.Value as FhirBoolean)?.Value,
+                (composition.GetExtension(StructureDefinition(Ext.InReplyTo))?.Value as Identifier)?.Value,
+                (composition.GetExtension(StructureDefinition(Ext.PlannedMoveAt))?.Value as FhirDateTime)?.Value);
+            if (EventTypes.IsReply(eventType))
+            {
+                return Reply(submissionId, submissionEvent);
+            }
 
             var dir = new Dir(
                 composition.Identifier?.Value ?? throw new UnmapException("Composition.identifier", "the document has no DIR id"),
@@ -73,6 +79,8 @@ public static class SubmissionUnmapper
             "release-summary" => EventTypes.Release,
             "release-notice" => EventTypes.ReleaseNotice,
             "reception-record" => EventTypes.Reception,
+            "reception-reply" => EventTypes.ReceptionReply,
+            "engagement-report" => EventTypes.Engagement,
             _ => throw new UnmapException("Composition.type", $"'{documentType}' is not a document type of the project"),
         };
 

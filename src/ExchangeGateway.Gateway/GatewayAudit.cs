@@ -67,7 +67,7 @@ public sealed class GatewayAudit(IGatewayStore store, AuditLog log, TimeProvider
 
         records.AddRange(messages.Select(message => PackageSealed(submission.SubmissionId, personKeys, message)));
 
-        if (submission.Dir.Consent.WithdrawnAt is { } withdrawnAt)
+        if (submission.Dir?.Consent.WithdrawnAt is { } withdrawnAt)
         {
             records.Add(new AuditRecord(AuditEventTypes.Withdrawal, sender)
             {

@@ -83,7 +83,7 @@ public sealed class ReleasePlanning(IGatewayStore store, TimeZoneInfo zone, Time
         {
             case EventTypes.ReleaseNotice:
                 return SafetyFlags.ReleaseDate(submission);
-            case EventTypes.Release when submission.Event.PlannedRelease != false && submission.Dir.ReleasePlan?.ReleaseDate is { } text:
+            case EventTypes.Release when submission.Event.PlannedRelease != false && submission.Dir?.ReleasePlan?.ReleaseDate is { } text:
                 var date = DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
                 return date > ReleaseTimeline.LocalDate(now, zone) ? date : null;
             default:

@@ -115,7 +115,7 @@ public sealed class ReleaseReminders(
             var notice = read.Submission!;
             memory = store.Snapshot(tx => tx.Submissions.Remembered(entry.PersonKeys));
             var withdrawnAt = memory?.WithdrawnAt;
-            var withdrawn = withdrawnAt is not null && !SubmissionAcceptance.ConsentedSince(notice.Dir.Consent, withdrawnAt);
+            var withdrawn = withdrawnAt is not null && !SubmissionAcceptance.ConsentedSince((notice.Dir ?? throw new InvalidOperationException("a stored release notice has its DIR")).Consent, withdrawnAt);
             var notShared = memory?.NotShared ?? [];
             var flags = SafetyFlags.Raise(notice, planning.FirstNotifiedAt(notice, entry.PersonKeys));
             var agencies = entry.Recipients.Select(directory.Find).OfType<Agency>().Where(a => reminder || a.Type == AgencyTypes.Cjit).ToList();

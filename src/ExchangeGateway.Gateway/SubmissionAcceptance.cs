@@ -56,6 +56,13 @@ public sealed class SubmissionAcceptance(
             return Problem(403, $"event.from is {submission.Event.From} but the client certificate is {sender}'s; an agency can send only as itself", []);
         }
 
+        if (submission.Dir is null)
+        {
+            // A reply (no DIR) is routed from the message it answers, which this gateway does not do yet.
+            audit.Refused(sender, submission.SubmissionId, "event type not yet accepted", 1);
+            return Problem(400, "The submission is not valid", [new ValidationError("event.type", $"\"{submission.Event.Type}\" is not yet accepted by this gateway")]);
+        }
+
         var canonical = SubmissionJson.Serialize(submission);
         var bodyHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
         var earlier = store.Snapshot(tx => tx.Submissions.Find(submission.SubmissionId));
@@ -85,7 +92,8 @@ public sealed class SubmissionAcceptance(
 
     private SubmissionAnswer Decide(Submission submission, string sender, string canonical, string bodyHash)
     {
-        var keys = personKeys.For(submission.Dir.Client);
+        var dir = submission.Dir ?? throw new InvalidOperationException("only a submission with a DIR reaches routing");
+        var keys = personKeys.For(dir.Client);
         var memory = store.Snapshot(tx => tx.Submissions.Remembered(keys));
         var routing = RecipientRouter.Route(submission, directory, memory?.Agencies);
         if (routing.Errors.Count > 0)
@@ -94,7 +102,7 @@ public sealed class SubmissionAcceptance(
             return Problem(400, "The submission names agencies the gateway cannot route to", routing.Errors);
         }
 
-        var withdrawnEarlier = memory?.WithdrawnAt is { } withdrawnAt && !ConsentedSince(submission.Dir.Consent, withdrawnAt);
+        var withdrawnEarlier = memory?.WithdrawnAt is { } withdrawnAt && !ConsentedSince(dir.Consent, withdrawnAt);
         var flags = SafetyFlags.Raise(submission, releasePlanning.FirstNotifiedAt(submission, keys));
         var decisions = new List<RecipientDecision>();
         var messages = new List<OutgoingMessage>();
@@ -152,9 +160,9 @@ public sealed class SubmissionAcceptance(
         }
 
         var response = new JsonObject { ["submissionId"] = submission.SubmissionId, ["messages"] = lines }.ToJsonString(ResponseJson);
-        var remember = new KnownAgencies(submission.Dir.Client.GpPractice, submission.Dir.ReleasePlan?.CjitArea);
+        var remember = new KnownAgencies(dir.Client.GpPractice, dir.ReleasePlan?.CjitArea);
         var accepted = new AcceptedSubmission(submission.SubmissionId, sender, submission.Event.Type, bodyHash, keys, decisions, messages, response, remember,
-            submission.Dir.Consent.WithdrawnAt, ConsentPolicy.TypesNotShared(submission), new DecidedOn(memory));
+            dir.Consent.WithdrawnAt, ConsentPolicy.TypesNotShared(submission), new DecidedOn(memory));
         var scheduleWork = releasePlanning.WorkFor(submission, keys, routing.Recipients, canonical);
         var auditBatch = audit.Accepted(submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages);
         var result = store.InTransaction(transaction =>

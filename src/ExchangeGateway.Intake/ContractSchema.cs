@@ -10,7 +10,7 @@ namespace ExchangeGateway.Intake;
 /// The submission contract's JSON Schema, interpreted. Only the keywords the contract uses are supported; a schema
 /// that uses any other keyword is refused at load, so no rule is ever silently ignored.
 /// </summary>
-internal sealed class ContractSchema
+internal sealed partial class ContractSchema
 {
     /// <summary>The reason given for a missing required field.</summary>
     public const string Required = "is required";
@@ -20,7 +20,7 @@ internal sealed class ContractSchema
     private static readonly HashSet<string> Supported =
     [
         "type", "properties", "required", "additionalProperties", "items", "enum", "pattern", "minLength", "maxLength",
-        "minimum", "maximum", "exclusiveMinimum", "maxItems", "uniqueItems", "format", "$ref",
+        "minimum", "maximum", "exclusiveMinimum", "maxItems", "uniqueItems", "format", "$ref", "allOf", "if", "then",
     ];
 
     // \z, not $: .NET's $ also matches before a final newline. [0-9], not \d: .NET's \d takes any script's digits.
@@ -45,12 +45,24 @@ internal sealed class ContractSchema
         return new ContractSchema(document.RootElement.Clone());
     }
 
-    public void Validate(JsonElement instance, List<ValidationError> errors) => Check(root, instance, "$", errors);
+    public void Validate(JsonElement instance, List<ValidationError> errors) => Check(root, instance, "$", errors, null);
 
     private static string Child(string path, string name) => path == "$" ? name : $"{path}.{name}";
 
-    private void Check(JsonElement schema, JsonElement value, string path, List<ValidationError> errors)
+    // when: the condition under which this schema applies ("when event.type is ..."), said in its errors; null outside a condition.
+    private void Check(JsonElement schema, JsonElement value, string path, List<ValidationError> errors, string? when)
     {
+        if (schema.ValueKind == JsonValueKind.False)
+        {
+            errors.Add(new(path, when is null ? "is not allowed here" : $"must not be given {when}"));
+            return;
+        }
+
+        if (schema.ValueKind == JsonValueKind.True)
+        {
+            return;
+        }
+
         if (schema.TryGetProperty("$ref", out var reference))
         {
             schema = Resolve(reference.GetString()!);
@@ -73,7 +85,7 @@ internal sealed class ContractSchema
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
-                CheckObject(schema, value, path, errors);
+                CheckObject(schema, value, path, errors, when);
                 break;
             case JsonValueKind.Array:
                 CheckArray(schema, value, path, errors);
@@ -82,14 +94,24 @@ internal sealed class ContractSchema
                 CheckString(schema, value.GetString()!, path, errors);
                 break;
             case JsonValueKind.Number:
-                CheckNumber(schema, value.GetDecimal(), path, errors);
+                // A condition's probe reaches numbers no "type" has screened: one too large for decimal is an error, not a crash.
+                if (value.TryGetDecimal(out var number))
+                {
+                    CheckNumber(schema, number, path, errors);
+                }
+                else
+                {
+                    errors.Add(new(path, "is a number out of range"));
+                }
                 break;
             default:
                 break;
         }
+
+        CheckConditions(schema, value, path, errors);
     }
 
-    private void CheckObject(JsonElement schema, JsonElement value, string path, List<ValidationError> errors)
+    private void CheckObject(JsonElement schema, JsonElement value, string path, List<ValidationError> errors, string? when)
     {
         var properties = schema.TryGetProperty("properties", out var p) ? p : default;
         if (schema.TryGetProperty("required", out var required))
@@ -98,7 +120,7 @@ internal sealed class ContractSchema
             {
                 if (!value.TryGetProperty(name, out _))
                 {
-                    errors.Add(new(Child(path, name), Required));
+                    errors.Add(new(Child(path, name), when is null ? Required : $"{Required} {when}"));
                 }
             }
         }
@@ -108,7 +130,7 @@ internal sealed class ContractSchema
         {
             if (properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(property.Name, out var propertySchema))
             {
-                Check(propertySchema, property.Value, Child(path, property.Name), errors);
+                Check(propertySchema, property.Value, Child(path, property.Name), errors, when);
             }
             else if (closed)
             {
@@ -141,7 +163,7 @@ internal sealed class ContractSchema
         {
             for (var i = 0; i < items.Count; i++)
             {
-                Check(itemSchema, items[i], $"{path}[{i}]", errors);
+                Check(itemSchema, items[i], $"{path}[{i}]", errors, null);
             }
         }
     }
@@ -235,27 +257,6 @@ internal sealed class ContractSchema
         _ => value.GetRawText(),
     };
 
-    // The sender's value as shown in an error: at most 60 characters, with anything invisible written as \uXXXX so a
-    // newline or a direction override in the value cannot reshape the message.
-    private static string Truncate(string text)
-    {
-        var shown = text.Length <= 60 ? text : text[..60];
-        var builder = new System.Text.StringBuilder(shown.Length + 8);
-        foreach (var c in shown)
-        {
-            if (char.IsControl(c) || char.IsSurrogate(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return text.Length <= 60 ? builder.ToString() : builder.Append('…').ToString();
-    }
-
     private JsonElement Resolve(string reference)
     {
         const string prefix = "#/$defs/";
@@ -272,6 +273,11 @@ internal sealed class ContractSchema
 
     private static void CheckKeywords(JsonElement schema, string where)
     {
+        if (schema.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return;
+        }
+
         foreach (var keyword in schema.EnumerateObject())
         {
             if (!Supported.Contains(keyword.Name) && !Annotations.Contains(keyword.Name))
@@ -286,9 +292,17 @@ internal sealed class ContractSchema
                     CheckKeywords(child.Value, $"{where}/{keyword.Name}/{child.Name}");
                 }
             }
-            else if (keyword.Name == "items")
+            else if (keyword.Name is "items" or "if" or "then")
             {
-                CheckKeywords(keyword.Value, $"{where}/items");
+                CheckKeywords(keyword.Value, $"{where}/{keyword.Name}");
+            }
+            else if (keyword.Name == "allOf")
+            {
+                var i = 0;
+                foreach (var part in keyword.Value.EnumerateArray())
+                {
+                    CheckKeywords(part, $"{where}/allOf/{i++}");
+                }
             }
         }
     }

@@ -41,7 +41,7 @@ public static class SubmissionReader
         Schema.Value.Validate(document.RootElement, errors);
 
         // The domain rules need every required field; with one missing they would only repeat the schema's complaint.
-        var submission = errors.Any(e => e.Reason == ContractSchema.Required) ? null : SubmissionJson.TryDeserialize(document.RootElement);
+        var submission = errors.Any(e => e.Reason.StartsWith(ContractSchema.Required, StringComparison.Ordinal)) ? null : SubmissionJson.TryDeserialize(document.RootElement);
         if (submission is not null)
         {
             errors.AddRange(SubmissionRules.Check(submission, today));

@@ -38,14 +38,15 @@ public static class DocumentPage
             Section(body, section, reference => reference is not null && byUrl.TryGetValue(reference, out var found) ? found : null);
         }
 
-        body.Append("<footer>Rendered by exg from document ").Append(Encode(bundle.Identifier?.Value)).Append(" (DIR ")
-            .Append(Encode(submission.Dir.DirId)).Append("). Check the signed document for the authoritative record.</footer>\n");
-        return Wrap($"{title}: {submission.Dir.Client.Forenames} {submission.Dir.Client.Surname}", body.ToString());
+        body.Append("<footer>Rendered by exg from document ").Append(Encode(bundle.Identifier?.Value))
+            .Append(submission.Dir is { } dir ? $" (DIR {Encode(dir.DirId)})" : string.Empty).Append(". Check the signed document for the authoritative record.</footer>\n");
+        var person = submission.Person();
+        return Wrap($"{title}: {person?.Forenames} {person?.Surname}", body.ToString());
     }
 
     private static void Header(StringBuilder body, string title, Submission submission, AgencyDirectory? agencies)
     {
-        var client = submission.Dir.Client;
+        var client = submission.Person() ?? throw new ArgumentException("the document names no person", nameof(submission));
         var submissionEvent = submission.Event;
         body.Append("<header>\n<h1>").Append(Encode(title)).Append("</h1>\n<dl class=\"facts\">\n");
         Fact(body, "Person", $"{client.Forenames} {client.Surname}");
@@ -73,11 +74,11 @@ public static class DocumentPage
         }
 
         Fact(body, "When", PlainDates.DayAndTime(submissionEvent.OccurredAt));
-        if (submission.Dir.ReleasePlan?.ReleaseDate is { } releaseDate)
+        if (submission.Dir?.ReleasePlan?.ReleaseDate is { } releaseDate)
         {
             Fact(body, "Release date", PlainDates.Day(releaseDate));
         }
-        else if (submission.Dir.Custody?.ExpectedReleaseDate is { } expected)
+        else if (submission.Dir?.Custody?.ExpectedReleaseDate is { } expected)
         {
             Fact(body, "Expected release", PlainDates.Day(expected));
         }

@@ -16,9 +16,10 @@ public static class ReleasePack
     public static string Render(Submission submission, AgencyDirectory? agencies = null)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        var client = submission.Dir.Client;
-        var plan = submission.Dir.ReleasePlan;
-        var releaseDate = plan?.ReleaseDate ?? submission.Dir.Custody?.ExpectedReleaseDate;
+        var dir = submission.Dir ?? throw new ArgumentException("a release pack is made from a prison's record (a DIR), not a reply", nameof(submission));
+        var client = dir.Client;
+        var plan = dir.ReleasePlan;
+        var releaseDate = plan?.ReleaseDate ?? dir.Custody?.ExpectedReleaseDate;
         var body = new StringBuilder();
 
         body.Append("<header>\n<h1>").Append(releaseDate is null ? "Your plan" : "Your release plan").Append("</h1>\n<p class=\"big\">For ").Append(Encode($"{client.Forenames} {client.Surname}")).Append("</p>\n");

@@ -5,7 +5,8 @@ namespace ExchangeGateway.Cli.Tests;
 
 public class DocumentCommandsTests
 {
-    public static TheoryData<string> ExampleNames => [.. Examples.All];
+    // The replies (reception-reply, engagement) included: exg maps, validates and unmaps them like a prison's event.
+    public static TheoryData<string> ExampleNames => [.. Examples.All, .. Examples.Replies];
 
     [Theory]
     [MemberData(nameof(BadSubmissions.TheoryData), MemberType = typeof(BadSubmissions))]

@@ -90,7 +90,7 @@ public class ConsentPolicyTests
             ConsentPolicy.Decide(Consenting([AgencyTypes.Gp], "2026-03-12T16:45:30+01:00", VitalInterests), AgencyTypes.Cjit),
         };
 
-        var client = Samples.Release().Dir.Client;
+        var client = Samples.Release().Dir!.Client;
         foreach (var decision in cases)
         {
             Assert.EndsWith(".", decision.Reason, StringComparison.Ordinal);

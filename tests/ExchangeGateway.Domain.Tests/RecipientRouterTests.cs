@@ -7,7 +7,7 @@ public class RecipientRouterTests
     private static IEnumerable<(string Id, string Path)> Routed(RoutingResult result) => result.Recipients.Select(r => (r.Agency.Id, r.Path));
 
     private static Submission WithPlan(Submission s, ReleasePlan? plan, string? gp = "B86030") =>
-        s with { Dir = s.Dir with { ReleasePlan = plan, Client = s.Dir.Client with { GpPractice = gp } } };
+        s with { Dir = s.Dir! with { ReleasePlan = plan, Client = s.Dir!.Client with { GpPractice = gp } } };
 
     [Fact]
     public void A_transfer_goes_to_the_receiving_prison()
@@ -90,7 +90,7 @@ public class RecipientRouterTests
     public void A_reception_does_not_go_to_the_community_provider()
     {
         var reception = Samples.Reception(cjit: "CJIT-LEEDS");
-        reception = reception with { Dir = reception.Dir with { ReleasePlan = new ReleasePlan(CjitArea: "CJIT-LEEDS", CommunityProvider: "CTP-FWDLEEDS") } };
+        reception = reception with { Dir = reception.Dir! with { ReleasePlan = new ReleasePlan(CjitArea: "CJIT-LEEDS", CommunityProvider: "CTP-FWDLEEDS") } };
 
         var result = RecipientRouter.Route(reception, Samples.Directory, null);
 

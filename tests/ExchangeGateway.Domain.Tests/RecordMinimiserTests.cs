@@ -12,17 +12,17 @@ public class RecordMinimiserTests
     public void The_prison_copy_is_the_whole_record() => Assert.Same(Full, RecordMinimiser.For(Full, AgencyTypes.Prison));
 
     [Fact]
-    public void Cjit_copy_has_no_bbv_results() => Assert.Null(Cjit.Dir.Risks!.Bbv);
+    public void Cjit_copy_has_no_bbv_results() => Assert.Null(Cjit.Dir!.Risks!.Bbv);
 
     [Fact]
     public void Cjit_copy_keeps_only_the_overdose_and_self_harm_risks() =>
-        Assert.Equal(new Risks("high", true, false), Cjit.Dir.Risks);
+        Assert.Equal(new Risks("high", true, false), Cjit.Dir!.Risks);
 
     [Fact]
     public void Cjit_copy_without_an_overdose_or_self_harm_risk_has_no_risks()
     {
-        var s = Full with { Dir = Full.Dir with { Risks = new Risks(MentalHealthNeed: true, Bbv: new BloodBorneVirusStatus("positive")) } };
-        Assert.Null(RecordMinimiser.For(s, AgencyTypes.Cjit).Dir.Risks);
+        var s = Full with { Dir = Full.Dir! with { Risks = new Risks(MentalHealthNeed: true, Bbv: new BloodBorneVirusStatus("positive")) } };
+        Assert.Null(RecordMinimiser.For(s, AgencyTypes.Cjit).Dir!.Risks);
     }
 
     [Fact]
@@ -54,14 +54,14 @@ public class RecordMinimiserTests
     [Fact]
     public void Cjit_copy_has_no_keyworker_notes_but_keeps_the_offence()
     {
-        Assert.Null(Cjit.Dir.KeyworkerNotes);
-        Assert.Equal(Full.Dir.Offence, Cjit.Dir.Offence);
+        Assert.Null(Cjit.Dir!.KeyworkerNotes);
+        Assert.Equal(Full.Dir!.Offence, Cjit.Dir!.Offence);
     }
 
     [Fact]
     public void Cjit_copy_keeps_identity_custody_substances_treatment_release_plan_and_consent()
     {
-        var expected = Full.Dir with { Risks = Cjit.Dir.Risks, KeyworkerNotes = null };
+        var expected = Full.Dir! with { Risks = Cjit.Dir!.Risks, KeyworkerNotes = null };
         Assert.Equal(expected, Cjit.Dir);
         Assert.Equal(Full.Event, Cjit.Event);
         Assert.Equal(Full.SubmissionId, Cjit.SubmissionId);
@@ -74,8 +74,8 @@ public class RecordMinimiserTests
     {
         var copy = RecordMinimiser.For(Full, recipientType);
 
-        Assert.Equal(Full with { Dir = Full.Dir with { Offence = null, KeyworkerNotes = null } }, copy);
-        Assert.NotNull(copy.Dir.Risks!.Bbv);
+        Assert.Equal(Full with { Dir = Full.Dir! with { Offence = null, KeyworkerNotes = null } }, copy);
+        Assert.NotNull(copy.Dir!.Risks!.Bbv);
         Assert.NotNull(copy.Prescribing!.BridgingPrescription);
     }
 

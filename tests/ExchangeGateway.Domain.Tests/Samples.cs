@@ -53,9 +53,9 @@ internal static class Samples
         return release with
         {
             Event = release.Event with { From = "HLI", PlannedRelease = null },
-            Dir = release.Dir with
+            Dir = release.Dir! with
             {
-                Client = release.Dir.Client with { GpPractice = gp },
+                Client = release.Dir!.Client with { GpPractice = gp },
                 ReleasePlan = cjit is null ? null : new ReleasePlan(CjitArea: cjit),
             },
         };
@@ -64,6 +64,6 @@ internal static class Samples
     public static Submission WithConsent(Consent consent)
     {
         var release = Release();
-        return release with { Dir = release.Dir with { Consent = consent } };
+        return release with { Dir = release.Dir! with { Consent = consent } };
     }
 }

@@ -150,7 +150,7 @@ public class DocumentNarrativeTests
     public void Markup_in_a_name_is_escaped_and_never_becomes_an_element()
     {
         var submission = Read(Examples.Transfer);
-        submission = submission with { Dir = submission.Dir with { Client = submission.Dir.Client with { Surname = "<script>alert(1)</script> & <b onclick=\"x\">" } } };
+        submission = submission with { Dir = submission.Dir! with { Client = submission.Dir!.Client with { Surname = "<script>alert(1)</script> & <b onclick=\"x\">" } } };
 
         var div = Div(CompositionOf(Mapper.Map(submission)).Text);
 
@@ -163,7 +163,7 @@ public class DocumentNarrativeTests
     public void Keyworker_notes_keep_their_line_breaks()
     {
         var submission = Read(Examples.ReleaseOst);
-        submission = submission with { Dir = submission.Dir with { KeyworkerNotes = "First line.\r\nSecond line." } };
+        submission = submission with { Dir = submission.Dir! with { KeyworkerNotes = "First line.\r\nSecond line." } };
 
         var section = CompositionOf(Mapper.Map(submission)).Section.Single(s => s.Code?.Coding[0].Code == "keyworker-notes");
 

@@ -232,6 +232,18 @@ public sealed class GatewayApiTests : GatewayWithAgencies
         Assert.Contains("prescribing.lastDose", paths);
     }
 
+    [Theory]
+    [InlineData(Examples.Engagement)]
+    [InlineData(Examples.ReceptionReply)]
+    public async Task A_valid_reply_is_not_yet_accepted_and_the_400_names_event_type(string example)
+    {
+        var sender = Examples.Json(example)["event"]!["from"]!.GetValue<string>();
+        var problem = await Submit(sender, Encoding.UTF8.GetBytes(Examples.Text(example)), HttpStatusCode.BadRequest);
+        var error = Assert.Single(problem["errors"]!.AsArray());
+        Assert.Equal("event.type", error!["path"]!.GetValue<string>());
+        Assert.Contains("not yet accepted by this gateway", error["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Every_hostile_input_gets_400_naming_its_field_and_never_500()
     {

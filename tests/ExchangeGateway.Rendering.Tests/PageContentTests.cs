@@ -20,7 +20,7 @@ public partial class PageContentTests
         var document = RenderedExamples.Document(submission);
         var page = DocumentPage.Render(document);
 
-        Assert.Contains($"{submission.Dir.Client.Forenames} {submission.Dir.Client.Surname}", page, StringComparison.Ordinal);
+        Assert.Contains($"{submission.Dir!.Client.Forenames} {submission.Dir!.Client.Surname}", page, StringComparison.Ordinal);
         Assert.Contains(submission.Event.From, page, StringComparison.Ordinal);
         Assert.Contains("id=\"flags\"", page, StringComparison.Ordinal);
         foreach (var flag in document.Entry.Select(e => e.Resource).OfType<Flag>())
@@ -122,7 +122,7 @@ public partial class PageContentTests
         var submission = RenderedExamples.Read(Examples.ReleaseOst);
         var hostile = submission with
         {
-            Dir = submission.Dir with { Client = submission.Dir.Client with { Forenames = "<img src=x onerror=alert(1)>", Surname = "\"><script>alert(2)</script>" } },
+            Dir = submission.Dir! with { Client = submission.Dir!.Client with { Forenames = "<img src=x onerror=alert(1)>", Surname = "\"><script>alert(2)</script>" } },
         };
 
         var page = RenderedExamples.Page(hostile, audience);

@@ -8,9 +8,14 @@ public static class Examples
 {
     public const string ReleaseOst = "release-ost.json";
     public const string Transfer = "transfer.json";
+    public const string ReceptionReply = "reception-reply.json";
+    public const string Engagement = "engagement.json";
 
-    /// <summary>Every example file name.</summary>
+    /// <summary>Every example of a prison's event (with a DIR): what the gateway routes, renders and cuts down per recipient.</summary>
     public static IReadOnlyList<string> All { get; } = [ReleaseOst, Transfer];
+
+    /// <summary>Every example of a community agency's reply (no DIR): mapped, validated and unmapped, not yet routed.</summary>
+    public static IReadOnlyList<string> Replies { get; } = [ReceptionReply, Engagement];
 
     /// <summary>The path of an example in the test output folder.</summary>
     public static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "examples", name);
@@ -31,13 +36,13 @@ public static class Examples
 
     // The contract's fields that hold a name, an identifier, an address or free text about a person.
     private static readonly HashSet<string> PersonalFields =
-        ["surname", "forenames", "dateOfBirth", "nhsNumber", "prisonNumber", "pncId", "lines", "postcode", "name", "professionalId", "keyworkerNotes"];
+        ["surname", "forenames", "dateOfBirth", "nhsNumber", "prisonNumber", "pncId", "lines", "postcode", "name", "professionalId", "keyworkerNotes", "note"];
 
     /// <summary>
     /// Every name, identifier, date of birth, address line, postcode and free-text note in the examples (and each forename
     /// of four letters or more on its own): none of them may ever appear in a log.
     /// </summary>
-    public static IReadOnlyList<string> PersonalValues { get; } = [.. All.SelectMany(name => PersonalIn(Json(name), null)).Distinct(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> PersonalValues { get; } = [.. All.Concat(Replies).SelectMany(name => PersonalIn(Json(name), null)).Distinct(StringComparer.Ordinal)];
 
     private static IEnumerable<string> PersonalIn(JsonNode? node, string? field)
     {
