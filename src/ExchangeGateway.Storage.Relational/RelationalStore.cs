@@ -48,7 +48,7 @@ public abstract class RelationalStore : IGatewayStore
         }
         catch (Exception ex) when (Dialect.IsFault(ex))
         {
-            throw new StorageUnavailableException($"{Dialect.Name} storage failed: {Dialect.Reason(ex)}", ex);
+            throw Unavailable(ex);
         }
     }
 
@@ -67,6 +67,9 @@ public abstract class RelationalStore : IGatewayStore
 
     /// <summary>A connection with a transaction begun on it (read-only: a consistent snapshot), held until the lease is disposed.</summary>
     protected abstract ConnectionLease Acquire(bool readOnly);
+
+    // The seam's fault for a database error, with the adapter's one-line reason.
+    private StorageUnavailableException Unavailable(Exception ex) => new($"{Dialect.Name} storage failed: {Dialect.Reason(ex)}", ex);
 
     private T Run<T>(Func<IStoreTransaction, T> work, bool readOnly)
     {
@@ -98,7 +101,7 @@ public abstract class RelationalStore : IGatewayStore
             }
             catch (Exception ex) when (ex is not StorageUnavailableException && Dialect.IsFault(ex))
             {
-                throw new StorageUnavailableException($"{Dialect.Name} storage failed: {Dialect.Reason(ex)}", ex);
+                throw Unavailable(ex);
             }
         }
     }

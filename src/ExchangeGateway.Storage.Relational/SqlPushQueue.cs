@@ -80,11 +80,11 @@ internal sealed class SqlPushQueue(DbSession db, TimeProvider time) : IPushQueue
     private bool Transition(string messageId, string to, string? error, long? nextAttemptMs, string? claim)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        const string Update = "UPDATE messages SET status = @to, attempts = attempts + 1, last_error = @e, next_attempt_ms = @next, claimed_by = NULL, updated_ms = @now WHERE message_id = @m AND status = @from";
-        return claim is null
-            ? db.Run(Update, ("@to", to), ("@e", error), ("@next", nextAttemptMs ?? now), ("@now", now), ("@m", messageId), ("@from", MessageStatus.Queued)) == 1
-            : db.Run(Update + " AND claimed_by = @claim",
-                ("@to", to), ("@e", error), ("@next", nextAttemptMs ?? now), ("@now", now), ("@m", messageId), ("@from", MessageStatus.Queued), ("@claim", claim)) == 1;
+        (string, object?)[] parameters = [("@to", to), ("@e", error), ("@next", nextAttemptMs ?? now), ("@now", now), ("@m", messageId), ("@from", MessageStatus.Queued), ("@claim", claim)];
+        return db.Run(
+            "UPDATE messages SET status = @to, attempts = attempts + 1, last_error = @e, next_attempt_ms = @next, claimed_by = NULL, updated_ms = @now WHERE message_id = @m AND status = @from"
+            + (claim is null ? "" : " AND claimed_by = @claim"),
+            claim is null ? parameters[..^1] : parameters) == 1;
     }
 
     // The agencies with queued push messages, one index seek each (a skip scan neither database does by itself): a
