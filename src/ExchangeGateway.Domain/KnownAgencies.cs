@@ -1,4 +1,4 @@
 namespace ExchangeGateway.Domain;
 
-/// <summary>What the gateway remembers about a person from earlier submissions: their GP practice and CJIT area.</summary>
-public sealed record KnownAgencies(string? GpPractice, string? CjitArea);
+/// <summary>What the gateway remembers about a person from earlier submissions: their GP practice, CJIT area and community treatment provider.</summary>
+public sealed record KnownAgencies(string? GpPractice, string? CjitArea, string? CommunityProvider = null);

@@ -141,6 +141,10 @@ internal sealed class RelationalTransaction(DbSession session, TimeProvider time
 
     public IAuditStore Audit => field ??= new SqlAuditStore(Session);
 
+    public IResponseStore Responses => field ??= new SqlResponseStore(Session);
+
+    public IEscalationStore Escalations => field ??= new SqlEscalationStore(Session);
+
     public DateTimeOffset Now => time.GetUtcNow();
 
     public string ClaimSetting(string name, string value)

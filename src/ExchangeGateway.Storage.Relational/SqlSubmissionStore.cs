@@ -12,25 +12,26 @@ internal sealed class SqlSubmissionStore(DbSession db, TimeProvider time) : ISub
     public PersonMemory? Remembered(IReadOnlyList<string> personKeys)
     {
         ArgumentNullException.ThrowIfNull(personKeys);
-        string? gp = null, cjit = null, withdrawn = null, notShared = null;
+        string? gp = null, cjit = null, provider = null, withdrawn = null, notShared = null;
         var found = false;
         foreach (var key in personKeys)
         {
             var row = db.Row(
-                "SELECT p.gp_practice, p.cjit_area, p.withdrawn_at, c.not_shared FROM persons p LEFT JOIN person_consent c ON c.person_key = p.person_key WHERE p.person_key = @k",
-                r => (Gp: Columns.Text(r, 0), Cjit: Columns.Text(r, 1), Withdrawn: Columns.Text(r, 2), NotShared: Columns.Text(r, 3)), ("@k", key));
+                "SELECT p.gp_practice, p.cjit_area, p.withdrawn_at, c.not_shared, p.community_provider FROM persons p LEFT JOIN person_consent c ON c.person_key = p.person_key WHERE p.person_key = @k",
+                r => (Gp: Columns.Text(r, 0), Cjit: Columns.Text(r, 1), Withdrawn: Columns.Text(r, 2), NotShared: Columns.Text(r, 3), Provider: Columns.Text(r, 4)), ("@k", key));
             if (row != default)
             {
                 found = true;
                 gp ??= row.Gp;
                 cjit ??= row.Cjit;
+                provider ??= row.Provider;
                 withdrawn ??= row.Withdrawn;
                 notShared ??= row.NotShared;
             }
         }
 
         var types = notShared is null ? [] : notShared.Split(',', StringSplitOptions.RemoveEmptyEntries);
-        return found ? new PersonMemory(new KnownAgencies(gp, cjit), withdrawn, types) : null;
+        return found ? new PersonMemory(new KnownAgencies(gp, cjit, provider), withdrawn, types) : null;
     }
 
     public PersonMemory? LockPersons(IReadOnlyList<string> personKeys)
@@ -100,14 +101,15 @@ internal sealed class SqlSubmissionStore(DbSession db, TimeProvider time) : ISub
         foreach (var key in submission.PersonKeys)
         {
             db.Run("""
-                INSERT INTO persons(person_key, gp_practice, cjit_area, withdrawn_at, updated_ms) VALUES(@k, @gp, @cjit, @w, @now)
+                INSERT INTO persons(person_key, gp_practice, cjit_area, community_provider, withdrawn_at, updated_ms) VALUES(@k, @gp, @cjit, @ctp, @w, @now)
                 ON CONFLICT(person_key) DO UPDATE SET
                     gp_practice = coalesce(excluded.gp_practice, persons.gp_practice),
                     cjit_area = coalesce(excluded.cjit_area, persons.cjit_area),
+                    community_provider = coalesce(excluded.community_provider, persons.community_provider),
                     withdrawn_at = coalesce(excluded.withdrawn_at, persons.withdrawn_at),
                     updated_ms = excluded.updated_ms
                 """,
-                ("@k", key), ("@gp", submission.Remember.GpPractice), ("@cjit", submission.Remember.CjitArea), ("@w", submission.WithdrawnAt), ("@now", now));
+                ("@k", key), ("@gp", submission.Remember.GpPractice), ("@cjit", submission.Remember.CjitArea), ("@ctp", submission.Remember.CommunityProvider), ("@w", submission.WithdrawnAt), ("@now", now));
         }
 
         foreach (var key in submission.TypesNotShared is null ? [] : submission.PersonKeys)
@@ -133,13 +135,14 @@ internal sealed class SqlSubmissionStore(DbSession db, TimeProvider time) : ISub
 
     public IReadOnlyList<TrackingLine> Track(string submissionId) =>
         db.Rows($"""
-            SELECT d.recipient, d.recipient_type, d.outcome, d.reason, d.message_id, m.status, coalesce(m.attempts, 0), m.last_error, m.updated_ms
-            FROM decisions d LEFT JOIN messages m ON m.message_id = d.message_id
+            SELECT d.recipient, d.recipient_type, d.outcome, d.reason, d.message_id, m.status, coalesce(m.attempts, 0), m.last_error, m.updated_ms,
+                r.message_id, r.responder, r.outcome, r.body, r.at_ms, r.notice_message_id
+            FROM decisions d LEFT JOIN messages m ON m.message_id = d.message_id LEFT JOIN responses r ON r.message_id = d.message_id
             WHERE d.submission_id = @s ORDER BY {db.Dialect.DecisionOrder}
             """,
             r => new TrackingLine(
                 r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), Columns.Text(r, 4), Columns.Text(r, 5) ?? "withheld",
-                Columns.Int(r, 6), Columns.Text(r, 7), r.IsDBNull(8) ? null : Columns.Time(r, 8)),
+                Columns.Int(r, 6), Columns.Text(r, 7), r.IsDBNull(8) ? null : Columns.Time(r, 8), SqlResponseStore.Read(r, 9)),
             ("@s", submissionId));
 
     private void InsertMessages(string submissionId, string eventType, IReadOnlyList<string> personKeys, IReadOnlyList<OutgoingMessage> messages, long now)

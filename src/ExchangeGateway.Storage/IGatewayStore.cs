@@ -48,6 +48,12 @@ public interface IStoreTransaction
     /// <summary>The audit trail's rows.</summary>
     IAuditStore Audit { get; }
 
+    /// <summary>Business responses to messages.</summary>
+    IResponseStore Responses { get; }
+
+    /// <summary>Escalations raised when the loop does not close.</summary>
+    IEscalationStore Escalations { get; }
+
     /// <summary>The time now by this instance's clock (instances on one database keep their clocks in step, as with NTP).</summary>
     DateTimeOffset Now { get; }
 

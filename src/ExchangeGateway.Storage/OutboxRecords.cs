@@ -115,20 +115,21 @@ public sealed record TrackingLine(
     string Status,
     int Attempts,
     string? LastError,
-    DateTimeOffset? UpdatedAt);
+    DateTimeOffset? UpdatedAt,
+    StoredResponse? Response = null);
 
 /// <summary>What the gateway remembers about a person: the agencies that hold a record, and a consent withdrawal.</summary>
 public sealed record PersonMemory(KnownAgencies Agencies, string? WithdrawnAt, IReadOnlyList<string>? NotShared = null)
 {
     /// <summary>
-    /// True when two memories would lead to the same routing and consent decisions (the same GP and CJIT, withdrawal and
+    /// True when two memories would lead to the same routing and consent decisions (the same GP, CJIT and community provider, withdrawal and
     /// types not shared); no memory is the same as an empty one.
     /// </summary>
     public static bool Same(PersonMemory? a, PersonMemory? b) =>
         Key(a) == Key(b);
 
-    private static (string? Gp, string? Cjit, string? Withdrawn, string NotShared) Key(PersonMemory? memory) =>
-        (memory?.Agencies.GpPractice, memory?.Agencies.CjitArea, memory?.WithdrawnAt, string.Join(',', memory?.NotShared ?? []));
+    private static (string? Gp, string? Cjit, string? Provider, string? Withdrawn, string NotShared) Key(PersonMemory? memory) =>
+        (memory?.Agencies.GpPractice, memory?.Agencies.CjitArea, memory?.Agencies.CommunityProvider, memory?.WithdrawnAt, string.Join(',', memory?.NotShared ?? []));
 }
 
 /// <summary>Message counts by state; accepted always equals the sum of the others.</summary>
