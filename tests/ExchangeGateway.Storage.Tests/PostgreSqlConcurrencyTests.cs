@@ -199,6 +199,78 @@ public sealed class PostgreSqlConcurrencyTests : StoreConformanceTests<PostgreSq
     }
 
     [Fact]
+    public void Two_instances_recording_different_responses_to_one_message_at_once_store_one_and_the_other_is_told_false()
+    {
+        const int messages = 50;
+        Accept(Submission("s1", messages: [.. Enumerable.Range(0, messages).Select(i => Push($"m{i:D2}"))]));
+        var stores = new[] { Store, Open() };
+
+        // Each message is answered once through each instance, side by side, and the two answers differ.
+        var recorded = new ConcurrentBag<(StoredResponse Response, bool Stored)>();
+        for (var i = 0; i < messages; i++)
+        {
+            var id = $"m{i:D2}";
+            Concurrently.Run(2, instance =>
+            {
+                var response = new StoredResponse(id, "CJIT-LEEDS", instance == 0 ? "accepted" : "rejected", $"{{\"by\":\"instance-{instance}\"}}", Start.AddSeconds(instance), $"n-{instance}");
+                recorded.Add((response, stores[instance].InTransaction(t => t.Responses.Record(response))));
+            });
+        }
+
+        Assert.All(recorded.GroupBy(r => r.Response.MessageId), answers =>
+        {
+            var winner = Assert.Single(answers, a => a.Stored);
+            Assert.Single(answers, a => !a.Stored);
+            Assert.Equal(winner.Response, Read(t => t.Responses.Find(answers.Key)));
+        });
+        Assert.Equal([messages.ToString()], Target.Query("SELECT count(*) FROM responses"));
+    }
+
+    [Fact]
+    public void An_escalation_escalated_and_closed_by_two_instances_at_once_is_settled_once()
+    {
+        const int entries = 40;
+        var ids = Store.InTransaction(t =>
+        {
+            var raised = new List<string>();
+            for (var i = 0; i < entries; i++)
+            {
+                t.Submissions.Accept(Submission($"s{i}") with { PersonKeys = [$"nhs:{i}"] });
+                raised.Add(t.Escalations.Raise(
+                    new NewEscalation(EscalationKinds.ReceptionReplyDue, Start, $"s{i}", null, ["PRISON-HLI"], [$"nhs:{i}"], "{}"), Clock.GetUtcNow()).EntryId);
+            }
+
+            return raised;
+        });
+        var stores = new[] { Store, Open() };
+
+        // The deadline passes on one instance as the reply arrives on the other.
+        var settled = new ConcurrentBag<(string EntryId, string Status)>();
+        for (var i = 0; i < entries; i++)
+        {
+            var (id, submission) = (ids[i], $"s{i}");
+            Concurrently.Run(2, instance =>
+            {
+                if (instance == 0 && stores[0].InTransaction(t => t.Escalations.Escalate(id, "alert sent", Clock.GetUtcNow())))
+                {
+                    settled.Add((id, EscalationStatus.Escalated));
+                }
+                else if (instance == 1)
+                {
+                    foreach (var closed in stores[1].InTransaction(t => t.Escalations.Close(EscalationKinds.ReceptionReplyDue, submission, null, EscalationStatus.Answered, "replied", Clock.GetUtcNow())))
+                    {
+                        settled.Add((closed, EscalationStatus.Answered));
+                    }
+                }
+            });
+        }
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal), settled.Select(s => s.EntryId).Order(StringComparer.Ordinal));
+        var winners = settled.ToDictionary(s => s.EntryId, s => s.Status);
+        Assert.All(Read(t => t.Escalations.List()), e => Assert.Equal(winners[e.EntryId], e.Status));
+    }
+
+    [Fact]
     public void A_setting_claimed_by_many_instances_at_once_keeps_one_value_for_all()
     {
         var stores = new[] { Store, Open() };

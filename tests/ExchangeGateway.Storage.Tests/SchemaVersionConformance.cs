@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using ExchangeGateway.Domain;
 using ExchangeGateway.Storage.PostgreSql;
 using ExchangeGateway.Storage.Relational;
 using ExchangeGateway.Storage.Sqlite;
@@ -91,6 +92,28 @@ public abstract class SchemaVersionConformance<TTarget> : StoreConformanceTests<
         Assert.NotNull(admin.Snapshot(t => t.Submissions.Find("s1")));
         Assert.True(admin.InTransaction(t => t.Admin.Cancel("m1", "test")));
         Assert.Equal(versions, Versions());
+    }
+
+    [Fact]
+    public void This_build_brings_the_schema_to_version_4_with_the_tables_that_close_the_loop()
+    {
+        _ = Store;
+
+        Assert.Equal(4, Target.LatestVersion);
+        Assert.Equal(4, Migrations.Count);
+        Assert.Equal(["4 closing_the_loop"], Target.Query("SELECT version || ' ' || name FROM schema_version WHERE version = 4"));
+        Assert.Subset(Target.Tables().ToHashSet(), new HashSet<string> { "responses", "escalations", "escalation_persons" });
+    }
+
+    [Fact]
+    public void A_person_remembered_at_version_3_keeps_their_agencies_and_has_no_community_provider_after_the_migration()
+    {
+        ApplyAsAnEarlierBuild(3);
+        Target.Execute("INSERT INTO persons(person_key, gp_practice, cjit_area, withdrawn_at, updated_ms) VALUES('nhs:abc', 'B86030', 'CJIT-LEEDS', NULL, 0)");
+
+        var memory = Read(t => t.Submissions.Remembered(["nhs:abc"]));
+
+        Assert.Equal(new KnownAgencies("B86030", "CJIT-LEEDS", null), memory!.Agencies);
     }
 
     [Fact]

@@ -143,6 +143,52 @@ public abstract class SubmissionConformance<TTarget> : StoreConformanceTests<TTa
     }
 
     [Fact]
+    public void The_community_provider_a_submission_names_is_remembered_and_read_back_by_locking_the_person()
+    {
+        Accept(Submission("s1") with { PersonKeys = ["nhs:abc", "prison:xyz"], Remember = new KnownAgencies("B86030", "CJIT-LEEDS", "CTP-FWDLEEDS") });
+
+        var expected = new KnownAgencies("B86030", "CJIT-LEEDS", "CTP-FWDLEEDS");
+        Assert.Equal(expected, Read(t => t.Submissions.Remembered(["prison:xyz"]))!.Agencies);
+        Assert.Equal(expected, Store.InTransaction(t => t.Submissions.LockPersons(["nhs:abc"]))!.Agencies);
+    }
+
+    [Fact]
+    public void A_later_submission_naming_no_community_provider_keeps_the_one_remembered_and_one_naming_another_replaces_it()
+    {
+        Accept(Submission("s1") with { Remember = new KnownAgencies(null, null, "CTP-FWDLEEDS") });
+        Accept(Submission("s2") with { Remember = new KnownAgencies("B86030", null) });
+
+        Assert.Equal(new KnownAgencies("B86030", null, "CTP-FWDLEEDS"), Read(t => t.Submissions.Remembered(["nhs:abc"]))!.Agencies);
+
+        Accept(Submission("s3") with { Remember = new KnownAgencies(null, null, "CTP-BRADFORD") });
+
+        Assert.Equal("CTP-BRADFORD", Read(t => t.Submissions.Remembered(["nhs:abc"]))!.Agencies.CommunityProvider);
+    }
+
+    [Fact]
+    public void Memories_that_differ_only_in_the_community_provider_are_not_the_same()
+    {
+        var without = new PersonMemory(new KnownAgencies("B86030", "CJIT-LEEDS"), null, []);
+
+        Assert.False(PersonMemory.Same(without, without with { Agencies = without.Agencies with { CommunityProvider = "CTP-FWDLEEDS" } }));
+        Assert.False(PersonMemory.Same(null, new PersonMemory(new KnownAgencies(null, null, "CTP-FWDLEEDS"), null)));
+        Assert.True(PersonMemory.Same(without, without with { Agencies = new KnownAgencies("B86030", "CJIT-LEEDS", null) }));
+    }
+
+    [Fact]
+    public void A_submission_decided_before_another_instance_stored_a_community_provider_is_refused_as_stale()
+    {
+        Accept(Submission("s1", messages: [Push("m1")]));
+        var decidedOn = Read(t => t.Submissions.Remembered(["nhs:abc"]));
+        using var other = Open();
+        other.InTransaction(t => t.Submissions.Accept(Submission("s2") with { Remember = new KnownAgencies(null, null, "CTP-FWDLEEDS") }));
+
+        Assert.Throws<StaleDecisionException>(() => Accept(Submission("s3", messages: [Push("m3")]) with { DecidedOn = new DecidedOn(decidedOn) }));
+
+        Assert.Null(Read(t => t.Submissions.Find("s3")));
+    }
+
+    [Fact]
     public void Messages_queued_under_a_stored_submission_are_delivered_like_any_other()
     {
         Accept(Submission("n1") with { EventType = EventTypes.ReleaseNotice });
