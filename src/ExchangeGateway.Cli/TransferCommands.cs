@@ -19,14 +19,15 @@ public static class TransferCommands
         yield return Send(output, error);
         yield return Pull(output, error);
         yield return Track(output, error);
+        yield return RespondCommand.Create(output, error);
         yield return OutboxCommands.Create(output, error);
     }
 
-    private static Option<string> GatewayOption() => new("--gateway") { Description = "The gateway's base URL, e.g. https://127.0.0.1:8443/.", Required = true };
+    internal static Option<string> GatewayOption() => new("--gateway") { Description = "The gateway's base URL, e.g. https://127.0.0.1:8443/.", Required = true };
 
-    private static Option<string> AsOption(string what) => new("--as") { Description = what, Required = true };
+    internal static Option<string> AsOption(string what) => new("--as") { Description = what, Required = true };
 
-    private static Option<string> CertsOption() => new("--certs") { Description = "The certs folder: ca.crt, CRLs and this agency's AGENCY.crt / AGENCY.key.", Required = true };
+    internal static Option<string> CertsOption() => new("--certs") { Description = "The certs folder: ca.crt, CRLs and this agency's AGENCY.crt / AGENCY.key.", Required = true };
 
     private static Command Send(TextWriter output, TextWriter error)
     {
@@ -147,7 +148,7 @@ public static class TransferCommands
         var asAgency = AsOption("The agency that sent it (only the sender may track a submission).");
         var certs = CertsOption();
         var json = new Option<bool>("--json") { Description = "Print the gateway's JSON answer." };
-        var command = new Command("track", "Show where each recipient's copy of a submission is: queued, delivered, acknowledged, withheld, dead-letter, undeliverable.") { id, gateway, asAgency, certs, json };
+        var command = new Command("track", "Show where each recipient's copy of a submission is: queued, delivered, acknowledged, accepted, rejected, withheld, dead-letter, undeliverable.") { id, gateway, asAgency, certs, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var client = Client(parse.GetValue(gateway)!, parse.GetValue(certs)!, parse.GetValue(asAgency)!);
@@ -169,6 +170,10 @@ public static class TransferCommands
             {
                 var detail = line?["lastError"] ?? line?["reason"];
                 output.WriteLine($"  {line?["recipient"],-14} {line?["recipientType"],-20} {line?["status"],-13} {line?["messageId"]}{(detail is null ? "" : "  (" + detail + ")")}");
+                if (line?["response"] is { } answer)
+                {
+                    output.WriteLine($"    {RespondCommand.Describe(answer)}");
+                }
             }
 
             return ExitCodes.Ok;
@@ -176,7 +181,7 @@ public static class TransferCommands
         return command;
     }
 
-    private static GatewayClient Client(string gateway, string certs, string agency)
+    internal static GatewayClient Client(string gateway, string certs, string agency)
     {
         if (!Uri.TryCreate(gateway.EndsWith('/') ? gateway : gateway + "/", UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
         {
@@ -205,7 +210,7 @@ public static class TransferCommands
         }
     }
 
-    private static async Task<GatewayResponse> Call(Func<Task<GatewayResponse>> call)
+    internal static async Task<GatewayResponse> Call(Func<Task<GatewayResponse>> call)
     {
         try
         {
@@ -221,7 +226,7 @@ public static class TransferCommands
         }
     }
 
-    private static int Report(GatewayResponse response, TextWriter output, TextWriter error, string what)
+    internal static int Report(GatewayResponse response, TextWriter output, TextWriter error, string what)
     {
         if (response.IsSuccess)
         {

@@ -42,6 +42,11 @@ public static class RecipientRouter
                 plan?.CjitArea is null && known?.CjitArea is not null
                     ? new("known.cjitArea", known.CjitArea, AgencyTypes.Cjit)
                     : new("dir.releasePlan.cjitArea", plan?.CjitArea, AgencyTypes.Cjit),
+
+                // The community prescriber must stop dispensing and send its record: the reception asks it to.
+                plan?.CommunityProvider is null && known?.CommunityProvider is not null
+                    ? new("known.communityProvider", known.CommunityProvider, AgencyTypes.CommunityTreatment)
+                    : new("dir.releasePlan.communityProvider", plan?.CommunityProvider, AgencyTypes.CommunityTreatment),
             ],
             _ => throw new ArgumentException($"'{s.Event.Type}' is not an event type of the contract", nameof(s)),
         };
@@ -77,7 +82,7 @@ public static class RecipientRouter
         if (recipients.Count == 0)
         {
             var looked = s.Event.Type == EventTypes.Reception
-                ? "dir.client.gpPractice, known.gpPractice, dir.releasePlan.cjitArea, known.cjitArea"
+                ? "dir.client.gpPractice, known.gpPractice, dir.releasePlan.cjitArea, known.cjitArea, dir.releasePlan.communityProvider, known.communityProvider"
                 : string.Join(", ", fields.Select(f => f.Path));
             var reason = $"a {s.Event.Type} needs at least one recipient, and none was found (looked at {looked})";
             errors.Add(new("event.type", namedSender ? reason + "; the sender does not receive its own submission" : reason));

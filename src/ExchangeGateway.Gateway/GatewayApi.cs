@@ -31,6 +31,20 @@ public static class GatewayApi
             return Results.Text(answer.Body, answer.ContentType, statusCode: answer.Status);
         });
 
+        api.MapPost("/messages/{messageId}/response", async (HttpContext context, string messageId, ResponseAcceptance responses, PushDelivery push) =>
+        {
+            var caller = KnownCallerFilter.CallerOf(context);
+
+            var body = await ReadBodyAsync(context.Request, ResponseBody.MaxBytes + 1, context.RequestAborted).ConfigureAwait(false);
+            var answer = responses.Answer(messageId, body, caller);
+            if (answer.NewMessageIds is { Count: > 0 })
+            {
+                push.Wake();
+            }
+
+            return Results.Text(answer.Body, answer.ContentType, statusCode: answer.Status);
+        });
+
         api.MapGet("/submissions/{id}", (HttpContext context, string id, IGatewayStore store) =>
         {
             var caller = KnownCallerFilter.CallerOf(context);
@@ -49,7 +63,7 @@ public static class GatewayApi
                     ["recipient"] = line.Recipient,
                     ["recipientType"] = line.RecipientType,
                     ["decision"] = line.Decision,
-                    ["status"] = TrackingStatus(line.Status),
+                    ["status"] = line.Response?.Outcome ?? TrackingStatus(line.Status),
                     ["attempts"] = line.Attempts,
                 };
                 if (line.MessageId is not null)
@@ -74,6 +88,11 @@ public static class GatewayApi
                 if (line.UpdatedAt is { } updated)
                 {
                     item["updatedAt"] = StoredTime.Format(updated);
+                }
+
+                if (line.Response is { } response)
+                {
+                    item["response"] = ResponseAcceptance.ResponseJson(response);
                 }
 
                 recipients.Add(item);

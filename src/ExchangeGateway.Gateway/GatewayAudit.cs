@@ -197,6 +197,43 @@ public sealed class GatewayAudit(IGatewayStore store, AuditLog log, TimeProvider
             Details = Details(("messageId", messageId), ("recipient", agency), ("outcome", "success")),
         });
 
+    /// <summary>
+    /// An agency answered a message addressed to it (the business acknowledgement): an ack entry naming who answered and
+    /// how, and the notice sealed to the sender when there is one.
+    /// </summary>
+    public void Responded(IStoreTransaction transaction, string agency, AddressedMessage message, IReadOnlyList<string> personKeys,
+        BusinessResponse response, OutgoingMessage? notice, int escalationsClosed)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(response);
+        var records = new List<AuditRecord>
+        {
+            new(AuditEventTypes.Ack, ActorOf(agency))
+            {
+                Subjects = personKeys,
+                Details = Details(
+                    ("messageId", message.MessageId),
+                    ("submissionId", message.SubmissionId),
+                    ("recipient", agency),
+                    ("ack", "business-response"),
+                    ("response", ResponseOutcomes.Name(response.Outcome)),
+                    ("byName", response.By.Name),
+                    ("byRole", response.By.Role),
+                    ("byProfessionalId", response.By.ProfessionalId),
+                    ("reason", response.Reason),
+                    ("cannotContinue", response.CannotContinue?.Count ?? 0),
+                    ("escalationsClosed", escalationsClosed),
+                    ("outcome", "success")),
+            },
+        };
+        if (notice is not null)
+        {
+            records.Add(PackageSealed(message.SubmissionId, personKeys, notice, ("respondsTo", message.MessageId)));
+        }
+
+        AppendAll(transaction, records);
+    }
+
     /// <summary>A certificate was refused (a TLS client, or an agency the gateway cannot seal to).</summary>
     public void CertificateProblem(string? agency, string? fingerprint, string reason) =>
         store.InTransaction(tx => Append(tx, new AuditRecord(AuditEventTypes.CertificateProblem, AuditActors.Gateway)

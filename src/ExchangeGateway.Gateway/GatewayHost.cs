@@ -72,6 +72,11 @@ public static class GatewayHost
             throw new GatewayConfigurationException([$"Gateway:RequestBodyGracePeriod is {options.RequestBodyGracePeriod}; it must be more than 1 second"]);
         }
 
+        if (options.ReceptionReplyHours is < 1 or > 72)
+        {
+            throw new GatewayConfigurationException([$"Gateway:ReceptionReplyHours is {options.ReceptionReplyHours}; it must be a whole number of hours from 1 to 72"]);
+        }
+
         var time = TimeProviderOf(builder.Services);
         var trust = TrustStore.Load(options.Certs);
         var directory = AgencyDirectoryFile.Load(options.Agencies, trust, time.GetUtcNow());
@@ -97,6 +102,9 @@ public static class GatewayHost
         builder.Services.AddSingleton<AuditPersonIndexing>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditPersonIndexing>());
         builder.Services.AddSingleton<SubmissionAcceptance>();
+        builder.Services.AddSingleton<ReplyAcceptance>();
+        builder.Services.AddSingleton<ResponseAcceptance>();
+        builder.Services.AddSingleton(new ResponseDocumentMapper(ProfileSet.Embedded));
         builder.Services.AddSingleton(new PushHttpClient(new HttpClient(tls.Handler(TimeSpan.FromSeconds(10))) { Timeout = Timeout.InfiniteTimeSpan }));
         builder.Services.AddSingleton<PushDelivery>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PushDelivery>());
@@ -106,6 +114,10 @@ public static class GatewayHost
         builder.Services.AddSingleton(new OverdueReleaseAlertMapper(ProfileSet.Embedded));
         builder.Services.AddSingleton<ReleaseReminders>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReleaseReminders>());
+        builder.Services.AddSingleton(sp => new LoopWatch(sp.GetRequiredService<ReleasePlanning>(), options.ReceptionReplyHours, time));
+        builder.Services.AddSingleton(new EscalationAlertMapper(ProfileSet.Embedded));
+        builder.Services.AddSingleton<EscalationAlerts>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EscalationAlerts>());
 
         Action<System.Security.Cryptography.X509Certificates.X509Certificate2, string>? clientCertificateRefused = null;
         builder.WebHost.UseKestrelHttpsConfiguration();

@@ -66,6 +66,9 @@ public sealed class GatewayOptions
     /// <summary>How long a request body may arrive slower than 240 bytes a second before it is refused with 408 (more than 1 s).</summary>
     public TimeSpan RequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How many hours after a reception the prison is alerted that no community service has replied with the prescribing record.</summary>
+    public int ReceptionReplyHours { get; set; } = Domain.EscalationTimeline.DefaultReceptionReplyHours;
+
     /// <summary>The IANA time zone the reminder time and the noon overdue check are local to.</summary>
     public string TimeZone { get; set; } = "Europe/London";
 }

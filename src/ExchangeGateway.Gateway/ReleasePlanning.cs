@@ -55,6 +55,13 @@ public sealed class ReleasePlanning(IGatewayStore store, TimeZoneInfo zone, Time
         return null;
     }
 
+    /// <summary>True for a <c>release</c> that records the release itself, not one planned ahead (sent with a future release date).</summary>
+    public bool IsReleaseItself(Submission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        return submission.Event.Type == EventTypes.Release && PlannedReleaseDate(submission, time.GetUtcNow()) is null;
+    }
+
     /// <summary>
     /// When the services first heard of the planned release this submission is about, for the late-notice flag: the earlier
     /// of the gateway's first scheduling of that release date for the person and the submission's own <c>event.occurredAt</c>,

@@ -25,20 +25,20 @@ public sealed class ReleaseReminders(
     GatewayAudit audit,
     TimeProvider time,
     StorageHealth storage,
-    ILogger<ReleaseReminders> log) : BackgroundService
+    ILogger<ReleaseReminders> log) : ScheduleWorker(storage, time, log)
 {
-    // Reminders are about the time of day, so half a minute late is on time.
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
-
     // One run at a time: the worker's loop, and a test calling RunDue.
     private readonly Lock running = new();
 
-    /// <summary>Fires every entry due now; returns how many were settled.</summary>
-    public int RunDue()
+    /// <inheritdoc/>
+    protected override string What => "release schedule entries";
+
+    /// <inheritdoc/>
+    public override int RunDue()
     {
         lock (running)
         {
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             var settled = 0;
             foreach (var due in store.Snapshot(tx => tx.Schedule.Due(now)))
             {
@@ -48,50 +48,16 @@ public sealed class ReleaseReminders(
                 }
                 catch (Exception ex) when (StorageHealth.IsFault(ex))
                 {
-                    storage.Failed(ex, "firing a release schedule entry");
+                    Storage.Failed(ex, "firing a release schedule entry");
                     break;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    log.LogError(ex, "Schedule entry {EntryId} ({Kind}) failed; it stays pending and is tried again", due.Entry.EntryId, due.Entry.Kind);
+                    Log.LogError(ex, "Schedule entry {EntryId} ({Kind}) failed; it stays pending and is tried again", due.Entry.EntryId, due.Entry.Kind);
                 }
             }
 
             return settled;
-        }
-    }
-
-    /// <inheritdoc/>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Off the host's start-up path: a backlog after a long stop must not hold up the API.
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (!storage.IsPaused)
-                {
-                    RunDue();
-                }
-            }
-            catch (Exception ex) when (StorageHealth.IsFault(ex))
-            {
-                storage.Failed(ex, "looking for due release schedule entries");
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                log.LogError(ex, "Release reminders failed; trying again");
-            }
-
-            try
-            {
-                await Task.Delay(Interval, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
         }
     }
 
@@ -107,7 +73,7 @@ public sealed class ReleaseReminders(
         if (!read.IsValid)
         {
             // Only if the contract's rules changed since the notice was accepted; nothing can be mapped from it.
-            log.LogError("Schedule entry {EntryId}: the stored notice {SubmissionId} no longer reads as a valid submission", entry.EntryId, entry.SubmissionId);
+            Log.LogError("Schedule entry {EntryId}: the stored notice {SubmissionId} no longer reads as a valid submission", entry.EntryId, entry.SubmissionId);
             detail = "the stored notice no longer reads as a valid submission; nothing sent";
         }
         else
@@ -131,10 +97,9 @@ public sealed class ReleaseReminders(
                 {
                     var minimised = RecordMinimiser.For(notice, agency.Type);
                     var document = reminder ? mapper.MapToJson(minimised, flags) : alerts.MapToJson(minimised, entry.ReleaseDate, now);
-                    var sealedPackage = sealer.Seal(Encoding.UTF8.GetBytes(document), agency.Id);
-                    messageId = sealedPackage.MessageId;
-                    var channel = agency.Endpoint is null ? DeliveryChannel.Mailbox : DeliveryChannel.Push;
-                    messages.Add(new OutgoingMessage(messageId, agency.Id, agency.Type, channel, agency.Endpoint, sealedPackage.Der));
+                    var message = sealer.SealFor(Encoding.UTF8.GetBytes(document), agency);
+                    messageId = message.MessageId;
+                    messages.Add(message);
                 }
 
                 decisions.Add(new RecipientDecision(agency.Id, agency.Type, SubmissionAcceptance.OutcomeName(decision.Outcome), decision.Reason, messageId,
@@ -177,12 +142,12 @@ public sealed class ReleaseReminders(
 
         if (reminder)
         {
-            log.LogInformation("Release reminder {EntryId} ({Kind}) for submission {SubmissionId}: {Queued} message(s) queued, {Withheld} withheld",
+            Log.LogInformation("Release reminder {EntryId} ({Kind}) for submission {SubmissionId}: {Queued} message(s) queued, {Withheld} withheld",
                 entry.EntryId, entry.Kind, entry.SubmissionId, messages.Count, decisions.Count - messages.Count);
         }
         else
         {
-            log.LogWarning("Release planned for {ReleaseDate:yyyy-MM-dd} under submission {SubmissionId} is overdue: {Detail}", entry.ReleaseDate, entry.SubmissionId, detail);
+            Log.LogWarning("Release planned for {ReleaseDate:yyyy-MM-dd} under submission {SubmissionId} is overdue: {Detail}", entry.ReleaseDate, entry.SubmissionId, detail);
         }
 
         return true;

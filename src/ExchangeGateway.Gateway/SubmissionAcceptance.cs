@@ -26,6 +26,8 @@ public sealed class SubmissionAcceptance(
     IPersonKeys personKeys,
     GatewayAudit audit,
     ReleasePlanning releasePlanning,
+    ReplyAcceptance replies,
+    LoopWatch loop,
     TimeProvider time,
     StorageHealth storage,
     ILogger<SubmissionAcceptance> log)
@@ -56,19 +58,18 @@ public sealed class SubmissionAcceptance(
             return Problem(403, $"event.from is {submission.Event.From} but the client certificate is {sender}'s; an agency can send only as itself", []);
         }
 
-        if (submission.Dir is null)
-        {
-            // A reply (no DIR) is routed from the message it answers, which this gateway does not do yet.
-            audit.Refused(sender, submission.SubmissionId, "event type not yet accepted", 1);
-            return Problem(400, "The submission is not valid", [new ValidationError("event.type", $"\"{submission.Event.Type}\" is not yet accepted by this gateway")]);
-        }
-
         var canonical = SubmissionJson.Serialize(submission);
         var bodyHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
         var earlier = store.Snapshot(tx => tx.Submissions.Find(submission.SubmissionId));
         if (earlier is not null)
         {
             return Repeat(earlier.BodyHash == bodyHash, earlier.Sender == sender, earlier.Response, submission.SubmissionId);
+        }
+
+        if (submission.Dir is null)
+        {
+            // A reply names no recipient: it is routed from the message it answers.
+            return replies.Accept(submission, sender, bodyHash);
         }
 
         // Routing and consent are decided outside the transaction (sealing is the slow part); the store refuses the
@@ -119,10 +120,10 @@ public sealed class SubmissionAcceptance(
             if (decision.Outcome is ConsentOutcome.Shared or ConsentOutcome.Overridden)
             {
                 var document = Encoding.UTF8.GetBytes(mapper.MapToJson(RecordMinimiser.For(submission, agency.Type), flags));
-                SealedPackage sealedPackage;
+                OutgoingMessage message;
                 try
                 {
-                    sealedPackage = sealer.Seal(document, agency.Id);
+                    message = sealer.SealFor(document, agency);
                 }
                 catch (SealingException ex)
                 {
@@ -132,38 +133,21 @@ public sealed class SubmissionAcceptance(
                     return Problem(503, $"The gateway cannot seal for {agency.Id} (certificate problem); nothing was accepted, send again later", []);
                 }
 
-                messageId = sealedPackage.MessageId;
-                var channel = agency.Endpoint is null ? DeliveryChannel.Mailbox : DeliveryChannel.Push;
-                messages.Add(new OutgoingMessage(messageId, agency.Id, agency.Type, channel, agency.Endpoint, sealedPackage.Der));
+                messageId = message.MessageId;
+                messages.Add(message);
             }
 
             decisions.Add(new RecipientDecision(agency.Id, agency.Type, OutcomeName(decision.Outcome), decision.Reason, messageId,
                 decision.LegalBasis, decision.AuthorisedBy, decision.Justification));
-            var line = new JsonObject { ["recipient"] = agency.Id, ["recipientType"] = agency.Type };
-            if (messageId is not null)
-            {
-                line["messageId"] = messageId;
-                line["status"] = MessageStatus.Queued;
-            }
-            else
-            {
-                line["status"] = "withheld";
-                line["reason"] = decision.Reason;
-            }
-
-            if (decision.Outcome == ConsentOutcome.Overridden)
-            {
-                line["legalBasis"] = decision.LegalBasis;
-            }
-
-            lines.Add(line);
+            lines.Add(ResponseLine(agency, decision, messageId));
         }
 
         var response = new JsonObject { ["submissionId"] = submission.SubmissionId, ["messages"] = lines }.ToJsonString(ResponseJson);
-        var remember = new KnownAgencies(dir.Client.GpPractice, dir.ReleasePlan?.CjitArea);
+        var remember = new KnownAgencies(dir.Client.GpPractice, dir.ReleasePlan?.CjitArea, dir.ReleasePlan?.CommunityProvider);
         var accepted = new AcceptedSubmission(submission.SubmissionId, sender, submission.Event.Type, bodyHash, keys, decisions, messages, response, remember,
             dir.Consent.WithdrawnAt, ConsentPolicy.TypesNotShared(submission), new DecidedOn(memory));
         var scheduleWork = releasePlanning.WorkFor(submission, keys, routing.Recipients, canonical);
+        var loopWork = loop.WorkFor(submission, keys, messages, canonical);
         var auditBatch = audit.Accepted(submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages);
         var result = store.InTransaction(transaction =>
         {
@@ -177,6 +161,7 @@ public sealed class SubmissionAcceptance(
 
                 // Row writes before the audit chain's lock, which every instance's appends wait on.
                 scheduleWork?.Invoke(transaction);
+                loopWork?.Invoke(transaction);
                 audit.Append(transaction, auditBatch);
             }
 
@@ -195,6 +180,29 @@ public sealed class SubmissionAcceptance(
             default:
                 return Conflict(submission.SubmissionId);
         }
+    }
+
+    /// <summary>One recipient's line in the answer to a submission: its message, or why nothing was sent.</summary>
+    internal static JsonObject ResponseLine(Agency agency, ConsentDecision decision, string? messageId)
+    {
+        var line = new JsonObject { ["recipient"] = agency.Id, ["recipientType"] = agency.Type };
+        if (messageId is not null)
+        {
+            line["messageId"] = messageId;
+            line["status"] = MessageStatus.Queued;
+        }
+        else
+        {
+            line["status"] = "withheld";
+            line["reason"] = decision.Reason;
+        }
+
+        if (decision.Outcome == ConsentOutcome.Overridden || decision.LegalBasis == ReplyAcceptance.DirectCare)
+        {
+            line["legalBasis"] = decision.LegalBasis;
+        }
+
+        return line;
     }
 
     private SubmissionAnswer Repeat(bool sameBody, bool sameSender, string response, string submissionId)

@@ -37,6 +37,14 @@ public sealed class GatewayClient : IDisposable
         return SendAsync(new HttpRequestMessage(HttpMethod.Post, "api/v1/submissions") { Content = content }, cancellationToken);
     }
 
+    /// <summary>POST /api/v1/messages/{messageId}/response: a business response to a message this agency received.</summary>
+    public Task<GatewayResponse> RespondAsync(string messageId, byte[] body, CancellationToken cancellationToken = default)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return SendAsync(new HttpRequestMessage(HttpMethod.Post, "api/v1/messages/" + Uri.EscapeDataString(messageId) + "/response") { Content = content }, cancellationToken);
+    }
+
     /// <summary>GET /api/v1/submissions/{id}.</summary>
     public Task<GatewayResponse> TrackAsync(string submissionId, CancellationToken cancellationToken = default) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, "api/v1/submissions/" + Uri.EscapeDataString(submissionId)), cancellationToken);

@@ -41,6 +41,8 @@ public sealed class CrashTests(ITestOutputHelper output)
 
         var process = await Start(args, log, address);
         var accepted = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var toAnswer = new ConcurrentQueue<(string MessageId, string Recipient)>();
+        var answered = new ConcurrentDictionary<string, (string Outcome, string? Notice)>(StringComparer.Ordinal);
         var kills = 0;
         try
         {
@@ -55,9 +57,32 @@ public sealed class CrashTests(ITestOutputHelper output)
                     foreach (var (messageId, recipient) in await SubmitUntilAnswered(address, sender, body))
                     {
                         accepted[messageId] = recipient;
+                        if (sender == "BMI")
+                        {
+                            toAnswer.Enqueue((messageId, recipient));
+                        }
                     }
                 }
             }).ToList();
+
+            // The receiving prisons answer each transfer while the kills go on: every fourth is rejected, which seals a notice to BMI.
+            var submitting = Task.WhenAll(sending);
+            var answering = Task.Run(async () =>
+            {
+                var n = 0;
+                while (!submitting.IsCompleted || !toAnswer.IsEmpty)
+                {
+                    if (!toAnswer.TryDequeue(out var message))
+                    {
+                        await Task.Delay(20);
+                        continue;
+                    }
+
+                    var outcome = n++ % 4 == 0 ? "rejected" : "accepted";
+                    answered[message.MessageId] = (outcome, await RespondUntilAnswered(address, message.Recipient, message.MessageId, outcome));
+                }
+            });
+            sending.Add(answering);
 
             // Kill at random moments while submissions are arriving, a few times, leaving the restarted process long
             // enough to warm up and accept work (a cold start is ~1 s), so the test proves durability, not patience.
@@ -78,6 +103,13 @@ public sealed class CrashTests(ITestOutputHelper output)
             }
 
             await Task.WhenAll(sending);
+            foreach (var (_, (_, notice)) in answered)
+            {
+                if (notice is not null)
+                {
+                    accepted[notice] = "BMI";
+                }
+            }
 
             var pushed = accepted.Where(a => a.Value is not ("B86030" or "CTP-FWDLEEDS")).ToList();
             await GatewayUnderTest.Eventually(
@@ -110,6 +142,18 @@ public sealed class CrashTests(ITestOutputHelper output)
             var totals = store.InTransaction(tx => tx.Admin.Totals());
             Assert.True(totals.Balances, totals.ToString());
             Assert.Equal(accepted.Count, totals.Accepted);
+
+            // Every answer stored once, as given, with the one notice its caller was told of; no notice queued twice.
+            Assert.True(answered.Count >= Submissions / 2, $"{answered.Count} answers");
+            foreach (var (messageId, (outcome, notice)) in answered)
+            {
+                var stored = store.Snapshot(tx => tx.Responses.Find(messageId));
+                Assert.NotNull(stored);
+                Assert.Equal((outcome, notice), (stored.Outcome, stored.NoticeMessageId));
+            }
+
+            var notices = store.Snapshot(tx => tx.Admin.List(null, 10_000)).Count(m => m.Recipient == "BMI");
+            Assert.Equal(answered.Values.Count(a => a.Notice is not null), notices);
         }
 
         // Killed mid-write six times, the audit trail still verifies, and the processes logged nobody's data. The last
@@ -169,6 +213,32 @@ public sealed class CrashTests(ITestOutputHelper output)
                 return [.. JsonNode.Parse(response.Text)!["messages"]!.AsArray()
                     .Where(m => m!["messageId"] is not null)
                     .Select(m => (m!["messageId"]!.GetValue<string>(), m["recipient"]!.GetValue<string>()))];
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    // Answers until the gateway answers 200: after a kill the same answer again is idempotent, so it is applied once.
+    private static async Task<string?> RespondUntilAnswered(Uri address, string agency, string messageId, string outcome)
+    {
+        var body = new JsonObject { ["outcome"] = outcome, ["by"] = new JsonObject { ["name"] = "Dr A Khan", ["role"] = "Prescriber" } };
+        if (outcome == "rejected")
+        {
+            body["reason"] = "No bed in the healthcare unit";
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            try
+            {
+                using var client = new GatewayClient(address, TlsIdentity.Load(GatewayUnderTest.Certs, agency, TimeProvider.System), TimeSpan.FromSeconds(20));
+                var response = await client.RespondAsync(messageId, System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()));
+                Assert.True(response.Status == HttpStatusCode.OK, response.Text);
+                return JsonNode.Parse(response.Text)!["noticeMessageId"]?.GetValue<string>();
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && DateTime.UtcNow < deadline)
             {

@@ -235,13 +235,12 @@ public sealed class GatewayApiTests : GatewayWithAgencies
     [Theory]
     [InlineData(Examples.Engagement)]
     [InlineData(Examples.ReceptionReply)]
-    public async Task A_valid_reply_is_not_yet_accepted_and_the_400_names_event_type(string example)
+    public async Task A_reply_to_a_message_that_does_not_exist_is_404_naming_event_inReplyTo(string example)
     {
         var sender = Examples.Json(example)["event"]!["from"]!.GetValue<string>();
-        var problem = await Submit(sender, Encoding.UTF8.GetBytes(Examples.Text(example)), HttpStatusCode.BadRequest);
+        var problem = await Submit(sender, Encoding.UTF8.GetBytes(Examples.Text(example)), HttpStatusCode.NotFound);
         var error = Assert.Single(problem["errors"]!.AsArray());
-        Assert.Equal("event.type", error!["path"]!.GetValue<string>());
-        Assert.Contains("not yet accepted by this gateway", error["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("event.inReplyTo", error!["path"]!.GetValue<string>());
     }
 
     [Fact]

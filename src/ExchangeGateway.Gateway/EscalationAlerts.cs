@@ -1,0 +1,136 @@
+using System.Text;
+using ExchangeGateway.Crypto;
+using ExchangeGateway.Domain;
+using ExchangeGateway.Fhir;
+using ExchangeGateway.Intake;
+using ExchangeGateway.Storage;
+
+namespace ExchangeGateway.Gateway;
+
+/// <summary>
+/// Fires the escalations whose deadline passed with the loop still open: for each agency to alert, the record the
+/// escalation is about is cut down for it, mapped to an alert document with the plain text of what is missing, sealed
+/// and queued. The entry is settled and its alerts queued in one transaction, so an answer racing the deadline on
+/// another instance either closes it first (no alert) or finds it escalated; after a crash it fires on the next run.
+/// </summary>
+public sealed class EscalationAlerts(
+    IGatewayStore store,
+    AgencyDirectory directory,
+    EscalationAlertMapper alerts,
+    PackageSealer sealer,
+    PushDelivery push,
+    GatewayAudit audit,
+    ReleasePlanning planning,
+    TimeProvider time,
+    StorageHealth storage,
+    ILogger<EscalationAlerts> log) : ScheduleWorker(storage, time, log)
+{
+    /// <summary>The event type the alerts are stored and listed under.</summary>
+    public const string AlertEventType = "escalation-alert";
+
+    // One run at a time: the worker's loop, and a test calling RunDue.
+    private readonly Lock running = new();
+
+    /// <inheritdoc/>
+    protected override string What => "escalations";
+
+    /// <inheritdoc/>
+    public override int RunDue()
+    {
+        lock (running)
+        {
+            var now = Time.GetUtcNow();
+            var settled = 0;
+            foreach (var due in store.Snapshot(tx => tx.Escalations.Due(now)))
+            {
+                try
+                {
+                    settled += Fire(due, now) ? 1 : 0;
+                }
+                catch (Exception ex) when (StorageHealth.IsFault(ex))
+                {
+                    Storage.Failed(ex, "firing an escalation");
+                    break;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.LogError(ex, "Escalation {EntryId} ({Kind}) failed; it stays pending and is tried again", due.Entry.EntryId, due.Entry.Kind);
+                }
+            }
+
+            return settled;
+        }
+    }
+
+    private bool Fire(DueEscalation due, DateTimeOffset now)
+    {
+        var entry = due.Entry;
+        var read = SubmissionReader.Read(Encoding.UTF8.GetBytes(due.SourceJson));
+        var source = read.Submission ?? throw new InvalidOperationException($"the record of escalation {entry.EntryId} no longer reads as a valid submission");
+        var (memory, lines) = store.Snapshot(tx => (tx.Submissions.Remembered(entry.PersonKeys), tx.Submissions.Track(entry.SubmissionId)));
+        var text = EscalationText.For(entry, source, lines, directory, planning.Zone);
+        var decisions = new List<RecipientDecision>();
+        var messages = new List<OutgoingMessage>();
+        foreach (var agency in entry.Recipients.Select(directory.Find).OfType<Agency>())
+        {
+            var decision = Decide(source, agency, memory);
+            string? messageId = null;
+            if (decision.MayShare)
+            {
+                var document = alerts.MapToJson(RecordMinimiser.For(source, agency.Type), entry.Kind, text, $"{entry.SubmissionId}/{entry.Kind}/{entry.EntryId}", now);
+                var message = sealer.SealFor(Encoding.UTF8.GetBytes(document), agency);
+                messages.Add(message);
+                messageId = message.MessageId;
+            }
+
+            decisions.Add(new RecipientDecision(agency.Id, agency.Type, SubmissionAcceptance.OutcomeName(decision.Outcome), decision.Reason, messageId,
+                decision.LegalBasis, decision.AuthorisedBy, decision.Justification));
+        }
+
+        var detail = decisions.Count == 0
+            ? "nobody to alert: no recipient is in the agency directory"
+            : string.Join("; ", decisions.Select(d => d.MessageId is null ? $"withheld from {d.Recipient} ({d.Outcome})" : $"alert sent to {d.Recipient}"));
+        var settled = store.InTransaction(tx =>
+        {
+            if (!tx.Escalations.Escalate(entry.EntryId, detail, now))
+            {
+                // The answer arrived (or another instance fired it) after the entry was read: no alert.
+                return false;
+            }
+
+            tx.Submissions.Enqueue(entry.SubmissionId, AlertEventType, entry.PersonKeys, messages);
+            audit.ScheduleFired(tx, entry.EntryId, entry.Kind, entry.SubmissionId, entry.PersonKeys, decisions, messages);
+            return true;
+        });
+        if (!settled)
+        {
+            return false;
+        }
+
+        if (messages.Any(m => m.Channel == DeliveryChannel.Push))
+        {
+            push.Wake();
+        }
+
+        Log.LogWarning("Escalation {Kind} for submission {SubmissionId} fired: {Detail}", entry.Kind, entry.SubmissionId, detail);
+        return true;
+    }
+
+    // The sender of the record is alerted about its own record; anyone else only as the person's consent allows now.
+    private static ConsentDecision Decide(Submission source, Agency agency, PersonMemory? memory)
+    {
+        if (agency.Id == source.Event.From)
+        {
+            return new ConsentDecision(agency.Type, ConsentOutcome.Shared, "An alert to the agency that sent the record, about its own record.");
+        }
+
+        if (memory?.WithdrawnAt is { } withdrawnAt && !SubmissionAcceptance.ConsentedSince(source.Dir!.Consent, withdrawnAt))
+        {
+            return new ConsentDecision(agency.Type, ConsentOutcome.Withdrawn, "The person withdrew consent and has not consented again since.");
+        }
+
+        return memory?.NotShared?.Contains(agency.Type, StringComparer.Ordinal) == true
+            ? new ConsentDecision(agency.Type, ConsentOutcome.Withdrawn, $"The person's newest record no longer shares with {agency.Type} recipients.")
+            : ConsentPolicy.Decide(source, agency.Type);
+    }
+}
