@@ -182,6 +182,21 @@ public sealed partial class DocumentNarrative
         return E("p", lines.SelectMany((line, i) => i == 0 ? new object[] { line } : [E("br"), line]).ToArray());
     }
 
+    // Only a reception asks the community services to act; other documents say nothing of it.
+    private string? ReceptionRequestText()
+    {
+        var e = submission.Event;
+        if (e.Type != EventTypes.Reception)
+        {
+            return null;
+        }
+
+        var custody = submission.Dir?.Custody;
+        return $"In custody at {custody?.Establishment ?? e.From} since {PlainEnglish.DateTime(custody?.ReceptionDate ?? e.OccurredAt)}. "
+            + "Stop community dispensing of opioid substitution treatment for this person. Reply with the community prescribing record "
+            + "(last dispensed, supervised, pharmacy, prescriber) as a reception-reply in reply to this message.";
+    }
+
     private XElement? OffenceFacts() => Dir.Offence is not { } offence
         ? null
         : Facts(("Offence category", offence.Category), ("Trigger offence", YesNo(offence.TriggerOffence)));

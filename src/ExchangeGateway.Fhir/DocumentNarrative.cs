@@ -34,6 +34,7 @@ public sealed partial class DocumentNarrative(ProfileSet profiles, Submission su
     private Narrative RecordComposition() => NarrativeOf(
         E("h2", title),
         SafetyAlerts(),
+        Paragraph(ReceptionRequestText()),
         Part("Person", PersonFacts()),
         Part("Event", EventFacts()),
         Part("Last dose", LastDose()),
@@ -62,6 +63,7 @@ public sealed partial class DocumentNarrative(ProfileSet profiles, Submission su
         "offence" => NarrativeOf(OffenceFacts()),
         "community-dispensing" => NarrativeOf(Paragraph(CommunityRecordSentence()), Part("Community dispensing", CommunityFacts())),
         "engagement" => NarrativeOf(Paragraph(EngagementSentence())),
+        ReleaseSummaryMapper.ReceptionRequestSection => NarrativeOf(Paragraph(ReceptionRequestText())),
         _ => throw new ArgumentOutOfRangeException(nameof(sectionCode), sectionCode, "not a section of the document-section CodeSystem"),
     };
 

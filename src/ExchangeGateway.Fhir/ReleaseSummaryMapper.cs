@@ -111,6 +111,7 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
                 composition.Extension.Add(new Extension(StructureDefinition(Ext.PlannedMoveAt), new FhirDateTime(moveAt)));
             }
 
+            AddSection(composition, ReceptionRequestSection, ReceptionRequest());
             AddSection(composition, "custody-release", CustodyAndRelease());
             AddSection(composition, "substance-use", SubstanceUse());
             AddSection(composition, "treatment-in-prison", TreatmentInPrison());

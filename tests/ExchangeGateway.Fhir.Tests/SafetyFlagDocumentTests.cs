@@ -135,11 +135,11 @@ public class SafetyFlagDocumentTests
     }
 
     [Fact]
-    public void The_safety_flag_codesystem_holds_exactly_the_domain_codes_and_the_overdue_alert()
+    public void The_safety_flag_codesystem_holds_exactly_the_domain_codes_the_overdue_alert_and_the_escalation_kinds()
     {
         var codeSystem = ProfileSet.Embedded.CodeSystemByUrl(FhirNames.CodeSystem(FhirNames.Cs.SafetyFlag));
         Assert.NotNull(codeSystem);
-        Assert.Equal(SafetyFlags.Codes.Append(ReleaseTimeline.OverdueAlertFlag), codeSystem.Concept.Select(c => c.Code));
+        Assert.Equal(SafetyFlags.Codes.Append(ReleaseTimeline.OverdueAlertFlag).Concat(EscalationKinds.All), codeSystem.Concept.Select(c => c.Code));
     }
 
     [Fact]
