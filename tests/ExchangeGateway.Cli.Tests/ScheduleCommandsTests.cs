@@ -49,8 +49,8 @@ public sealed class ScheduleCommandsTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(7, lines.Length);
-        Assert.StartsWith("2026-12-08T09:00:00.000+00:00  reminder-2-days  done      release 2026-12-10  to CJIT-LEEDS,B86030  person nhs:aaa", lines[0], StringComparison.Ordinal);
-        Assert.Contains("overdue-check    overdue", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith($"2026-12-08T09:00:00.000+00:00  {"reminder-2-days",-23}  done      release 2026-12-10  to CJIT-LEEDS,B86030  person nhs:aaa", lines[0], StringComparison.Ordinal);
+        Assert.Contains($"{"overdue-check",-23}  overdue", lines[2], StringComparison.Ordinal);
         Assert.Contains("(no release by 12:00 on 2026-12-10)", lines[2], StringComparison.Ordinal);
         Assert.Contains("pending", lines[5], StringComparison.Ordinal);
         Assert.Equal("6 entries", lines[6]);

@@ -87,14 +87,24 @@ public class RecipientRouterTests
     }
 
     [Fact]
-    public void A_reception_does_not_go_to_the_community_provider()
+    public void A_reception_goes_to_the_community_provider_it_names_so_that_community_dispensing_stops()
     {
         var reception = Samples.Reception(cjit: "CJIT-LEEDS");
         reception = reception with { Dir = reception.Dir! with { ReleasePlan = new ReleasePlan(CjitArea: "CJIT-LEEDS", CommunityProvider: "CTP-FWDLEEDS") } };
 
         var result = RecipientRouter.Route(reception, Samples.Directory, null);
 
-        Assert.Equal(["CJIT-LEEDS"], result.Recipients.Select(r => r.Agency.Id));
+        Assert.Equal(["CJIT-LEEDS", "CTP-FWDLEEDS"], result.Recipients.Select(r => r.Agency.Id));
+    }
+
+    [Fact]
+    public void A_reception_naming_no_community_provider_goes_to_the_one_known_for_the_person()
+    {
+        var reception = Samples.Reception(cjit: "CJIT-LEEDS");
+
+        var result = RecipientRouter.Route(reception, Samples.Directory, new KnownAgencies(null, null, "CTP-FWDLEEDS"));
+
+        Assert.Contains(result.Recipients, r => (r.Agency.Id, r.Path) == ("CTP-FWDLEEDS", "known.communityProvider"));
     }
 
     [Fact]

@@ -167,6 +167,28 @@ public sealed class ClosingTheLoopTests : GatewayWithAgencies
     }
 
     [Fact]
+    public async Task Exg_respond_accepts_as_a_named_clinician_and_exg_track_shows_who()
+    {
+        var release = await Submit("HLI", Record(EventTypes.Release));
+        var messageId = MessageFor(release, "B86030");
+        string[] gateway = ["--gateway", Gateway.Address.ToString(), "--certs", GatewayUnderTest.Certs];
+
+        var (exit, said) = CrashTests.Exg(["respond", messageId, .. gateway, "--as", "B86030", "--accept", "--by-name", "Dr A Khan", "--by-role", "GP", "--by-id", "GMC 1234567"]);
+        var (trackExit, tracked) = CrashTests.Exg(["track", release["submissionId"]!.GetValue<string>(), .. gateway, "--as", "HLI"]);
+        var (neither, refusal) = CrashTests.Exg(["respond", messageId, .. gateway, "--as", "B86030", "--by-name", "Dr A Khan", "--by-role", "GP"]);
+        var (other, notTheirs) = CrashTests.Exg(["respond", messageId, .. gateway, "--as", "B82005", "--reject", "Not ours", "--by-name", "Dr B", "--by-role", "GP"]);
+
+        Assert.True(exit == 0, said);
+        Assert.Contains("accepted by Dr A Khan (GP, GMC 1234567)", said, StringComparison.Ordinal);
+        Assert.True(trackExit == 0, tracked);
+        Assert.Contains("accepted by Dr A Khan (GP, GMC 1234567)", tracked, StringComparison.Ordinal);
+        Assert.NotEqual(0, neither);
+        Assert.Contains("--accept or --reject", refusal, StringComparison.Ordinal);
+        Assert.NotEqual(0, other);
+        Assert.Contains("404", notTheirs, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_rejection_with_a_reason_and_a_medication_that_cannot_continue_reaches_the_sending_prison_at_once()
     {
         var transfer = await Submit("BMI", Transfer());

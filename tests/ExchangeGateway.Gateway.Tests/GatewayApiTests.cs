@@ -129,7 +129,7 @@ public sealed class GatewayApiTests : GatewayWithAgencies
     }
 
     [Fact]
-    public async Task A_reception_goes_to_the_GP_and_CJIT_known_for_the_person()
+    public async Task A_reception_goes_to_the_GP_CJIT_and_community_provider_known_for_the_person_as_consent_allows()
     {
         await Submit("HLI", Release());
         var reception = Release(j =>
@@ -140,7 +140,8 @@ public sealed class GatewayApiTests : GatewayWithAgencies
             j["dir"]!["consent"]!["shareWith"] = new JsonArray("cjit", "gp");
         });
         var accepted = ByRecipient(await Submit("LPI", reception));
-        Assert.Equal(["B86030", "CJIT-LEEDS"], accepted.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["B86030", "CJIT-LEEDS", "CTP-FWDLEEDS"], accepted.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("withheld", accepted["CTP-FWDLEEDS"]["status"]!.GetValue<string>());
     }
 
     [Fact]
