@@ -27,6 +27,8 @@ public sealed class ReplyAcceptance(
     /// <summary>The legal basis a reply is shared under, as recorded in decisions and the audit trail.</summary>
     public const string DirectCare = "direct-care";
 
+    private static readonly string[] AllTypes = [AgencyTypes.Prison, AgencyTypes.Cjit, AgencyTypes.CommunityTreatment, AgencyTypes.Gp];
+
     /// <summary>Routes, seals and stores a valid reply from <paramref name="sender"/>; the caller has checked the sender is <c>event.from</c>.</summary>
     public SubmissionAnswer Accept(Submission reply, string sender, string bodyHash)
     {
@@ -141,36 +143,42 @@ public sealed class ReplyAcceptance(
         ? originType == EventTypes.Reception
         : originType is EventTypes.Release or EventTypes.ReleaseNotice;
 
-    // A reception reply: the prison that sent the reception, nobody else. An engagement report: the releasing prison, and
-    // the person's GP unless the person withdrew consent or stopped sharing with GPs.
+    // A reception reply: the prison that sent the reception, nobody else, always: the person is in its custody now and
+    // is dosed on what the reply says. An engagement report: the releasing prison and the person's GP, each unless the
+    // person has withdrawn consent since: they are released, so it is their continuing care, not custody.
     private List<(Recipient Recipient, ConsentDecision Decision)> Recipients(string type, AddressedMessage origin, PersonMemory? memory, IReadOnlyList<TrackingLine> originLines, string sender)
     {
         var list = new List<(Recipient, ConsentDecision)>();
         if (directory.Find(origin.Sender) is { } prison)
         {
-            var why = type == EventTypes.ReceptionReply
-                ? $"A reply to {prison.Id}'s reception request, for the direct care of a person in its custody."
-                : $"An engagement report to {prison.Id}, which released the person, for their continuing care.";
-            list.Add((new Recipient(prison, "event.inReplyTo"), new ConsentDecision(prison.Type, ConsentOutcome.Shared, why, DirectCare)));
-        }
-
-        if (type != EventTypes.Engagement)
-        {
-            return list;
+            list.Add((new Recipient(prison, "event.inReplyTo"), type == EventTypes.ReceptionReply
+                ? new ConsentDecision(prison.Type, ConsentOutcome.Shared, $"A reply to {prison.Id}'s reception request, for the direct care of a person in its custody.", DirectCare)
+                : Engagement(prison, memory, $"An engagement report to {prison.Id}, which released the person, for their continuing care.")));
         }
 
         var gpId = memory?.Agencies.GpPractice ?? originLines.FirstOrDefault(l => l.RecipientType == AgencyTypes.Gp)?.Recipient;
-        if (gpId is null || gpId == sender || directory.Find(gpId) is not { Type: AgencyTypes.Gp } gp)
+        if (type == EventTypes.Engagement && gpId is not null && gpId != sender && directory.Find(gpId) is { Type: AgencyTypes.Gp } gp)
         {
-            return list;
+            list.Add((new Recipient(gp, "known.gpPractice"), Engagement(gp, memory, "An engagement report to the person's GP, for their direct care.")));
         }
 
-        var decision = memory?.WithdrawnAt is not null
-            ? new ConsentDecision(gp.Type, ConsentOutcome.Withdrawn, "The person withdrew consent: the engagement report is not shared with the GP.")
-            : memory?.NotShared?.Contains(AgencyTypes.Gp, StringComparer.Ordinal) == true
-                ? new ConsentDecision(gp.Type, ConsentOutcome.Withdrawn, "The person's newest record no longer shares with gp recipients.")
-                : new ConsentDecision(gp.Type, ConsentOutcome.Shared, "An engagement report to the person's GP, for their direct care.", DirectCare);
-        list.Add((new Recipient(gp, "known.gpPractice"), decision));
         return list;
+    }
+
+    // The person's newest record decides (a withdrawal there lists every type as not shared; consent given again since
+    // lists fewer). The releasing prison holds the record it sent whatever the consent to share with prisons, so only a
+    // withdrawal stops its copy; the GP's copy stops too when the newest record no longer shares with GPs.
+    private static ConsentDecision Engagement(Agency agency, PersonMemory? memory, string why)
+    {
+        var notShared = memory?.NotShared ?? [];
+        var withdrawn = AllTypes.All(t => notShared.Contains(t, StringComparer.Ordinal));
+        if (withdrawn)
+        {
+            return new ConsentDecision(agency.Type, ConsentOutcome.Withdrawn, "The person withdrew consent: the engagement report is not shared.");
+        }
+
+        return agency.Type != AgencyTypes.Prison && notShared.Contains(agency.Type, StringComparer.Ordinal)
+            ? new ConsentDecision(agency.Type, ConsentOutcome.Withdrawn, $"The person's newest record no longer shares with {agency.Type} recipients.")
+            : new ConsentDecision(agency.Type, ConsentOutcome.Shared, why, DirectCare);
     }
 }

@@ -245,6 +245,27 @@ public sealed class ClosingTheLoopTests : GatewayWithAgencies
     }
 
     [Fact]
+    public async Task An_engagement_report_after_the_person_withdrew_consent_is_shared_with_no_one()
+    {
+        var release = await Submit("HLI", Record(EventTypes.Release));
+        var cjitMessage = MessageFor(release, "CJIT-LEEDS");
+        await PushedTo("CJIT-LEEDS", cjitMessage);
+        await Submit("BMI", Record(EventTypes.Reception, j =>
+        {
+            j["event"]!["from"] = "BMI";
+            j["dir"]!["consent"]!["withdrawnAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+        }));
+
+        var report = await Submit("CJIT-LEEDS", Reply(Examples.Engagement, "CJIT-LEEDS", cjitMessage));
+
+        Assert.All(report["messages"]!.AsArray(), m =>
+        {
+            Assert.Equal("withheld", m!["status"]!.GetValue<string>());
+            Assert.Null(m["messageId"]);
+        });
+    }
+
+    [Fact]
     public async Task An_answer_without_by_name_and_a_rejection_without_a_reason_are_refused_naming_the_field()
     {
         var release = await Submit("HLI", Record(EventTypes.Release));
