@@ -66,6 +66,9 @@ public sealed class PersonKeys
         return new PersonKeys(bytes);
     }
 
+    /// <summary>How every NHS-number key begins (a prison-number key begins <c>prison:</c>).</summary>
+    public const string NhsPrefix = "nhs:";
+
     /// <summary>The key of an NHS number (spaces and hyphens ignored); throws ArgumentException for an invalid one.</summary>
     public string ForNhsNumber(string nhsNumber)
     {

@@ -20,7 +20,7 @@ public static class OutboxCommands
             output.WriteLine($"accepted {totals.Accepted} = pending {totals.Pending} + delivered {totals.Delivered} + acknowledged {totals.Acknowledged} + dead-lettered {totals.DeadLettered} + expired {totals.Expired} + cancelled {totals.Cancelled}");
             foreach (var line in lines)
             {
-                output.WriteLine($"{line.MessageId}  {line.Recipient,-14} {line.Channel,-7} {line.Status,-12} attempts {line.Attempts,-3} {StoredTime.Format(line.CreatedAt)}{(line.LastError is null ? "" : "  " + line.LastError)}");
+                output.WriteLine($"{line.MessageId}  {line.Recipient,-14} {line.Channel,-7} {line.Status,-12} attempts {line.Attempts,-3} {StoredTime.Format(line.CreatedAt)}  {line.EventType}{(line.LastError is null ? "" : "  " + line.LastError)}");
             }
 
             return totals.Balances ? ExitCodes.Ok : ExitCodes.InvalidInput;

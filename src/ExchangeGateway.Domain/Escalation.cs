@@ -60,9 +60,12 @@ public static class EscalationTimeline
         return deliveredAt < deadline ? deadline : deliveredAt + LateReleaseRecord;
     }
 
-    /// <summary>When an engagement report is due for a release on <paramref name="releaseDate"/>: day 21 at the reminder time, local.</summary>
+    /// <summary>
+    /// When the alert for a missing engagement report on a release on <paramref name="releaseDate"/> falls due: the report
+    /// is due by the end of day 21, so the alert goes at the reminder time on day 22, local, when people are at work.
+    /// </summary>
     public static DateTimeOffset EngagementDue(DateOnly releaseDate, TimeZoneInfo zone, TimeOnly? at = null) =>
-        ReleaseTimeline.Instant(releaseDate.AddDays(EngagementDays), at ?? ReleaseTimeline.DefaultReminderTime, zone);
+        ReleaseTimeline.Instant(releaseDate.AddDays(EngagementDays + 1), at ?? ReleaseTimeline.DefaultReminderTime, zone);
 
     /// <summary>The last working day (Monday to Friday, not an England and Wales bank holiday) before <paramref name="date"/>.</summary>
     public static DateOnly WorkingDayBefore(DateOnly date)

@@ -68,19 +68,43 @@ public sealed class EscalationAlerts(
         var read = SubmissionReader.Read(Encoding.UTF8.GetBytes(due.SourceJson));
         var source = read.Submission ?? throw new InvalidOperationException($"the record of escalation {entry.EntryId} no longer reads as a valid submission");
         var (memory, lines) = store.Snapshot(tx => (tx.Submissions.Remembered(entry.PersonKeys), tx.Submissions.Track(entry.SubmissionId)));
+        if (Stopped(source, entry, memory) is { } why)
+        {
+            // Withdrawal stops every future message about the person, alerts included; and nobody is asked to chase an
+            // agency the person no longer shares with.
+            return store.InTransaction(tx =>
+            {
+                var closed = tx.Escalations.Close(entry.Kind, entry.SubmissionId, entry.WatchRecipient, EscalationStatus.Withdrawn, why, now);
+                Log.LogInformation("Escalation {Kind} for submission {SubmissionId} settled without an alert: consent", entry.Kind, entry.SubmissionId);
+                return closed.Contains(entry.EntryId);
+            });
+        }
+
         var text = EscalationText.For(entry, source, lines, directory, planning.Zone);
         var decisions = new List<RecipientDecision>();
         var messages = new List<OutgoingMessage>();
         foreach (var agency in entry.Recipients.Select(directory.Find).OfType<Agency>())
         {
-            var decision = Decide(source, agency, memory);
+            var decision = agency.Id == source.Event.From
+                ? new ConsentDecision(agency.Type, ConsentOutcome.Shared, "An alert to the agency that sent the record, about its own record.")
+                : ConsentNow.Decide(source, agency.Type, memory);
             string? messageId = null;
             if (decision.MayShare)
             {
                 var document = alerts.MapToJson(RecordMinimiser.For(source, agency.Type), entry.Kind, text, $"{entry.SubmissionId}/{entry.Kind}/{entry.EntryId}", now);
-                var message = sealer.SealFor(Encoding.UTF8.GetBytes(document), agency);
-                messages.Add(message);
-                messageId = message.MessageId;
+                try
+                {
+                    var message = sealer.SealFor(Encoding.UTF8.GetBytes(document), agency);
+                    messages.Add(message);
+                    messageId = message.MessageId;
+                }
+                catch (SealingException ex)
+                {
+                    // One agency's certificate problem must not hold back the alert to the others.
+                    audit.CertificateProblem(agency.Id, null, "cannot seal: " + ex.Message);
+                    Log.LogError("Cannot seal escalation alert {EntryId} for {Recipient}: {Problem}", entry.EntryId, agency.Id, ex.Message);
+                    decision = new ConsentDecision(agency.Type, ConsentOutcome.Withheld, "The gateway cannot seal for this agency (certificate problem).");
+                }
             }
 
             decisions.Add(new RecipientDecision(agency.Id, agency.Type, SubmissionAcceptance.OutcomeName(decision.Outcome), decision.Reason, messageId,
@@ -92,6 +116,12 @@ public sealed class EscalationAlerts(
             : string.Join("; ", decisions.Select(d => d.MessageId is null ? $"withheld from {d.Recipient} ({d.Outcome})" : $"alert sent to {d.Recipient}"));
         var settled = store.InTransaction(tx =>
         {
+            // Consent decided on a memory another instance has since changed (a withdrawal): decided again next round.
+            if (!PersonMemory.Same(tx.Submissions.LockPersons(entry.PersonKeys), memory))
+            {
+                return false;
+            }
+
             if (!tx.Escalations.Escalate(entry.EntryId, detail, now))
             {
                 // The answer arrived (or another instance fired it) after the entry was read: no alert.
@@ -116,21 +146,16 @@ public sealed class EscalationAlerts(
         return true;
     }
 
-    // The sender of the record is alerted about its own record; anyone else only as the person's consent allows now.
-    private static ConsentDecision Decide(Submission source, Agency agency, PersonMemory? memory)
+    // Why the escalation ends without an alert, or null when it fires.
+    private string? Stopped(Submission source, EscalationEntry entry, PersonMemory? memory)
     {
-        if (agency.Id == source.Event.From)
+        if (ConsentNow.Withdrawn(source, memory))
         {
-            return new ConsentDecision(agency.Type, ConsentOutcome.Shared, "An alert to the agency that sent the record, about its own record.");
+            return "no alert: the person withdrew consent";
         }
 
-        if (memory?.WithdrawnAt is { } withdrawnAt && !SubmissionAcceptance.ConsentedSince(source.Dir!.Consent, withdrawnAt))
-        {
-            return new ConsentDecision(agency.Type, ConsentOutcome.Withdrawn, "The person withdrew consent and has not consented again since.");
-        }
-
-        return memory?.NotShared?.Contains(agency.Type, StringComparer.Ordinal) == true
-            ? new ConsentDecision(agency.Type, ConsentOutcome.Withdrawn, $"The person's newest record no longer shares with {agency.Type} recipients.")
-            : ConsentPolicy.Decide(source, agency.Type);
+        return entry.WatchRecipient is { } watched && directory.Find(watched) is { } agency && memory?.NotShared?.Contains(agency.Type, StringComparer.Ordinal) == true
+            ? $"no alert: the person's newest record no longer shares with {agency.Type} recipients"
+            : null;
     }
 }

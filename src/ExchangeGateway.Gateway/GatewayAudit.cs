@@ -220,7 +220,8 @@ public sealed class GatewayAudit(IGatewayStore store, AuditLog log, TimeProvider
                     ("byName", response.By.Name),
                     ("byRole", response.By.Role),
                     ("byProfessionalId", response.By.ProfessionalId),
-                    ("reason", response.Reason),
+                    // The reason is clinical free text about the person: it stays with the response, the trail says only that one was given.
+                    ("reasonGiven", response.Reason is null ? "no" : "yes"),
                     ("cannotContinue", response.CannotContinue?.Count ?? 0),
                     ("escalationsClosed", escalationsClosed),
                     ("outcome", "success")),

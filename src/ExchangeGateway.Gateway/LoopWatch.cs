@@ -48,20 +48,23 @@ public sealed class LoopWatch(ReleasePlanning planning, int receptionReplyHours,
                     raise.Add(Escalation(EscalationKinds.ReleaseAcceptanceDue, EscalationTimeline.ReleaseAcceptanceDue(releaseDate, now, planning.Zone), held.Recipient, alerted));
                 }
 
-                // A release recorded only after day 21 (a record keyed in late) raises no engagement alert: the window it
-                // watches is over, and an alert at once would only be noise to the services.
-                var released = ReleaseTimeline.LocalDate(DateTimeOffset.Parse(submission.Event.OccurredAt, CultureInfo.InvariantCulture), planning.Zone);
+                // The engagement report is counted from the release: the planned date while it is planned (a newer notice
+                // moves it), the day it happened once the release itself is recorded. A release keyed in only after day 21
+                // raises none: the window it watches is over, and an alert at once would only be noise.
+                var released = planning.IsReleaseItself(submission)
+                    ? ReleaseTimeline.LocalDate(DateTimeOffset.Parse(submission.Event.OccurredAt, CultureInfo.InvariantCulture), planning.Zone)
+                    : releaseDate;
                 var engagementDue = EscalationTimeline.EngagementDue(released, planning.Zone, planning.ReminderTime);
-                if (planning.IsReleaseItself(submission) && engagementDue > now)
+                moves.Add((EscalationKinds.EngagementDue, null));
+                if (engagementDue > now)
                 {
-                    moves.Add((EscalationKinds.EngagementDue, null));
                     raise.Add(Escalation(EscalationKinds.EngagementDue, engagementDue, null, alerted));
                 }
 
                 break;
         }
 
-        if (raise.Count == 0)
+        if (raise.Count == 0 && moves.Count == 0)
         {
             return null;
         }

@@ -80,18 +80,11 @@ public sealed class ReleaseReminders(
         {
             var notice = read.Submission!;
             memory = store.Snapshot(tx => tx.Submissions.Remembered(entry.PersonKeys));
-            var withdrawnAt = memory?.WithdrawnAt;
-            var withdrawn = withdrawnAt is not null && !SubmissionAcceptance.ConsentedSince((notice.Dir ?? throw new InvalidOperationException("a stored release notice has its DIR")).Consent, withdrawnAt);
-            var notShared = memory?.NotShared ?? [];
             var flags = SafetyFlags.Raise(notice, planning.FirstNotifiedAt(notice, entry.PersonKeys));
             var agencies = entry.Recipients.Select(directory.Find).OfType<Agency>().Where(a => reminder || a.Type == AgencyTypes.Cjit).ToList();
             foreach (var agency in agencies)
             {
-                var decision = withdrawn
-                    ? new ConsentDecision(agency.Type, ConsentOutcome.Withdrawn, "The person withdrew consent and has not consented again since.")
-                    : notShared.Contains(agency.Type, StringComparer.Ordinal)
-                        ? new ConsentDecision(agency.Type, ConsentOutcome.Withdrawn, $"The person's newest record no longer shares with {agency.Type} recipients.")
-                        : ConsentPolicy.Decide(notice, agency.Type);
+                var decision = ConsentNow.Decide(notice, agency.Type, memory);
                 string? messageId = null;
                 if (decision.Outcome is ConsentOutcome.Shared or ConsentOutcome.Overridden)
                 {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using ExchangeGateway.Audit;
 using ExchangeGateway.Crypto;
 using ExchangeGateway.Domain;
 using ExchangeGateway.Fhir;
@@ -20,6 +21,7 @@ public sealed class ReplyAcceptance(
     PackageSealer sealer,
     IGatewayStore store,
     GatewayAudit audit,
+    IPersonKeys personKeys,
     TimeProvider time,
     StorageHealth storage,
     ILogger<ReplyAcceptance> log)
@@ -61,11 +63,23 @@ public sealed class ReplyAcceptance(
                 [new ValidationError("event.inReplyTo", $"message {inReplyTo} is a {origin.EventType}; a {type} answers {expected} message")]);
         }
 
-        var (keys, memory, lines) = store.Snapshot(tx =>
+        var (originKeys, memory, lines) = store.Snapshot(tx =>
         {
             var personKeys = tx.Submissions.PersonKeysOf(inReplyTo);
             return (personKeys, tx.Submissions.Remembered(personKeys), tx.Submissions.Track(origin.SubmissionId));
         });
+
+        // A reply names its person: it must be the person of the message it answers, or a GP who pasted the wrong message
+        // id would send one person's prescribing record to the prison holding another.
+        var replyKeys = personKeys.For(reply.Client ?? throw new InvalidOperationException("the contract requires client on a reply"));
+        if (SamePerson(replyKeys, originKeys) is { } mismatch)
+        {
+            audit.Refused(sender, reply.SubmissionId, "reply about another person than the message it answers", 1);
+            return SubmissionAcceptance.Problem(400, "The submission is not valid",
+                [new ValidationError(mismatch, $"does not match the person of message {inReplyTo}: check the message id and the person")]);
+        }
+
+        var keys = originKeys.Union(replyKeys, StringComparer.Ordinal).ToList();
         var recipients = Recipients(type, origin, memory, lines, sender);
         if (recipients.Count == 0)
         {
@@ -137,6 +151,19 @@ public sealed class ReplyAcceptance(
 
         return new SubmissionAnswer(202, "application/json", result.Response, reply.SubmissionId,
             result.Outcome == AcceptOutcome.Accepted ? [.. messages.Select(m => m.MessageId)] : null);
+    }
+
+    // Null when the reply's keys name the same person as the message's: an NHS number on both must match, and otherwise at
+    // least one key (the prison number) must; else the field to correct.
+    private static string? SamePerson(IReadOnlyList<string> replyKeys, IReadOnlyList<string> originKeys)
+    {
+        static string? Nhs(IReadOnlyList<string> keys) => keys.FirstOrDefault(k => k.StartsWith(PersonKeys.NhsPrefix, StringComparison.Ordinal));
+        if (Nhs(replyKeys) is { } replyNhs && Nhs(originKeys) is { } originNhs)
+        {
+            return replyNhs == originNhs ? null : "client.nhsNumber";
+        }
+
+        return replyKeys.Intersect(originKeys, StringComparer.Ordinal).Any() ? null : Nhs(replyKeys) is null ? "client.prisonNumber" : "client.nhsNumber";
     }
 
     private static bool Answers(string replyType, string originType) => replyType == EventTypes.ReceptionReply

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json.Nodes;
 using ExchangeGateway.Crypto;
@@ -22,6 +23,10 @@ public sealed class ResponseAcceptance(
     StorageHealth storage,
     ILogger<ResponseAcceptance> log)
 {
+    // The records themselves; see Answerable.
+    private static readonly HashSet<string> AnswerableTypes =
+        [EventTypes.Transfer, EventTypes.ReleaseNotice, EventTypes.Release, EventTypes.Reception, EventTypes.ReceptionReply, EventTypes.Engagement];
+
     /// <summary>The event type the sender's notice of a rejection is stored and listed under.</summary>
     public const string NoticeEventType = "message-response";
 
@@ -46,8 +51,7 @@ public sealed class ResponseAcceptance(
         var canonical = ResponseBody.Canonical(response).ToJsonString();
         var (addressed, earlier) = store.Snapshot(tx => (tx.Responses.Addressed(messageId, caller), tx.Responses.Find(messageId)));
 
-        // A message never delivered to the caller (cancelled before delivery) cannot have been read, so it cannot be answered.
-        if (addressed is null || addressed.Status == MessageStatus.Cancelled)
+        if (!Answerable(addressed))
         {
             return NotAddressed(messageId, caller);
         }
@@ -72,32 +76,44 @@ public sealed class ResponseAcceptance(
         }
 
         var stored = new StoredResponse(messageId, caller, ResponseOutcomes.Name(response.Outcome), canonical, at, notice?.MessageId);
-        var recorded = store.InTransaction(tx =>
+        var answered = addressed;
+        var (recorded, gone) = store.InTransaction(tx =>
         {
+            // Read again under the write: a withdrawal may have cancelled the message since it was first read.
+            if (!Answerable(tx.Responses.Addressed(messageId, caller)))
+            {
+                return ((StoredResponse?)null, true);
+            }
+
             if (!tx.Responses.Record(stored))
             {
                 // Another instance stored an answer meanwhile: this one is the same answer again or a conflict.
-                return tx.Responses.Find(messageId);
+                return (tx.Responses.Find(messageId), false);
             }
 
             var keys = tx.Submissions.PersonKeysOf(messageId);
             if (notice is not null)
             {
-                tx.Submissions.Enqueue(addressed.SubmissionId, NoticeEventType, keys, [notice]);
+                tx.Submissions.Enqueue(answered.SubmissionId, NoticeEventType, keys, [notice]);
             }
 
             // For a mailbox message the answer is also its acknowledgement: a person has read it.
-            if (addressed.Channel == DeliveryChannel.Mailbox && tx.Mailbox.Acknowledge(caller, messageId))
+            if (answered.Channel == DeliveryChannel.Mailbox && tx.Mailbox.Acknowledge(caller, messageId))
             {
                 audit.Acknowledged(tx, caller, messageId);
             }
 
             var detail = $"{stored.Outcome} by {caller} ({response.By.Role}) in response to message {messageId}";
-            var closed = tx.Escalations.Close(EscalationKinds.TransferAcceptanceDue, addressed.SubmissionId, caller, EscalationStatus.Answered, detail, at).Count
-                + tx.Escalations.Close(EscalationKinds.ReleaseAcceptanceDue, addressed.SubmissionId, caller, EscalationStatus.Answered, detail, at).Count;
-            audit.Responded(tx, caller, addressed, keys, response, notice, closed);
-            return null;
+            var closed = tx.Escalations.Close(EscalationKinds.TransferAcceptanceDue, answered.SubmissionId, caller, EscalationStatus.Answered, detail, at).Count
+                + tx.Escalations.Close(EscalationKinds.ReleaseAcceptanceDue, answered.SubmissionId, caller, EscalationStatus.Answered, detail, at).Count;
+            audit.Responded(tx, caller, answered, keys, response, notice, closed);
+            return (null, false);
         });
+        if (gone)
+        {
+            return NotAddressed(messageId, caller);
+        }
+
         if (recorded is not null)
         {
             return Again(recorded, canonical);
@@ -105,8 +121,8 @@ public sealed class ResponseAcceptance(
 
         storage.Succeeded();
         log.LogInformation("Message {MessageId} {Outcome} by {Responder}{Notice}", messageId, stored.Outcome, caller,
-            notice is null ? "" : $"; notice {notice.MessageId} queued for {addressed.Sender}");
-        return new SubmissionAnswer(200, "application/json", Json(stored).ToJsonString(), addressed.SubmissionId, notice is null ? null : [notice.MessageId]);
+            notice is null ? "" : $"; notice {notice.MessageId} queued for {answered.Sender}");
+        return new SubmissionAnswer(200, "application/json", Json(stored).ToJsonString(), answered.SubmissionId, notice is null ? null : [notice.MessageId]);
     }
 
     /// <summary>A stored response as the API shows it: the canonical body with the time it was given.</summary>
@@ -128,6 +144,12 @@ public sealed class ResponseAcceptance(
 
         return json;
     }
+
+    // Only the records themselves are answered. A message never delivered (cancelled before delivery) cannot have been
+    // read; the gateway's own notices and alerts are not records to accept or reject, and answering one would only send
+    // the prison a notice about its own notice. Each is answered exactly as a message that does not exist.
+    private static bool Answerable([NotNullWhen(true)] AddressedMessage? message) =>
+        message is not null && message.Status != MessageStatus.Cancelled && AnswerableTypes.Contains(message.EventType);
 
     // The same answer again is answered as the first time; a different one is a conflict.
     private static SubmissionAnswer Again(StoredResponse earlier, string canonical) =>

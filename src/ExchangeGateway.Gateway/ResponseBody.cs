@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ExchangeGateway.Domain;
+using ExchangeGateway.Intake;
 
 namespace ExchangeGateway.Gateway;
 
@@ -20,6 +21,7 @@ public static class ResponseBody
     /// <summary>The largest body read.</summary>
     public const int MaxBytes = 64 * 1024;
 
+    private const int MaxDepth = 4;
     private const int MaxName = 200;
     private const int MaxText = 2000;
     private static readonly HashSet<string> Fields = ["outcome", "by", "reason", "note", "cannotContinue"];
@@ -32,22 +34,19 @@ public static class ResponseBody
         ArgumentNullException.ThrowIfNull(body);
         if (body.Length > MaxBytes)
         {
-            return Refused(new("", $"the body is larger than {MaxBytes} bytes"));
+            return Refused(new("$", $"the body is larger than {MaxBytes} bytes"));
         }
 
-        JsonNode? root;
-        try
+        // Syntax, depth, a key given twice and text that is not Unicode are refused here, naming where, so that nothing
+        // after this can throw on what the parser lets through.
+        if (StructureScan.Check(body, MaxDepth) is { Count: > 0 } structural)
         {
-            root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException ex)
-        {
-            return Refused(new("", $"the body is not JSON ({ex.Message.Split('.')[0]})"));
+            return new ResponseRead(null, structural);
         }
 
-        if (root is not JsonObject obj)
+        if (JsonNode.Parse(body) is not JsonObject obj)
         {
-            return Refused(new("", "the body must be a JSON object"));
+            return Refused(new("$", "the body must be a JSON object"));
         }
 
         var errors = new List<ValidationError>();

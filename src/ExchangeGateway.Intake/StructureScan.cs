@@ -7,8 +7,9 @@ using ExchangeGateway.Domain;
 namespace ExchangeGateway.Intake;
 
 /// <summary>One streaming pass over the raw body: syntax, nesting depth and duplicate keys, stopping at the first problem.</summary>
-internal static partial class StructureScan
+public static partial class StructureScan
 {
+    /// <summary>The first structural problem of <paramref name="body"/> (bad syntax or text, too deep, a key twice), naming where; empty when there is none.</summary>
     public static IReadOnlyList<ValidationError> Check(ReadOnlySpan<byte> body, int maxDepth)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth + 1, CommentHandling = JsonCommentHandling.Disallow });

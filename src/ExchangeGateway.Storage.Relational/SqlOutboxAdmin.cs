@@ -13,8 +13,8 @@ internal sealed class SqlOutboxAdmin(DbSession db, TimeProvider time) : IOutboxA
     }
 
     public IReadOnlyList<OutboxLine> List(string? status, int max) => db.Rows(
-        $"SELECT message_id, submission_id, recipient, channel, status, attempts, last_error, created_ms FROM messages {(status is null ? "" : "WHERE status = @s ")}ORDER BY created_ms DESC, message_id LIMIT @max",
-        r => new OutboxLine(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Columns.Int(r, 5), Columns.Text(r, 6), Columns.Time(r, 7)),
+        $"SELECT message_id, submission_id, recipient, channel, status, attempts, last_error, created_ms, event_type FROM messages {(status is null ? "" : "WHERE status = @s ")}ORDER BY created_ms DESC, message_id LIMIT @max",
+        r => new OutboxLine(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Columns.Int(r, 5), Columns.Text(r, 6), Columns.Time(r, 7), r.GetString(8)),
         status is null ? [("@max", (long)max)] : [("@s", status), ("@max", (long)max)]);
 
     public bool Retry(string messageId)

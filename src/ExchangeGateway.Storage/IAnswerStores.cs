@@ -42,6 +42,9 @@ public static class EscalationStatus
 
     /// <summary>Replaced by the escalation of a newer record for the same person.</summary>
     public const string Moved = "moved";
+
+    /// <summary>Settled without an alert: the person withdrew consent, or no longer shares with the agency it waited on.</summary>
+    public const string Withdrawn = "withdrawn";
 }
 
 /// <summary>An escalation to raise: what it waits for, by when, who is alerted, and the record the alert is about.</summary>

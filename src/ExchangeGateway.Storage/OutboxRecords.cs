@@ -139,8 +139,8 @@ public sealed record OutboxTotals(long Accepted, long Pending, long Delivered, l
     public bool Balances => Accepted == Pending + Delivered + Acknowledged + DeadLettered + Expired + Cancelled;
 }
 
-/// <summary>One message as an administrator sees it in <c>exg outbox list</c>.</summary>
-public sealed record OutboxLine(string MessageId, string SubmissionId, string Recipient, string Channel, string Status, int Attempts, string? LastError, DateTimeOffset CreatedAt);
+/// <summary>One message as an administrator sees it in <c>exg outbox list</c>; its event type says what it is (a record, a reminder, an alert, a notice).</summary>
+public sealed record OutboxLine(string MessageId, string SubmissionId, string Recipient, string Channel, string Status, int Attempts, string? LastError, DateTimeOffset CreatedAt, string? EventType = null);
 
 /// <summary>
 /// What was remembered about the person when the routing and consent decisions were made outside the transaction; the

@@ -27,13 +27,26 @@ public sealed class ClosingTheLoopTests : GatewayWithAgencies
     // BMI to SFI.
     private static byte[] Transfer() => Examples.Variant(Examples.Transfer, j => j["submissionId"] = Guid.NewGuid().ToString());
 
+    // About the person of the release example, whose records the replies answer.
     private static byte[] Reply(string example, string from, string inReplyTo, Action<JsonObject>? change = null) => Examples.Variant(example, j =>
     {
         j["submissionId"] = Guid.NewGuid().ToString();
         j["event"]!["from"] = from;
         j["event"]!["inReplyTo"] = inReplyTo;
+        j["client"] = Person();
         change?.Invoke(j);
     });
+
+    private static JsonObject Person()
+    {
+        var client = Examples.Json(Examples.ReleaseOst)["dir"]!["client"]!.AsObject();
+        return new JsonObject
+        {
+            ["surname"] = client["surname"]!.GetValue<string>(), ["forenames"] = client["forenames"]!.GetValue<string>(),
+            ["dateOfBirth"] = client["dateOfBirth"]!.GetValue<string>(), ["sex"] = client["sex"]!.GetValue<string>(),
+            ["nhsNumber"] = client["nhsNumber"]!.GetValue<string>(), ["prisonNumber"] = client["prisonNumber"]!.GetValue<string>(),
+        };
+    }
 
     private static JsonObject Answer(string outcome, string? name = "Dr A Khan", string? reason = null, Action<JsonObject>? change = null)
     {
@@ -280,6 +293,47 @@ public sealed class ClosingTheLoopTests : GatewayWithAgencies
         var notJson = await gp.RespondAsync(messageId, Encoding.UTF8.GetBytes("{not json"));
         Assert.Equal(HttpStatusCode.BadRequest, notJson.Status);
         Assert.Null(Gateway.Outbox.Store.Snapshot(tx => tx.Responses.Find(messageId)));
+    }
+
+    [Fact]
+    public async Task A_reply_about_another_person_than_the_message_it_answers_is_refused_naming_the_NHS_number()
+    {
+        var reception = await Submit("HLI", Record(EventTypes.Reception));
+        var messageId = MessageFor(reception, "B86030");
+
+        var problem = await Submit("B86030", Reply(Examples.ReceptionReply, "B86030", messageId, j => j["client"] = Examples.Json(Examples.ReceptionReply)["client"]!.DeepClone()),
+            HttpStatusCode.BadRequest);
+
+        Assert.Equal(["client.nhsNumber"], Errors(problem));
+        Assert.Equal(EscalationStatus.Pending, Gateway.Outbox.Store.Snapshot(tx => tx.Escalations.List()).Single(e => e.SubmissionId == reception["submissionId"]!.GetValue<string>()).Status);
+    }
+
+    [Fact]
+    public async Task The_gateways_own_notices_cannot_be_answered_and_look_like_no_message()
+    {
+        var transfer = await Submit("BMI", Transfer());
+        var answered = await Respond("SFI", MessageFor(transfer, "SFI"), Answer(ResponseOutcomes.Rejected, reason: "No bed"));
+        var notice = answered["noticeMessageId"]!.GetValue<string>();
+
+        var problem = await Respond("BMI", notice, Answer(ResponseOutcomes.Rejected, reason: "Rejecting the rejection"), HttpStatusCode.NotFound);
+
+        Assert.Equal(["messageId"], Errors(problem));
+    }
+
+    [Fact]
+    public async Task An_answer_with_a_key_given_twice_or_text_that_is_not_Unicode_is_refused_naming_where()
+    {
+        var release = await Submit("HLI", Record(EventTypes.Release));
+        var messageId = MessageFor(release, "B86030");
+        using var gp = Gateway.Client("B86030");
+
+        var twice = await gp.RespondAsync(messageId, Encoding.UTF8.GetBytes("""{"outcome":"accepted","outcome":"rejected","by":{"name":"A","role":"GP"}}"""));
+        var surrogate = await gp.RespondAsync(messageId, Encoding.UTF8.GetBytes("""{"outcome":"rejected","reason":"\ud800x","by":{"name":"A","role":"GP"}}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, twice.Status);
+        Assert.Equal(["outcome"], Errors(GatewayUnderTest.Json(twice.Text)));
+        Assert.Equal(HttpStatusCode.BadRequest, surrogate.Status);
+        Assert.Equal(["reason"], Errors(GatewayUnderTest.Json(surrogate.Text)));
     }
 
     [Fact]

@@ -75,6 +75,8 @@ public sealed class EscalationTests : GatewayWithAgencies
     private List<EscalationEntry> Escalations(string submissionId) =>
         [.. Gateway.Outbox.Store.Snapshot(tx => tx.Escalations.List()).Where(e => e.SubmissionId == submissionId)];
 
+    private List<EscalationEntry> Acceptances(string submissionId) => [.. Escalations(submissionId).Where(e => e.Kind == EscalationKinds.ReleaseAcceptanceDue)];
+
     private EscalationEntry Single(string submissionId, string kind, string? watching = null) =>
         Assert.Single(Escalations(submissionId), e => e.Kind == kind && (watching is null || e.WatchRecipient == watching));
 
@@ -173,6 +175,8 @@ public sealed class EscalationTests : GatewayWithAgencies
             j["event"]!["from"] = "B86030";
             j["event"]!["occurredAt"] = At(clock.Now);
             j["event"]!["inReplyTo"] = MessageFor(reception, "B86030");
+            j["client"]!["nhsNumber"] = "9434765919";
+            j["client"]!["prisonNumber"] = "A1234BC";
         }), "B86030");
         Advance(due.AddHours(1));
 
@@ -191,10 +195,10 @@ public sealed class EscalationTests : GatewayWithAgencies
         Assert.Equal(deadline, Single(Id(notice), EscalationKinds.ReleaseAcceptanceDue, "CJIT-LEEDS").DueAt);
 
         Advance(deadline.AddMinutes(-1));
-        Assert.All(Escalations(Id(notice)), e => Assert.Equal(EscalationStatus.Pending, e.Status));
+        Assert.All(Acceptances(Id(notice)), e => Assert.Equal(EscalationStatus.Pending, e.Status));
         Advance(deadline);
 
-        Assert.All(Escalations(Id(notice)), e => Assert.Equal(EscalationStatus.Escalated, e.Status));
+        Assert.All(Acceptances(Id(notice)), e => Assert.Equal(EscalationStatus.Escalated, e.Status));
         var toPrison = await AlertsArrive("HLI", 2);
         Assert.Contains(toPrison, a => a.Contains("not even fetched", StringComparison.Ordinal));
         Assert.Equal(2, (await AlertsArrive("CJIT-LEEDS", 2)).Count);
@@ -211,7 +215,7 @@ public sealed class EscalationTests : GatewayWithAgencies
         await Respond("CJIT-LEEDS", MessageFor(notice, "CJIT-LEEDS"));
         Advance(deadline.AddHours(2));
 
-        Assert.All(Escalations(Id(notice)), e => Assert.Equal(EscalationStatus.Answered, e.Status));
+        Assert.Equal([EscalationStatus.Answered, EscalationStatus.Answered], Acceptances(Id(notice)).Select(e => e.Status));
         Assert.Empty(Alerts("HLI"));
         Assert.Empty(Alerts("CJIT-LEEDS"));
     }
@@ -226,6 +230,7 @@ public sealed class EscalationTests : GatewayWithAgencies
 
         Assert.Equal(clock.Now.AddHours(4), Single(Id(later), EscalationKinds.ReleaseAcceptanceDue, "B86030").DueAt);
         Assert.All(Escalations(Id(notice)), e => Assert.Equal(EscalationStatus.Moved, e.Status));
+        Assert.Equal(3, Escalations(Id(notice)).Count);
     }
 
     [Fact]
@@ -233,7 +238,8 @@ public sealed class EscalationTests : GatewayWithAgencies
     {
         var release = await Submit(Record(EventTypes.Release, "2027-06-07", j => j["event"]!["plannedRelease"] = true));
         var due = Single(Id(release), EscalationKinds.EngagementDue).DueAt;
-        Assert.Equal(new DateTimeOffset(2027, 6, 28, 8, 0, 0, TimeSpan.Zero), due);
+        // Due by the end of day 21 (28 June): the alert goes at 09:00 BST on day 22.
+        Assert.Equal(new DateTimeOffset(2027, 6, 29, 8, 0, 0, TimeSpan.Zero), due);
 
         Advance(due.AddMinutes(-1));
         Assert.Equal(EscalationStatus.Pending, Single(Id(release), EscalationKinds.EngagementDue).Status);
@@ -262,6 +268,36 @@ public sealed class EscalationTests : GatewayWithAgencies
 
         Assert.Equal(EscalationStatus.Answered, Single(Id(release), EscalationKinds.EngagementDue).Status);
         Assert.DoesNotContain(Alerts("CJIT-LEEDS"), a => a.Contains("engagement-due", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_release_summary_sent_ahead_counts_day_21_from_the_planned_date_until_the_release_itself_moves_it()
+    {
+        var ahead = await Submit(Record(EventTypes.Release, "2027-06-10", j => j["event"]!["plannedRelease"] = true));
+        Assert.Equal(new DateTimeOffset(2027, 7, 2, 8, 0, 0, TimeSpan.Zero), Single(Id(ahead), EscalationKinds.EngagementDue).DueAt);
+        clock.Now = new DateTimeOffset(2027, 6, 11, 9, 0, 0, TimeSpan.Zero);
+
+        var released = await Submit(Record(EventTypes.Release, "2027-06-10", j => j["event"]!["plannedRelease"] = true));
+
+        Assert.Equal(EscalationStatus.Moved, Single(Id(ahead), EscalationKinds.EngagementDue).Status);
+        Assert.Equal(new DateTimeOffset(2027, 7, 3, 8, 0, 0, TimeSpan.Zero), Single(Id(released), EscalationKinds.EngagementDue).DueAt);
+    }
+
+    [Fact]
+    public async Task An_escalation_for_a_person_who_withdrew_consent_since_ends_without_an_alert()
+    {
+        var reception = await Submit(Record(EventTypes.Reception));
+        await Submit(Record(EventTypes.Reception, change: j =>
+        {
+            j["event"]!["from"] = "BMI";
+            j["dir"]!["consent"]!["withdrawnAt"] = At(clock.Now.AddMinutes(-5));
+        }), "BMI");
+
+        Advance(clock.Now.AddHours(3));
+
+        var escalation = Single(Id(reception), EscalationKinds.ReceptionReplyDue);
+        Assert.Equal(EscalationStatus.Withdrawn, escalation.Status);
+        Assert.Empty(Alerts("HLI"));
     }
 
     [Fact]

@@ -81,8 +81,9 @@ public sealed class ReleaseScheduleTests : GatewayWithAgencies
     private Dictionary<string, ScheduleEntry> Entries(string submissionId) =>
         Gateway.Outbox.Schedule().Where(e => e.SubmissionId == submissionId).ToDictionary(e => e.Kind);
 
+    // The notice's own messages and reminders; the escalations the same notice raises (release-acceptance-due) have tests of their own.
     private List<OutboxLine> Messages(string submissionId) =>
-        [.. Gateway.Outbox.List(null, 1000).Where(m => m.SubmissionId == submissionId)];
+        [.. Gateway.Outbox.List(null, 1000).Where(m => m.SubmissionId == submissionId && m.EventType != EscalationAlerts.AlertEventType)];
 
     private List<(string MessageId, byte[] Body)> Pushed(string agency) =>
         [.. Agencies.LogEntries.Where(e => e.RequestMessage.Path == "/agencies/" + agency).Select(e => (e.RequestMessage.Headers!["X-Message-Id"].ToString(), e.RequestMessage.BodyAsBytes!))];

@@ -95,7 +95,7 @@ public abstract class AdminConformance<TTarget> : StoreConformanceTests<TTarget>
         Assert.Equal(["m2", "m3", "m1"], Read(t => t.Admin.List(null, 10)).Select(l => l.MessageId));
         Assert.Equal(["m2", "m3"], Read(t => t.Admin.List(null, 2)).Select(l => l.MessageId));
         var dead = Assert.Single(Read(t => t.Admin.List(MessageStatus.DeadLetter, 10)));
-        Assert.Equal(new OutboxLine("m2", "s2", "CJIT-LEEDS", "push", MessageStatus.DeadLetter, 1, "HTTP 400", Start.AddSeconds(1)), dead);
+        Assert.Equal(new OutboxLine("m2", "s2", "CJIT-LEEDS", "push", MessageStatus.DeadLetter, 1, "HTTP 400", Start.AddSeconds(1), Domain.EventTypes.Release), dead);
         Assert.Empty(Read(t => t.Admin.List(MessageStatus.Expired, 10)));
     }
 
