@@ -43,7 +43,7 @@ public static class RenderCommand
             try
             {
                 var html = parse.GetValue(audience) == "person"
-                    ? ReleasePack.Render(SubmissionUnmapper.Unmap(document!), directory)
+                    ? ReleasePack.Render(document!, directory)
                     : DocumentPage.Render(document!, directory);
                 InputFiles.Write(parse.GetValue(outFile), html, output);
                 return ExitCodes.Ok;

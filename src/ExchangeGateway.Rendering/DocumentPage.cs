@@ -10,16 +10,46 @@ namespace ExchangeGateway.Rendering;
 /// The clinician's page of a document: who and what it is about, the safety flags in a box at the top, then every
 /// section with its narrative (or, for a section without one, a short line per entry).
 /// </summary>
-public static class DocumentPage
+public static partial class DocumentPage
 {
-    /// <summary>The page's HTML; throws <see cref="UnmapException"/> when the Bundle is not a document this product makes.</summary>
+    /// <summary>
+    /// The page's HTML; throws <see cref="UnmapException"/> when the Bundle is not a document this product makes. The gateway's
+    /// own notices (<see cref="GatewayNotices"/>) get a header of their own and the same flags box and sections.
+    /// </summary>
     public static string Render(Bundle bundle, AgencyDirectory? agencies = null)
     {
         ArgumentNullException.ThrowIfNull(bundle);
+        if (GatewayNotices.TypeOf(bundle) is { } noticeType)
+        {
+            return RenderNotice(bundle, noticeType, agencies);
+        }
 
         // The header reads the unmapped submission: the one reading of the document the product already tests.
         var submission = SubmissionUnmapper.Unmap(bundle);
         var composition = (Composition)bundle.Entry[0].Resource!;
+        var title = composition.Title ?? "Document";
+        var body = new StringBuilder();
+        Header(body, title, () => RecordFacts(body, submission, agencies));
+        Flags(body, bundle.Entry.Select(e => e.Resource).OfType<Flag>());
+        SectionsAndFooter(body, bundle, composition, submission.Dir?.DirId);
+        var person = submission.Person();
+        return Wrap($"{title}: {person?.Forenames} {person?.Surname}", body.ToString());
+    }
+
+    private static void SectionsAndFooter(StringBuilder body, Bundle bundle, Composition composition, string? dirId)
+    {
+        var byUrl = ByUrl(bundle);
+        foreach (var section in composition.Section)
+        {
+            Section(body, section, reference => reference is not null && byUrl.TryGetValue(reference, out var found) ? found : null);
+        }
+
+        body.Append("<footer>Rendered by exg from document ").Append(Encode(bundle.Identifier?.Value))
+            .Append(dirId is not null ? $" (DIR {Encode(dirId)})" : string.Empty).Append(". Check the signed document for the authoritative record.</footer>\n");
+    }
+
+    private static Dictionary<string, Resource> ByUrl(Bundle bundle)
+    {
         var byUrl = new Dictionary<string, Resource>(StringComparer.Ordinal);
         foreach (var entry in bundle.Entry)
         {
@@ -29,38 +59,21 @@ public static class DocumentPage
             }
         }
 
-        var title = composition.Title ?? "Document";
-        var body = new StringBuilder();
-        Header(body, title, submission, agencies);
-        Flags(body, bundle.Entry.Select(e => e.Resource).OfType<Flag>());
-        foreach (var section in composition.Section)
-        {
-            Section(body, section, reference => reference is not null && byUrl.TryGetValue(reference, out var found) ? found : null);
-        }
-
-        body.Append("<footer>Rendered by exg from document ").Append(Encode(bundle.Identifier?.Value))
-            .Append(submission.Dir is { } dir ? $" (DIR {Encode(dir.DirId)})" : string.Empty).Append(". Check the signed document for the authoritative record.</footer>\n");
-        var person = submission.Person();
-        return Wrap($"{title}: {person?.Forenames} {person?.Surname}", body.ToString());
+        return byUrl;
     }
 
-    private static void Header(StringBuilder body, string title, Submission submission, AgencyDirectory? agencies)
+    private static void Header(StringBuilder body, string title, Action facts)
+    {
+        body.Append("<header>\n<h1>").Append(Encode(title)).Append("</h1>\n<dl class=\"facts\">\n");
+        facts();
+        body.Append("</dl>\n</header>\n");
+    }
+
+    private static void RecordFacts(StringBuilder body, Submission submission, AgencyDirectory? agencies)
     {
         var client = submission.Person() ?? throw new ArgumentException("the document names no person", nameof(submission));
         var submissionEvent = submission.Event;
-        body.Append("<header>\n<h1>").Append(Encode(title)).Append("</h1>\n<dl class=\"facts\">\n");
-        Fact(body, "Person", $"{client.Forenames} {client.Surname}");
-        if (client.NhsNumber is { } nhs)
-        {
-            Fact(body, "NHS number", nhs.Length == 10 ? $"{nhs[..3]} {nhs[3..6]} {nhs[6..]}" : nhs);
-        }
-
-        if (client.PrisonNumber is { } prisonNumber)
-        {
-            Fact(body, "Prison number", prisonNumber);
-        }
-
-        Fact(body, "Date of birth", PlainDates.Day(client.DateOfBirth));
+        PersonFacts(body, $"{client.Forenames} {client.Surname}", client.NhsNumber, client.PrisonNumber, client.DateOfBirth);
         Fact(body, "Event", submissionEvent.PlannedRelease switch
         {
             true => $"{submissionEvent.Type} (planned)",
@@ -82,8 +95,25 @@ public static class DocumentPage
         {
             Fact(body, "Expected release", PlainDates.Day(expected));
         }
+    }
 
-        body.Append("</dl>\n</header>\n");
+    private static void PersonFacts(StringBuilder body, string name, string? nhsNumber, string? prisonNumber, string? dateOfBirth)
+    {
+        Fact(body, "Person", name);
+        if (nhsNumber is { } nhs)
+        {
+            Fact(body, "NHS number", nhs.Length == 10 ? $"{nhs[..3]} {nhs[3..6]} {nhs[6..]}" : nhs);
+        }
+
+        if (prisonNumber is not null)
+        {
+            Fact(body, "Prison number", prisonNumber);
+        }
+
+        if (dateOfBirth is not null)
+        {
+            Fact(body, "Date of birth", PlainDates.Day(dateOfBirth));
+        }
     }
 
     private static void Fact(StringBuilder body, string label, string value) =>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using ExchangeGateway.Domain;
+using ExchangeGateway.Fhir;
+using Hl7.Fhir.Model;
 using static ExchangeGateway.Rendering.PrintablePage;
 
 namespace ExchangeGateway.Rendering;
@@ -12,6 +14,28 @@ namespace ExchangeGateway.Rendering;
 /// </summary>
 public static class ReleasePack
 {
+    /// <summary>
+    /// The pack made from a received document, as 'exg render --for person' does; throws <see cref="UnmapException"/>, naming
+    /// why, for a document no pack can be made from.
+    /// </summary>
+    public static string Render(Bundle document, AgencyDirectory? agencies = null)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+
+        // Refused rather than rendered: an alert is the gateway telling the services what to chase, in staff wording the
+        // pack keeps from the person, and a response is about a message, not a person. Neither holds a plan to give them.
+        if (GatewayNotices.TypeOf(document) is { } notice)
+        {
+            throw new UnmapException("Composition.type", $"a {notice} is a notice between the services, not the person's own record: there is no release pack to make from it; render it with --for clinician");
+        }
+
+        // A reply holds the community's record for the prison, not the person's plan; refused here as the command's error.
+        var submission = SubmissionUnmapper.Unmap(document);
+        return submission.Dir is null
+            ? throw new UnmapException("Composition.type", $"a {submission.Event.Type} is a reply between the services, not the person's own record: there is no release pack to make from it; render it with --for clinician")
+            : Render(submission, agencies);
+    }
+
     /// <summary>The pack's HTML for the person the submission is about.</summary>
     public static string Render(Submission submission, AgencyDirectory? agencies = null)
     {

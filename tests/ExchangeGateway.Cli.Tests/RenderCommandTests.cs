@@ -1,3 +1,5 @@
+using ExchangeGateway.Domain;
+using ExchangeGateway.Fhir;
 using ExchangeGateway.TestData;
 
 namespace ExchangeGateway.Cli.Tests;
@@ -37,6 +39,52 @@ public class RenderCommandTests
         Assert.Equal(0, run.ExitCode);
         Assert.StartsWith("<!DOCTYPE html>", run.Output, StringComparison.Ordinal);
         Assert.Contains("Leeds CJIT (CJIT-LEEDS)", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_writes_a_page_for_a_business_response_and_refuses_a_person_pack_of_it_naming_why()
+    {
+        using var folder = new TempFolder();
+        var document = folder.File("response.json");
+        File.WriteAllText(document, new ResponseDocumentMapper(ProfileSet.Embedded).MapToJson(new ResponseNotice(
+            "msg-7f3a",
+            "sub-2b91",
+            EventTypes.Transfer,
+            "LEI",
+            AgencyTypes.Prison,
+            "HLI",
+            new BusinessResponse(ResponseOutcome.Rejected, new Responder("Dr A Khan", "Prescriber", "GMC 1234567"), Reason: "No detox bed until Monday"),
+            new DateTimeOffset(2026, 3, 12, 12, 0, 0, TimeSpan.Zero))));
+
+        var clinician = CliRun.Of("render", document, "--out", folder.File("clinician.html"));
+        var person = CliRun.Of("render", document, "--for", "person", "--out", folder.File("person.html"));
+
+        Assert.True(clinician.ExitCode == 0, clinician.Error);
+        var page = File.ReadAllText(folder.File("clinician.html"));
+        Assert.Contains("<h1>Business response</h1>", page, StringComparison.Ordinal);
+        Assert.Contains("<dd>Dr A Khan</dd>", page, StringComparison.Ordinal);
+        Assert.Contains("<dd>msg-7f3a</dd>", page, StringComparison.Ordinal);
+        Assert.Contains("No detox bed until Monday", page, StringComparison.Ordinal);
+        Assert.True(person.ExitCode == 1, $"exit {person.ExitCode}: {person.Error}");
+        Assert.Contains("not the person's own record", person.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.File("person.html")));
+    }
+
+    public static TheoryData<string> ReplyNames => [.. Examples.Replies];
+
+    [Theory]
+    [MemberData(nameof(ReplyNames))]
+    public void Render_refuses_a_person_pack_of_a_reply_with_exit_1_naming_why(string reply)
+    {
+        using var folder = new TempFolder();
+        var bundle = folder.File("bundle.json");
+        Assert.Equal(0, CliRun.Of("map", Examples.PathOf(reply), "--out", bundle).ExitCode);
+
+        var run = CliRun.Of("render", bundle, "--for", "person", "--out", folder.File("person.html"));
+
+        Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}: {run.Error}");
+        Assert.Contains("not the person's own record", run.Error, StringComparison.Ordinal);
+        Assert.Equal(0, CliRun.Of("render", bundle, "--out", folder.File("clinician.html")).ExitCode);
     }
 
     [Theory]

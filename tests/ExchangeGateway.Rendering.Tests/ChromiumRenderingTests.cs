@@ -47,6 +47,38 @@ public sealed class ChromiumRenderingTests(ChromiumBrowser chromium) : IClassFix
         Assert.True(await ColoursIn(context, png) > 16, "the screenshot is blank");
     }
 
+    [Theory]
+    [InlineData(RenderedNotices.EscalationAlert)]
+    [InlineData(RenderedNotices.Response)]
+    public async Task A_gateway_notice_page_opens_in_chromium_and_prints_to_a_pdf_and_a_screenshot(string notice)
+    {
+        var file = Path.Combine(folder, $"{notice}.html");
+        await File.WriteAllTextAsync(file, RenderedNotices.Page(notice));
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 900, Height = 1200 } });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync(new Uri(file).AbsoluteUri);
+
+        Assert.True(await page.Locator("h1").BoundingBoxAsync() is { Width: > 0, Height: > 0 }, "the heading has no size");
+        if (notice == RenderedNotices.Response)
+        {
+            Assert.Contains(RenderedNotices.ClinicianName, await page.InnerTextAsync("body"), StringComparison.Ordinal);
+        }
+        else
+        {
+            var flags = page.Locator("#flags");
+            Assert.True(await flags.BoundingBoxAsync() is { Width: > 100, Height: > 20 }, "the flags box has no size");
+            Assert.Contains(RenderedNotices.EscalationText(ExchangeGateway.Domain.EscalationKinds.ReleaseAcceptanceDue), await flags.InnerTextAsync(), StringComparison.Ordinal);
+        }
+
+        var pdf = await page.PdfAsync(new PagePdfOptions { Format = "A4", PrintBackground = true });
+        Assert.StartsWith("%PDF-", Encoding.ASCII.GetString(pdf, 0, 5), StringComparison.Ordinal);
+        Assert.Contains("/Type /Page", Encoding.Latin1.GetString(pdf), StringComparison.Ordinal);
+        Assert.True(await ColoursIn(context, await page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true })) > 16, "the screenshot is blank");
+        Assert.Empty(errors);
+    }
+
     [Fact]
     public async Task The_person_pack_shows_the_interpreter_box_when_an_interpreter_is_needed()
     {
