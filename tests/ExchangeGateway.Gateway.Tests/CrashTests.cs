@@ -117,6 +117,16 @@ public sealed class CrashTests(ITestOutputHelper output)
                 TimeSpan.FromSeconds(60),
                 $"all {pushed.Count} pushed messages after {kills} kills (log: {log})");
 
+            // Seen by an agency is not yet recorded as delivered: wait for that too, so the restart below has nothing left to
+            // push and its start checkpoint is the trail's head when it is killed.
+            using (var watching = SqliteStore.Open(Path.Combine(folder, "data", DatabaseLocation.SqliteFileName), TimeProvider.System))
+            {
+                await GatewayUnderTest.Eventually(
+                    () => watching.Snapshot(tx => tx.Admin.List(MessageStatus.Queued, 10_000)).All(m => m.Channel == "mailbox"),
+                    TimeSpan.FromSeconds(60),
+                    $"every push recorded as delivered (log: {log})");
+            }
+
             var seen = SeenIds(agencies);
             Assert.All(seen, id => Assert.True(accepted.ContainsKey(id), $"pushed {id}, which was never accepted"));
             foreach (var mailbox in new[] { "B86030", "CTP-FWDLEEDS" })
