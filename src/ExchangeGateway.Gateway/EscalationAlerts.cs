@@ -23,46 +23,22 @@ public sealed class EscalationAlerts(
     ReleasePlanning planning,
     TimeProvider time,
     StorageHealth storage,
-    ILogger<EscalationAlerts> log) : ScheduleWorker(storage, time, log)
+    ILogger<EscalationAlerts> log) : ScheduleWorker<DueEscalation>(storage, time, log)
 {
     /// <summary>The event type the alerts are stored and listed under.</summary>
     public const string AlertEventType = "escalation-alert";
-
-    // One run at a time: the worker's loop, and a test calling RunDue.
-    private readonly Lock running = new();
 
     /// <inheritdoc/>
     protected override string What => "escalations";
 
     /// <inheritdoc/>
-    public override int RunDue()
-    {
-        lock (running)
-        {
-            var now = Time.GetUtcNow();
-            var settled = 0;
-            foreach (var due in store.Snapshot(tx => tx.Escalations.Due(now)))
-            {
-                try
-                {
-                    settled += Fire(due, now) ? 1 : 0;
-                }
-                catch (Exception ex) when (StorageHealth.IsFault(ex))
-                {
-                    Storage.Failed(ex, "firing an escalation");
-                    break;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    Log.LogError(ex, "Escalation {EntryId} ({Kind}) failed; it stays pending and is tried again", due.Entry.EntryId, due.Entry.Kind);
-                }
-            }
+    protected override IReadOnlyList<DueEscalation> Due(DateTimeOffset now) => store.Snapshot(tx => tx.Escalations.Due(now));
 
-            return settled;
-        }
-    }
+    /// <inheritdoc/>
+    protected override string Describe(DueEscalation due) => $"Escalation {due.Entry.EntryId} ({due.Entry.Kind})";
 
-    private bool Fire(DueEscalation due, DateTimeOffset now)
+    /// <inheritdoc/>
+    protected override bool Fire(DueEscalation due, DateTimeOffset now)
     {
         var entry = due.Entry;
         var read = SubmissionReader.Read(Encoding.UTF8.GetBytes(due.SourceJson));

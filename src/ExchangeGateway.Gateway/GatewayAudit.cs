@@ -10,7 +10,7 @@ namespace ExchangeGateway.Gateway;
 /// the same transaction as the change, so the trail and the outbox never disagree; the rest in a transaction of
 /// their own. People appear only as keyed hashes (<see cref="PersonKeys"/>).
 /// </summary>
-public sealed class GatewayAudit(IGatewayStore store, AuditLog log, TimeProvider time)
+public sealed partial class GatewayAudit(IGatewayStore store, AuditLog log, TimeProvider time)
 {
     /// <summary>False only in the benchmark that measures what auditing costs; there is no setting for it.</summary>
     internal bool Recording { get; init; } = true;
@@ -196,44 +196,6 @@ public sealed class GatewayAudit(IGatewayStore store, AuditLog log, TimeProvider
             Subjects = transaction.Submissions.PersonKeysOf(messageId),
             Details = Details(("messageId", messageId), ("recipient", agency), ("outcome", "success")),
         });
-
-    /// <summary>
-    /// An agency answered a message addressed to it (the business acknowledgement): an ack entry naming who answered and
-    /// how, and the notice sealed to the sender when there is one.
-    /// </summary>
-    public void Responded(IStoreTransaction transaction, string agency, AddressedMessage message, IReadOnlyList<string> personKeys,
-        BusinessResponse response, OutgoingMessage? notice, int escalationsClosed)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(response);
-        var records = new List<AuditRecord>
-        {
-            new(AuditEventTypes.Ack, ActorOf(agency))
-            {
-                Subjects = personKeys,
-                Details = Details(
-                    ("messageId", message.MessageId),
-                    ("submissionId", message.SubmissionId),
-                    ("recipient", agency),
-                    ("ack", "business-response"),
-                    ("response", ResponseOutcomes.Name(response.Outcome)),
-                    ("byName", response.By.Name),
-                    ("byRole", response.By.Role),
-                    ("byProfessionalId", response.By.ProfessionalId),
-                    // The reason is clinical free text about the person: it stays with the response, the trail says only that one was given.
-                    ("reasonGiven", response.Reason is null ? "no" : "yes"),
-                    ("cannotContinue", response.CannotContinue?.Count ?? 0),
-                    ("escalationsClosed", escalationsClosed),
-                    ("outcome", "success")),
-            },
-        };
-        if (notice is not null)
-        {
-            records.Add(PackageSealed(message.SubmissionId, personKeys, notice, ("respondsTo", message.MessageId)));
-        }
-
-        AppendAll(transaction, records);
-    }
 
     /// <summary>A certificate was refused (a TLS client, or an agency the gateway cannot seal to).</summary>
     public void CertificateProblem(string? agency, string? fingerprint, string reason) =>

@@ -25,43 +25,19 @@ public sealed class ReleaseReminders(
     GatewayAudit audit,
     TimeProvider time,
     StorageHealth storage,
-    ILogger<ReleaseReminders> log) : ScheduleWorker(storage, time, log)
+    ILogger<ReleaseReminders> log) : ScheduleWorker<DueEntry>(storage, time, log)
 {
-    // One run at a time: the worker's loop, and a test calling RunDue.
-    private readonly Lock running = new();
-
     /// <inheritdoc/>
     protected override string What => "release schedule entries";
 
     /// <inheritdoc/>
-    public override int RunDue()
-    {
-        lock (running)
-        {
-            var now = Time.GetUtcNow();
-            var settled = 0;
-            foreach (var due in store.Snapshot(tx => tx.Schedule.Due(now)))
-            {
-                try
-                {
-                    settled += Fire(due, now) ? 1 : 0;
-                }
-                catch (Exception ex) when (StorageHealth.IsFault(ex))
-                {
-                    Storage.Failed(ex, "firing a release schedule entry");
-                    break;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    Log.LogError(ex, "Schedule entry {EntryId} ({Kind}) failed; it stays pending and is tried again", due.Entry.EntryId, due.Entry.Kind);
-                }
-            }
+    protected override IReadOnlyList<DueEntry> Due(DateTimeOffset now) => store.Snapshot(tx => tx.Schedule.Due(now));
 
-            return settled;
-        }
-    }
+    /// <inheritdoc/>
+    protected override string Describe(DueEntry due) => $"Schedule entry {due.Entry.EntryId} ({due.Entry.Kind})";
 
-    private bool Fire(DueEntry due, DateTimeOffset now)
+    /// <inheritdoc/>
+    protected override bool Fire(DueEntry due, DateTimeOffset now)
     {
         var entry = due.Entry;
         var reminder = ReleaseMilestoneKinds.IsReminder(entry.Kind);

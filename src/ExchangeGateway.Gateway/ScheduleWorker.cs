@@ -2,12 +2,17 @@ namespace ExchangeGateway.Gateway;
 
 /// <summary>
 /// A worker that fires whatever of its schedule is due, every half minute, off the host's start-up path; while storage
-/// is failing it waits instead of retrying in a storm.
+/// is failing it waits instead of retrying in a storm. One entry that fails stays pending and is tried again; a storage
+/// fault ends the round.
 /// </summary>
-public abstract class ScheduleWorker(StorageHealth storage, TimeProvider time, ILogger log) : BackgroundService
+/// <typeparam name="TDue">A due entry of the schedule.</typeparam>
+public abstract class ScheduleWorker<TDue>(StorageHealth storage, TimeProvider time, ILogger log) : BackgroundService
 {
     // Schedules are about the time of day, so half a minute late is on time.
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+
+    // One round at a time: the worker's loop, and a test calling RunDue.
+    private readonly Lock running = new();
 
     /// <summary>The storage health the worker reports faults to.</summary>
     protected StorageHealth Storage => storage;
@@ -22,7 +27,41 @@ public abstract class ScheduleWorker(StorageHealth storage, TimeProvider time, I
     protected abstract string What { get; }
 
     /// <summary>Fires every entry due now; returns how many were settled.</summary>
-    public abstract int RunDue();
+    public int RunDue()
+    {
+        lock (running)
+        {
+            var now = time.GetUtcNow();
+            var settled = 0;
+            foreach (var due in Due(now))
+            {
+                try
+                {
+                    settled += Fire(due, now) ? 1 : 0;
+                }
+                catch (Exception ex) when (StorageHealth.IsFault(ex))
+                {
+                    storage.Failed(ex, "firing due " + What);
+                    break;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    log.LogError(ex, "{Entry} failed; it stays pending and is tried again", Describe(due));
+                }
+            }
+
+            return settled;
+        }
+    }
+
+    /// <summary>The entries due at <paramref name="now"/>, earliest first.</summary>
+    protected abstract IReadOnlyList<TDue> Due(DateTimeOffset now);
+
+    /// <summary>Fires one entry; false when it was settled meanwhile (by an answer, a newer record or another instance).</summary>
+    protected abstract bool Fire(TDue due, DateTimeOffset now);
+
+    /// <summary>The entry for a log line: its id and kind, nothing about the person.</summary>
+    protected abstract string Describe(TDue due);
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
