@@ -16,13 +16,31 @@ internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
 
 /// <summary>
 /// The real seeds every target mutates, made once per run: the spec's example submissions, the bundles `exg map`
-/// makes of them, packages sealed with the development PKI for B86030, the signed data inside one, and a signed
+/// makes of them, valid business response bodies, packages sealed with the development PKI for B86030, the signed data inside one, and a signed
 /// jsonl audit export of a small trail.
 /// </summary>
 internal sealed class Corpus
 {
     /// <summary>The agency the packages are sealed for and opened as.</summary>
     public const string Recipient = "B86030";
+
+    // Every field of the contract appears in at least one, so that edits can reach each of them.
+    private static readonly string[] ResponseSeeds =
+    [
+        """{"outcome":"accepted","by":{"name":"Dr A Patel","role":"Prison GP"}}""",
+        """{"outcome":"rejected","by":{"name":"Sam Jones","role":"Healthcare manager","professionalId":"GMC 7654321"},"reason":"Not held here: transferred to HMP Leeds on 2 March."}""",
+        """
+        {
+          "outcome": "accepted",
+          "by": { "name": "J Okafor", "role": "Substance misuse nurse", "professionalId": "NMC 12A3456B" },
+          "note": "Expected on the 14th.\nFirst dose booked for the morning clinic.",
+          "cannotContinue": [
+            { "medication": "Buvidal 128 mg weekly", "reason": "Not on the prison formulary; oral buprenorphine offered." },
+            { "medication": "Pregabalin 300 mg", "reason": "Needs a review by the prison GP first." }
+          ]
+        }
+        """,
+    ];
 
     private Corpus(string certs, DateTimeOffset now)
     {
@@ -39,6 +57,9 @@ internal sealed class Corpus
     public IReadOnlyList<byte[]> Submissions { get; private set; } = [];
 
     public IReadOnlyList<byte[]> Bundles { get; private set; } = [];
+
+    /// <summary>Bodies of <c>POST /api/v1/messages/{id}/response</c>: an acceptance, a rejection with a reason, one with everything.</summary>
+    public IReadOnlyList<byte[]> Responses { get; private set; } = [];
 
     public IReadOnlyList<byte[]> Packages { get; private set; } = [];
 
@@ -58,6 +79,12 @@ internal sealed class Corpus
         var mapper = new ReleaseSummaryMapper(ProfileSet.Embedded);
         corpus.Bundles = [.. corpus.Submissions.Select(s => Encoding.UTF8.GetBytes(mapper.MapToJson(SubmissionReader.Read(s).Submission
             ?? throw new InvalidOperationException("an example submission does not read: the seeds are wrong"))))];
+
+        corpus.Responses = [.. ResponseSeeds.Select(Encoding.UTF8.GetBytes)];
+        if (corpus.Responses.FirstOrDefault(r => !ResponseReader.Read(r).IsValid) is { } unread)
+        {
+            throw new InvalidOperationException("a seed response does not read: the seeds are wrong: " + Encoding.UTF8.GetString(unread));
+        }
 
         var time = new FixedTime(corpus.Now);
         var trust = TrustStore.Load(corpus.Certs);

@@ -19,7 +19,8 @@ internal abstract class FuzzTarget : IDisposable
     /// </summary>
     public static IReadOnlyList<(string Name, double Share, Func<Corpus, FuzzTarget> Create)> All { get; } =
     [
-        ("reader", 0.35, corpus => new ReaderTarget(corpus)),
+        ("reader", 0.30, corpus => new ReaderTarget(corpus)),
+        ("response", 0.05, corpus => new ResponseReaderTarget(corpus)),
         ("map", 0.20, corpus => new CliTarget("map", corpus.Submissions)),
         ("validate", 0.05, corpus => new CliTarget("validate", corpus.Bundles)),
         ("package", 0.15, corpus => new PackageTarget(corpus)),
@@ -57,6 +58,26 @@ internal sealed class ReaderTarget(Corpus corpus) : FuzzTarget
         if (result.IsValid != (result.Errors.Count == 0))
         {
             throw new UnexpectedOutcomeException($"IsValid is {result.IsValid} with {result.Errors.Count} errors");
+        }
+    }
+}
+
+/// <summary>
+/// The reader of a business response body (<c>POST /api/v1/messages/{id}/response</c>): it returns a response or
+/// errors for any body, never both and never neither, and never throws.
+/// </summary>
+internal sealed class ResponseReaderTarget(Corpus corpus) : FuzzTarget
+{
+    public override InputShape Shape => InputShape.Json;
+
+    public override IReadOnlyList<byte[]> Seeds => corpus.Responses;
+
+    public override void Run(byte[] input)
+    {
+        var read = ResponseReader.Read(input);
+        if (read.IsValid != (read.Errors.Count == 0) || read.IsValid != (read.Response is not null))
+        {
+            throw new UnexpectedOutcomeException($"IsValid is {read.IsValid} with {read.Errors.Count} errors and {(read.Response is null ? "no" : "a")} response");
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ExchangeGateway.Intake;
 using ExchangeGateway.Storage;
 
 namespace ExchangeGateway.Gateway;
@@ -35,7 +36,7 @@ public static class GatewayApi
         {
             var caller = KnownCallerFilter.CallerOf(context);
 
-            var body = await ReadBodyAsync(context.Request, ResponseBody.MaxBytes + 1, context.RequestAborted).ConfigureAwait(false);
+            var body = await ReadBodyAsync(context.Request, ResponseReader.MaxBytes + 1, context.RequestAborted).ConfigureAwait(false);
             var answer = responses.Answer(messageId, body, caller);
             if (answer.NewMessageIds is { Count: > 0 })
             {

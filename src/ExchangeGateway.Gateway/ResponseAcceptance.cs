@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using ExchangeGateway.Crypto;
 using ExchangeGateway.Domain;
 using ExchangeGateway.Fhir;
+using ExchangeGateway.Intake;
 using ExchangeGateway.Storage;
 
 namespace ExchangeGateway.Gateway;
@@ -34,7 +35,7 @@ public sealed class ResponseAcceptance(
     public SubmissionAnswer Answer(string messageId, byte[] body, string caller)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var read = ResponseBody.Read(body);
+        var read = ResponseReader.Read(body);
         var agency = directory.Find(caller) ?? throw new InvalidOperationException("only a caller of the directory reaches the API");
         var errors = read.Errors.ToList();
         if (read.Response is { } checkable)
@@ -48,7 +49,7 @@ public sealed class ResponseAcceptance(
             return SubmissionAcceptance.Problem(400, "The response is not valid", errors);
         }
 
-        var canonical = ResponseBody.Canonical(response).ToJsonString();
+        var canonical = ResponseReader.Canonical(response).ToJsonString();
         var (addressed, earlier) = store.Snapshot(tx => (tx.Responses.Addressed(messageId, caller), tx.Responses.Find(messageId)));
 
         if (!Answerable(addressed))

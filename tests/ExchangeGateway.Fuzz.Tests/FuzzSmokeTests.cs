@@ -17,6 +17,7 @@ public sealed class FuzzSmokeTests(CorpusFixture seeds) : IClassFixture<CorpusFi
     public static TheoryData<string, int> Targets => new()
     {
         { "reader", 600 },
+        { "response", 600 },
         { "map", 300 },
         { "validate", 60 },
         { "package", 300 },

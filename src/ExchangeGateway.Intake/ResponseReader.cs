@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ExchangeGateway.Domain;
-using ExchangeGateway.Intake;
 
-namespace ExchangeGateway.Gateway;
+namespace ExchangeGateway.Intake;
 
 /// <summary>A response body read: the response, or every error with the field it is about.</summary>
 public sealed record ResponseRead(BusinessResponse? Response, IReadOnlyList<ValidationError> Errors)
@@ -16,7 +15,7 @@ public sealed record ResponseRead(BusinessResponse? Response, IReadOnlyList<Vali
 /// Reads the JSON body of <c>POST /api/v1/messages/{id}/response</c> and writes its canonical form (the form stored and
 /// compared, so the same answer sent twice is recognised whatever its spacing or key order).
 /// </summary>
-public static class ResponseBody
+public static class ResponseReader
 {
     /// <summary>The largest body read.</summary>
     public const int MaxBytes = 64 * 1024;
