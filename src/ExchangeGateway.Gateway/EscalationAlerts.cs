@@ -23,7 +23,7 @@ public sealed class EscalationAlerts(
     ReleasePlanning planning,
     TimeProvider time,
     StorageHealth storage,
-    ILogger<EscalationAlerts> log) : ScheduleWorker<DueEscalation>(storage, time, log)
+    ILogger<EscalationAlerts> log) : ScheduleWorker<DueEscalation>(store, push, audit, storage, time, log)
 {
     /// <summary>The event type the alerts are stored and listed under.</summary>
     public const string AlertEventType = "escalation-alert";
@@ -32,7 +32,7 @@ public sealed class EscalationAlerts(
     protected override string What => "escalations";
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<DueEscalation> Due(DateTimeOffset now) => store.Snapshot(tx => tx.Escalations.Due(now));
+    protected override IReadOnlyList<DueEscalation> Due(DateTimeOffset now) => Store.Snapshot(tx => tx.Escalations.Due(now));
 
     /// <inheritdoc/>
     protected override string Describe(DueEscalation due) => $"Escalation {due.Entry.EntryId} ({due.Entry.Kind})";
@@ -43,12 +43,12 @@ public sealed class EscalationAlerts(
         var entry = due.Entry;
         var read = SubmissionReader.Read(Encoding.UTF8.GetBytes(due.SourceJson));
         var source = read.Submission ?? throw new InvalidOperationException($"the record of escalation {entry.EntryId} no longer reads as a valid submission");
-        var (memory, lines) = store.Snapshot(tx => (tx.Submissions.Remembered(entry.PersonKeys), tx.Submissions.Track(entry.SubmissionId)));
+        var (memory, lines) = Store.Snapshot(tx => (tx.Submissions.Remembered(entry.PersonKeys), tx.Submissions.Track(entry.SubmissionId)));
         if (Stopped(source, entry, memory) is { } why)
         {
             // Withdrawal stops every future message about the person, alerts included; and nobody is asked to chase an
             // agency the person no longer shares with.
-            return store.InTransaction(tx =>
+            return Store.InTransaction(tx =>
             {
                 var closed = tx.Escalations.Close(entry.Kind, entry.SubmissionId, entry.WatchRecipient, EscalationStatus.Withdrawn, why, now);
                 Log.LogInformation("Escalation {Kind} for submission {SubmissionId} settled without an alert: consent", entry.Kind, entry.SubmissionId);
@@ -77,7 +77,7 @@ public sealed class EscalationAlerts(
                 catch (SealingException ex)
                 {
                     // One agency's certificate problem must not hold back the alert to the others.
-                    audit.CertificateProblem(agency.Id, null, "cannot seal: " + ex.Message);
+                    Trail.CertificateProblem(agency.Id, null, "cannot seal: " + ex.Message);
                     Log.LogError("Cannot seal escalation alert {EntryId} for {Recipient}: {Problem}", entry.EntryId, agency.Id, ex.Message);
                     decision = new ConsentDecision(agency.Type, ConsentOutcome.Withheld, "The gateway cannot seal for this agency (certificate problem).");
                 }
@@ -90,32 +90,11 @@ public sealed class EscalationAlerts(
         var detail = decisions.Count == 0
             ? "nobody to alert: no recipient is in the agency directory"
             : string.Join("; ", decisions.Select(d => d.MessageId is null ? $"withheld from {d.Recipient} ({d.Outcome})" : $"alert sent to {d.Recipient}"));
-        var settled = store.InTransaction(tx =>
-        {
-            // Consent decided on a memory another instance has since changed (a withdrawal): decided again next round.
-            if (!PersonMemory.Same(tx.Submissions.LockPersons(entry.PersonKeys), memory))
-            {
-                return false;
-            }
-
-            if (!tx.Escalations.Escalate(entry.EntryId, detail, now))
-            {
-                // The answer arrived (or another instance fired it) after the entry was read: no alert.
-                return false;
-            }
-
-            tx.Submissions.Enqueue(entry.SubmissionId, AlertEventType, entry.PersonKeys, messages);
-            audit.ScheduleFired(tx, entry.EntryId, entry.Kind, entry.SubmissionId, entry.PersonKeys, decisions, messages);
-            return true;
-        });
-        if (!settled)
+        // An answer that arrived (or another instance that fired it) after the entry was read leaves nothing to send.
+        if (!Commit(new ScheduleEntryRef(entry.EntryId, entry.Kind, entry.SubmissionId, entry.PersonKeys), AlertEventType, memory, memoryMatters: true,
+            tx => tx.Escalations.Escalate(entry.EntryId, detail, now), decisions, messages))
         {
             return false;
-        }
-
-        if (messages.Any(m => m.Channel == DeliveryChannel.Push))
-        {
-            push.Wake();
         }
 
         Log.LogWarning("Escalation {Kind} for submission {SubmissionId} fired: {Detail}", entry.Kind, entry.SubmissionId, detail);

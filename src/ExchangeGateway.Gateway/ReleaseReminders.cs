@@ -25,13 +25,13 @@ public sealed class ReleaseReminders(
     GatewayAudit audit,
     TimeProvider time,
     StorageHealth storage,
-    ILogger<ReleaseReminders> log) : ScheduleWorker<DueEntry>(storage, time, log)
+    ILogger<ReleaseReminders> log) : ScheduleWorker<DueEntry>(store, push, audit, storage, time, log)
 {
     /// <inheritdoc/>
     protected override string What => "release schedule entries";
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<DueEntry> Due(DateTimeOffset now) => store.Snapshot(tx => tx.Schedule.Due(now));
+    protected override IReadOnlyList<DueEntry> Due(DateTimeOffset now) => Store.Snapshot(tx => tx.Schedule.Due(now));
 
     /// <inheritdoc/>
     protected override string Describe(DueEntry due) => $"Schedule entry {due.Entry.EntryId} ({due.Entry.Kind})";
@@ -55,7 +55,7 @@ public sealed class ReleaseReminders(
         else
         {
             var notice = read.Submission!;
-            memory = store.Snapshot(tx => tx.Submissions.Remembered(entry.PersonKeys));
+            memory = Store.Snapshot(tx => tx.Submissions.Remembered(entry.PersonKeys));
             var flags = SafetyFlags.Raise(notice, planning.FirstNotifiedAt(notice, entry.PersonKeys));
             var agencies = entry.Recipients.Select(directory.Find).OfType<Agency>().Where(a => reminder || a.Type == AgencyTypes.Cjit).ToList();
             foreach (var agency in agencies)
@@ -80,33 +80,12 @@ public sealed class ReleaseReminders(
 
         var status = reminder ? ScheduleStatus.Done : ScheduleStatus.Overdue;
         var eventType = reminder ? read.Submission?.Event.Type ?? EventTypes.ReleaseNotice : OverdueReleaseAlertMapper.DocumentType;
-        var settled = store.InTransaction(transaction =>
-        {
-            // Consent decided on a memory another instance has since changed (a withdrawal): the entry stays pending and is
-            // decided again on the next round.
-            if (!PersonMemory.Same(transaction.Submissions.LockPersons(entry.PersonKeys), memory) && read.IsValid)
-            {
-                return false;
-            }
-
-            // A release or a newer notice settled the entry after it was read: then it sends nothing.
-            if (!transaction.Schedule.Complete(entry.EntryId, status, detail, now))
-            {
-                return false;
-            }
-
-            transaction.Submissions.Enqueue(entry.SubmissionId, eventType, entry.PersonKeys, messages);
-            audit.ScheduleFired(transaction, entry.EntryId, entry.Kind, entry.SubmissionId, entry.PersonKeys, decisions, messages);
-            return true;
-        });
-        if (!settled)
+        // A release or a newer notice that settled the entry after it was read leaves nothing to send; a notice that no
+        // longer reads has no consent to decide, so only then does the memory not matter.
+        if (!Commit(new ScheduleEntryRef(entry.EntryId, entry.Kind, entry.SubmissionId, entry.PersonKeys), eventType, memory, memoryMatters: read.IsValid,
+            tx => tx.Schedule.Complete(entry.EntryId, status, detail, now), decisions, messages))
         {
             return false;
-        }
-
-        if (messages.Any(m => m.Channel == DeliveryChannel.Push))
-        {
-            push.Wake();
         }
 
         if (reminder)

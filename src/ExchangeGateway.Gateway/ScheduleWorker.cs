@@ -1,3 +1,5 @@
+using ExchangeGateway.Storage;
+
 namespace ExchangeGateway.Gateway;
 
 /// <summary>
@@ -6,13 +8,20 @@ namespace ExchangeGateway.Gateway;
 /// fault ends the round.
 /// </summary>
 /// <typeparam name="TDue">A due entry of the schedule.</typeparam>
-public abstract class ScheduleWorker<TDue>(StorageHealth storage, TimeProvider time, ILogger log) : BackgroundService
+public abstract class ScheduleWorker<TDue>(IGatewayStore store, PushDelivery push, GatewayAudit audit, StorageHealth storage, TimeProvider time, ILogger log)
+    : BackgroundService
 {
     // Schedules are about the time of day, so half a minute late is on time.
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
     // One round at a time: the worker's loop, and a test calling RunDue.
     private readonly Lock running = new();
+
+    /// <summary>The gateway's database.</summary>
+    protected IGatewayStore Store => store;
+
+    /// <summary>The gateway's audit trail.</summary>
+    protected GatewayAudit Trail => audit;
 
     /// <summary>The storage health the worker reports faults to.</summary>
     protected StorageHealth Storage => storage;
@@ -52,6 +61,42 @@ public abstract class ScheduleWorker<TDue>(StorageHealth storage, TimeProvider t
 
             return settled;
         }
+    }
+
+    /// <summary>
+    /// Settles a fired entry and queues what it sends, with their audit entries, in one transaction. Nothing is written when
+    /// the person's memory changed since the consent decisions were made (<paramref name="memory"/>, when it matters: they
+    /// are made again next round) or when <paramref name="settle"/> finds the entry settled meanwhile (an answer, a release,
+    /// a newer record, another instance). True when settled here.
+    /// </summary>
+    protected bool Commit(ScheduleEntryRef entry, string eventType, PersonMemory? memory, bool memoryMatters, Func<IStoreTransaction, bool> settle,
+        IReadOnlyList<RecipientDecision> decisions, IReadOnlyList<OutgoingMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(settle);
+        ArgumentNullException.ThrowIfNull(messages);
+        var settled = store.InTransaction(tx =>
+        {
+            if (memoryMatters && !PersonMemory.Same(tx.Submissions.LockPersons(entry.PersonKeys), memory))
+            {
+                return false;
+            }
+
+            if (!settle(tx))
+            {
+                return false;
+            }
+
+            tx.Submissions.Enqueue(entry.SubmissionId, eventType, entry.PersonKeys, messages);
+            audit.ScheduleFired(tx, entry.EntryId, entry.Kind, entry.SubmissionId, entry.PersonKeys, decisions, messages);
+            return true;
+        });
+        if (settled && messages.Any(m => m.Channel == DeliveryChannel.Push))
+        {
+            push.Wake();
+        }
+
+        return settled;
     }
 
     /// <summary>The entries due at <paramref name="now"/>, earliest first.</summary>
@@ -97,3 +142,6 @@ public abstract class ScheduleWorker<TDue>(StorageHealth storage, TimeProvider t
         }
     }
 }
+
+/// <summary>What a schedule worker needs to know of a fired entry to queue and audit what it sends.</summary>
+public sealed record ScheduleEntryRef(string EntryId, string Kind, string SubmissionId, IReadOnlyList<string> PersonKeys);
