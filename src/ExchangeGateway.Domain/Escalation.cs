@@ -56,7 +56,7 @@ public static class EscalationTimeline
     /// </summary>
     public static DateTimeOffset ReleaseAcceptanceDue(DateOnly releaseDate, DateTimeOffset deliveredAt, TimeZoneInfo zone)
     {
-        var deadline = ReleaseTimeline.Instant(WorkingDayBefore(releaseDate), ReleaseAcceptanceTime, zone);
+        var deadline = ReleaseTimeline.Instant(WorkingDays.Before(releaseDate), ReleaseAcceptanceTime, zone);
         return deliveredAt < deadline ? deadline : deliveredAt + LateReleaseRecord;
     }
 
@@ -66,16 +66,4 @@ public static class EscalationTimeline
     /// </summary>
     public static DateTimeOffset EngagementDue(DateOnly releaseDate, TimeZoneInfo zone, TimeOnly? at = null) =>
         ReleaseTimeline.Instant(releaseDate.AddDays(EngagementDays + 1), at ?? ReleaseTimeline.DefaultReminderTime, zone);
-
-    /// <summary>The last working day (Monday to Friday, not an England and Wales bank holiday) before <paramref name="date"/>.</summary>
-    public static DateOnly WorkingDayBefore(DateOnly date)
-    {
-        var day = date.AddDays(-1);
-        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || BankHolidays.IsBankHoliday(day))
-        {
-            day = day.AddDays(-1);
-        }
-
-        return day;
-    }
 }

@@ -12,12 +12,21 @@ public static class ReleaseMilestoneKinds
     /// <summary>The check, at noon on the planned day, that the prison has sent the <c>release</c>.</summary>
     public const string OverdueCheck = "overdue-check";
 
-    /// <summary>True for the two reminders (which re-send the notice), false for the overdue check.</summary>
+    /// <summary>The prompt to the releasing prison six weeks ahead when no release notice has been sent yet.</summary>
+    public const string SixWeeksPrompt = "prompt-6-weeks";
+
+    /// <summary>The prompt to the releasing prison three working days ahead, listing what the latest record's plan lacks.</summary>
+    public const string ConfirmPlanPrompt = "prompt-confirm-plan";
+
+    /// <summary>True for the two reminders (which re-send the notice), false for the overdue check and the prompts.</summary>
     public static bool IsReminder(string kind) => kind is TwoDaysBefore or DayOf;
+
+    /// <summary>True for the two prompts to the releasing prison.</summary>
+    public static bool IsPrompt(string kind) => kind is SixWeeksPrompt or ConfirmPlanPrompt;
 }
 
-/// <summary>One piece of scheduled work for a planned release and the instant it falls due.</summary>
-public sealed record ReleaseMilestone(string Kind, DateTimeOffset DueAt);
+/// <summary>One piece of scheduled work for a planned release, the instant it falls due, and who hears (null: the release recipients).</summary>
+public sealed record ReleaseMilestone(string Kind, DateTimeOffset DueAt, IReadOnlyList<string>? Recipients = null);
 
 /// <summary>
 /// When the reminders and the overdue check of a planned release fall due (spec: community services ask to hear 2 days
@@ -34,12 +43,22 @@ public static class ReleaseTimeline
     /// <summary>Days before the release of the first reminder.</summary>
     public const int ReminderDaysBefore = 2;
 
+    /// <summary>The flag a day-of reminder carries when the release falls on a non-working day and the reminder goes the working day before.</summary>
+    public const string ReminderSentEarlyFlag = "reminder-sent-early";
+
     /// <summary>The overdue-release alert's code in the safety-flag CodeSystem (not one of <see cref="SafetyFlags.Codes"/>: no submission raises it).</summary>
     public const string OverdueAlertFlag = "overdue-release-summary";
 
+    /// <summary>Days before the release of the six-week prompt.</summary>
+    public const int SixWeeksDays = 42;
+
+    /// <summary>Working days before the release of the confirm-the-plan prompt.</summary>
+    public const int ConfirmPlanWorkingDays = 3;
+
     /// <summary>
     /// Every milestone of a release on <paramref name="releaseDate"/>, in due order, whether past or not: two days before and
-    /// on the day at <paramref name="reminderTime"/>, and the overdue check at noon on the day, all local to <paramref name="zone"/>.
+    /// on the day at <paramref name="reminderTime"/>, each moved to the last working day on or before it (a weekend or bank
+    /// holiday has nobody to read it), and the overdue check at noon on the day itself, all local to <paramref name="zone"/>.
     /// </summary>
     public static IReadOnlyList<ReleaseMilestone> All(DateOnly releaseDate, TimeZoneInfo zone, TimeOnly? reminderTime = null)
     {
@@ -47,8 +66,8 @@ public static class ReleaseTimeline
         var at = reminderTime ?? DefaultReminderTime;
         List<ReleaseMilestone> milestones =
         [
-            new(ReleaseMilestoneKinds.TwoDaysBefore, Instant(releaseDate.AddDays(-ReminderDaysBefore), at, zone)),
-            new(ReleaseMilestoneKinds.DayOf, Instant(releaseDate, at, zone)),
+            new(ReleaseMilestoneKinds.TwoDaysBefore, Instant(WorkingDays.OnOrBefore(releaseDate.AddDays(-ReminderDaysBefore)), at, zone)),
+            new(ReleaseMilestoneKinds.DayOf, Instant(WorkingDays.OnOrBefore(releaseDate), at, zone)),
             new(ReleaseMilestoneKinds.OverdueCheck, Instant(releaseDate, OverdueCheckTime, zone)),
         ];
 
@@ -62,6 +81,32 @@ public static class ReleaseTimeline
     /// </summary>
     public static IReadOnlyList<ReleaseMilestone> From(DateOnly releaseDate, DateTimeOffset now, TimeZoneInfo zone, TimeOnly? reminderTime = null) =>
         [.. All(releaseDate, zone, reminderTime).Where(m => m.DueAt >= now)];
+
+    /// <summary>
+    /// The prompts to <paramref name="releasingPrison"/> for a release on <paramref name="releaseDate"/> learned at
+    /// <paramref name="now"/>: six weeks ahead when no notice has been sent (at once when the date is learned later than
+    /// that), and three working days ahead to confirm the plan (at once when learned later), each on a working day at the
+    /// reminder time. None once the release day has come.
+    /// </summary>
+    public static IReadOnlyList<ReleaseMilestone> Prompts(DateOnly releaseDate, DateTimeOffset now, TimeZoneInfo zone, TimeOnly? reminderTime, bool noticeSent, string releasingPrison)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        if (releaseDate <= LocalDate(now, zone))
+        {
+            return [];
+        }
+
+        var at = reminderTime ?? DefaultReminderTime;
+        DateTimeOffset AtOrNow(DateOnly day) => Instant(day, at, zone) is var due && due > now ? due : now;
+        var prompts = new List<ReleaseMilestone>();
+        if (!noticeSent)
+        {
+            prompts.Add(new(ReleaseMilestoneKinds.SixWeeksPrompt, AtOrNow(WorkingDays.OnOrBefore(releaseDate.AddDays(-SixWeeksDays))), [releasingPrison]));
+        }
+
+        prompts.Add(new(ReleaseMilestoneKinds.ConfirmPlanPrompt, AtOrNow(WorkingDays.Before(releaseDate, ConfirmPlanWorkingDays)), [releasingPrison]));
+        return prompts;
+    }
 
     /// <summary>The local date at <paramref name="instant"/> in <paramref name="zone"/>: "today" for the services.</summary>
     public static DateOnly LocalDate(DateTimeOffset instant, TimeZoneInfo zone) =>

@@ -29,6 +29,13 @@ public static class SafetyFlags
     // The opioids of the contract's substance enumeration (dir.substances[].substance).
     private static readonly HashSet<string> OpioidSubstances = ["heroin", "methadone-illicit", "buprenorphine-illicit", "other-opioid"];
 
+    /// <summary>True for a person on OST (itself a history of opioid use) or with an opioid among their substances.</summary>
+    public static bool UsesOpioids(Submission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        return SubmissionRules.IsOnOst(submission.Prescribing) || (submission.Dir?.Substances ?? []).Any(s => OpioidSubstances.Contains(s.Substance));
+    }
+
     /// <summary>Every flag code, in the order <see cref="Raise"/> lists flags.</summary>
     public static IReadOnlyList<string> Codes { get; } = [FridayRelease, BeforeBankHoliday, OstWithoutBridging, OpioidWithoutNaloxone, OverdoseRisk, LateNotice];
 

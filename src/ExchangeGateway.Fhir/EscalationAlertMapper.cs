@@ -36,9 +36,10 @@ public sealed class EscalationAlertMapper(ProfileSet profiles)
         ArgumentNullException.ThrowIfNull(source);
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         ArgumentException.ThrowIfNullOrWhiteSpace(alertId);
-        if (!EscalationKinds.IsEscalation(kind))
+        // The release prompts to the prison are alerts of the same shape, about the same record.
+        if (!EscalationKinds.IsEscalation(kind) && !ReleaseMilestoneKinds.IsPrompt(kind))
         {
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "not one of EscalationKinds.All");
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "not one of EscalationKinds.All nor a release prompt");
         }
 
         return Build(source, DocumentType, kind, text, alertId, at);

@@ -40,10 +40,16 @@ public sealed class ReleasePlanning(IGatewayStore store, TimeZoneInfo zone, Time
         ArgumentNullException.ThrowIfNull(submission);
         ArgumentNullException.ThrowIfNull(recipients);
         var now = time.GetUtcNow();
+
+        // The prison the person will be released from: the receiving prison of a transfer, else the sender.
+        var releasingPrison = submission.Event.Type == EventTypes.Transfer ? submission.Event.To : submission.Event.From;
         if (PlannedReleaseDate(submission, now) is { } releaseDate)
         {
+            // A notice (or the summary sent ahead): the reminders, the overdue check and the confirm-the-plan prompt; it
+            // cancels the six-week prompt, which asked for it, and moves everything else pending for the person.
             var notice = new ScheduledNotice(submission.SubmissionId, personKeys, releaseDate, [.. recipients.Select(r => r.Agency.Id)], submissionJson,
-                ReleaseTimeline.From(releaseDate, now, zone, reminderTime));
+                [.. ReleaseTimeline.From(releaseDate, now, zone, reminderTime), .. ReleaseTimeline.Prompts(releaseDate, now, zone, reminderTime, noticeSent: true, submission.Event.From)],
+                Cancels: [ReleaseMilestoneKinds.SixWeeksPrompt]);
             return transaction => transaction.Schedule.Schedule(notice, now);
         }
 
@@ -52,7 +58,35 @@ public sealed class ReleasePlanning(IGatewayStore store, TimeZoneInfo zone, Time
             return transaction => transaction.Schedule.CancelPending(personKeys, submission.SubmissionId, now);
         }
 
-        return null;
+        return ExpectedDateWork(submission, personKeys, submissionJson, releasingPrison, now);
+    }
+
+    // Any other record naming an expected release date (a transfer, a reception) schedules the prompts to the releasing
+    // prison: the six-week one and the confirm-the-plan one. Nothing changes when a notice already covers that date, or
+    // when the same date was already learned; a new date moves the pending prompts.
+    private Action<IStoreTransaction>? ExpectedDateWork(Submission submission, IReadOnlyList<string> personKeys, string submissionJson, string? releasingPrison, DateTimeOffset now)
+    {
+        if (releasingPrison is null || personKeys.Count == 0
+            || submission.Dir?.Custody?.ExpectedReleaseDate is not { } text
+            || DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture) is var expected && expected <= ReleaseTimeline.LocalDate(now, zone))
+        {
+            return null;
+        }
+
+        return transaction =>
+        {
+            var known = transaction.Schedule.KindsScheduled(personKeys, expected);
+            if (known.Count > 0)
+            {
+                return;
+            }
+
+            var prompts = ReleaseTimeline.Prompts(expected, now, zone, reminderTime, noticeSent: false, releasingPrison);
+            transaction.Schedule.Schedule(
+                new ScheduledNotice(submission.SubmissionId, personKeys, expected, [releasingPrison], submissionJson, prompts,
+                    Moves: [ReleaseMilestoneKinds.SixWeeksPrompt, ReleaseMilestoneKinds.ConfirmPlanPrompt]),
+                now);
+        };
     }
 
     /// <summary>True for a <c>release</c> that records the release itself, not one planned ahead (sent with a future release date).</summary>

@@ -11,7 +11,8 @@ namespace ExchangeGateway.Gateway;
 /// Fires the release schedule's due entries. A reminder maps the stored notice again for each release recipient (deciding
 /// consent again, since it may have been withdrawn meanwhile), seals it and queues it as new outbox messages under the
 /// notice's submission id; an overdue check (no <c>release</c> by noon on the planned day) seals an overdue-release alert
-/// to the CJIT and leaves the entry overdue. An entry is settled and its messages queued in one transaction, so after a
+/// to the CJIT and leaves the entry overdue; a prompt (six weeks, confirm the plan) seals a plain-text alert to the releasing
+/// prison. An entry is settled and its messages queued in one transaction, so after a
 /// crash a due entry fires once, on the next run.
 /// </summary>
 public sealed class ReleaseReminders(
@@ -20,6 +21,7 @@ public sealed class ReleaseReminders(
     AgencyDirectory directory,
     ReleaseSummaryMapper mapper,
     OverdueReleaseAlertMapper alerts,
+    EscalationAlertMapper prompts,
     PackageSealer sealer,
     PushDelivery push,
     GatewayAudit audit,
@@ -27,6 +29,9 @@ public sealed class ReleaseReminders(
     StorageHealth storage,
     ILogger<ReleaseReminders> log) : ScheduleWorker<DueEntry>(store, push, audit, storage, time, log)
 {
+    /// <summary>The event type the prompts to the releasing prison are stored and listed under.</summary>
+    public const string PromptEventType = "release-prompt";
+
     /// <inheritdoc/>
     protected override string What => "release schedule entries";
 
@@ -41,6 +46,7 @@ public sealed class ReleaseReminders(
     {
         var entry = due.Entry;
         var reminder = ReleaseMilestoneKinds.IsReminder(entry.Kind);
+        var prompt = ReleaseMilestoneKinds.IsPrompt(entry.Kind);
         var read = SubmissionReader.Read(Encoding.UTF8.GetBytes(due.SubmissionJson));
         var decisions = new List<RecipientDecision>();
         var messages = new List<OutgoingMessage>();
@@ -57,15 +63,26 @@ public sealed class ReleaseReminders(
             var notice = read.Submission!;
             memory = Store.Snapshot(tx => tx.Submissions.Remembered(entry.PersonKeys));
             var flags = SafetyFlags.Raise(notice, planning.FirstNotifiedAt(notice, entry.PersonKeys));
-            var agencies = entry.Recipients.Select(directory.Find).OfType<Agency>().Where(a => reminder || a.Type == AgencyTypes.Cjit).ToList();
+            if (entry.Kind == ReleaseMilestoneKinds.DayOf && ReleaseTimeline.LocalDate(entry.DueAt, planning.Zone) != entry.ReleaseDate)
+            {
+                flags = [.. flags, new SafetyFlag(ReleaseTimeline.ReminderSentEarlyFlag,
+                    $"The release is on {entry.ReleaseDate:dddd d MMMM yyyy}, which is not a working day: this day-of reminder is sent on the last working day before it.")];
+            }
+
+            var agencies = entry.Recipients.Select(directory.Find).OfType<Agency>().Where(a => reminder || prompt || a.Type == AgencyTypes.Cjit).ToList();
             foreach (var agency in agencies)
             {
-                var decision = ConsentNow.Decide(notice, agency.Type, memory);
+                // A prompt to the prison that sent the record is about its own record.
+                var decision = prompt && agency.Id == notice.Event.From
+                    ? new ConsentDecision(agency.Type, ConsentOutcome.Shared, "A prompt to the prison that sent the record, about its own record.")
+                    : ConsentNow.Decide(notice, agency.Type, memory);
                 string? messageId = null;
                 if (decision.Outcome is ConsentOutcome.Shared or ConsentOutcome.Overridden)
                 {
                     var minimised = RecordMinimiser.For(notice, agency.Type);
-                    var document = reminder ? mapper.MapToJson(minimised, flags) : alerts.MapToJson(minimised, entry.ReleaseDate, now);
+                    var document = reminder ? mapper.MapToJson(minimised, flags)
+                        : prompt ? prompts.MapToJson(minimised, entry.Kind, ReleasePromptText.For(entry.Kind, entry.ReleaseDate, notice), $"{entry.SubmissionId}/{entry.Kind}/{entry.EntryId}", now)
+                        : alerts.MapToJson(minimised, entry.ReleaseDate, now);
                     var message = sealer.SealFor(Encoding.UTF8.GetBytes(document), agency);
                     messageId = message.MessageId;
                     messages.Add(message);
@@ -75,11 +92,11 @@ public sealed class ReleaseReminders(
                     decision.LegalBasis, decision.AuthorisedBy, decision.Justification));
             }
 
-            detail = Describe(entry, decisions, reminder);
+            detail = Describe(entry, decisions, reminder || prompt);
         }
 
-        var status = reminder ? ScheduleStatus.Done : ScheduleStatus.Overdue;
-        var eventType = reminder ? read.Submission?.Event.Type ?? EventTypes.ReleaseNotice : OverdueReleaseAlertMapper.DocumentType;
+        var status = reminder || prompt ? ScheduleStatus.Done : ScheduleStatus.Overdue;
+        var eventType = reminder ? read.Submission?.Event.Type ?? EventTypes.ReleaseNotice : prompt ? PromptEventType : OverdueReleaseAlertMapper.DocumentType;
         // A release or a newer notice that settled the entry after it was read leaves nothing to send; a notice that no
         // longer reads has no consent to decide, so only then does the memory not matter.
         if (!Commit(new ScheduleEntryRef(entry.EntryId, entry.Kind, entry.SubmissionId, entry.PersonKeys), eventType, memory, memoryMatters: read.IsValid,
@@ -88,7 +105,7 @@ public sealed class ReleaseReminders(
             return false;
         }
 
-        if (reminder)
+        if (reminder || prompt)
         {
             Log.LogInformation("Release reminder {EntryId} ({Kind}) for submission {SubmissionId}: {Queued} message(s) queued, {Withheld} withheld",
                 entry.EntryId, entry.Kind, entry.SubmissionId, messages.Count, decisions.Count - messages.Count);

@@ -1,3 +1,4 @@
+using ExchangeGateway.Domain;
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
@@ -7,19 +8,27 @@ namespace ExchangeGateway.Storage.Relational;
 /// <summary>The release schedule's tables; every state change is conditional on the entry still being pending.</summary>
 internal sealed class SqlReleaseScheduleStore(DbSession db) : IReleaseScheduleStore
 {
+    // The prompts to the releasing prison, which a record naming an expected date schedules without notifying anyone.
+    private static readonly string PromptKinds = $"'{ReleaseMilestoneKinds.SixWeeksPrompt}', '{ReleaseMilestoneKinds.ConfirmPlanPrompt}'";
+
     private const string EntryColumns = "s.entry_id, s.kind, s.due_ms, s.release_date, s.submission_id, s.recipients, s.person_keys, s.status, s.updated_ms, s.detail";
 
     public ScheduleChange Schedule(ScheduledNotice notice, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(notice);
         var nowMs = now.ToUnixTimeMilliseconds();
-        var moved = Settle(notice.PersonKeys, ScheduleStatus.Moved, $"moved by the newer notice {notice.SubmissionId}", nowMs);
+        if (notice.Cancels is { Count: > 0 } cancels)
+        {
+            Settle(notice.PersonKeys, ScheduleStatus.Cancelled, $"cancelled by the release notice {notice.SubmissionId}", nowMs, cancels);
+        }
+
+        var moved = Settle(notice.PersonKeys, ScheduleStatus.Moved, $"moved by the newer record {notice.SubmissionId}", nowMs, notice.Moves);
         db.Run("""
             INSERT INTO release_notices(submission_id, submission_json, stored_ms) VALUES(@s, @j, @now)
             ON CONFLICT(submission_id) DO UPDATE SET submission_json = excluded.submission_json, stored_ms = excluded.stored_ms
             """, ("@s", notice.SubmissionId), ("@j", notice.SubmissionJson), ("@now", nowMs));
 
-        var recipients = JsonSerializer.Serialize(notice.Recipients);
+
         var keys = JsonSerializer.Serialize(notice.PersonKeys);
         var created = new List<ScheduleEntry>();
         foreach (var milestone in notice.Milestones)
@@ -31,21 +40,21 @@ internal sealed class SqlReleaseScheduleStore(DbSession db) : IReleaseScheduleSt
                 VALUES(@id, @kind, @due, @date, @s, @r, @k, @pending, @now, @now)
                 """,
                 ("@id", id), ("@kind", milestone.Kind), ("@due", due), ("@date", DateText(notice.ReleaseDate)),
-                ("@s", notice.SubmissionId), ("@r", recipients), ("@k", keys), ("@pending", ScheduleStatus.Pending), ("@now", nowMs));
+                ("@s", notice.SubmissionId), ("@r", JsonSerializer.Serialize(milestone.Recipients ?? notice.Recipients)), ("@k", keys), ("@pending", ScheduleStatus.Pending), ("@now", nowMs));
             foreach (var key in notice.PersonKeys.Distinct(StringComparer.Ordinal))
             {
                 db.Run("INSERT INTO release_schedule_persons(entry_id, person_key) VALUES(@id, @k)", ("@id", id), ("@k", key));
             }
 
             created.Add(new ScheduleEntry(id, milestone.Kind, DateTimeOffset.FromUnixTimeMilliseconds(due), notice.ReleaseDate,
-                notice.SubmissionId, notice.Recipients, notice.PersonKeys, ScheduleStatus.Pending, DateTimeOffset.FromUnixTimeMilliseconds(nowMs), null));
+                notice.SubmissionId, milestone.Recipients ?? notice.Recipients, notice.PersonKeys, ScheduleStatus.Pending, DateTimeOffset.FromUnixTimeMilliseconds(nowMs), null));
         }
 
         return new ScheduleChange(moved, created);
     }
 
     public IReadOnlyList<string> CancelPending(IReadOnlyList<string> personKeys, string releaseSubmissionId, DateTimeOffset now) =>
-        Settle(personKeys, ScheduleStatus.Cancelled, $"cancelled by the release {releaseSubmissionId}", now.ToUnixTimeMilliseconds());
+        Settle(personKeys, ScheduleStatus.Cancelled, $"cancelled by the release {releaseSubmissionId}", now.ToUnixTimeMilliseconds(), null);
 
     public IReadOnlyList<DueEntry> Due(DateTimeOffset now, int max = 100) => db.Rows(
         $"SELECT {EntryColumns}, n.submission_json FROM release_schedule s JOIN release_notices n ON n.submission_id = s.submission_id WHERE s.status = @p AND s.due_ms <= @now ORDER BY s.due_ms, s.entry_id LIMIT @max",
@@ -69,8 +78,9 @@ internal sealed class SqlReleaseScheduleStore(DbSession db) : IReleaseScheduleSt
         long? first = null;
         foreach (var key in personKeys)
         {
+            // Only a notice's own entries: a prompt scheduled from a transfer's expected date told no community service.
             if (db.Long(
-                "SELECT MIN(s.created_ms) FROM release_schedule_persons p JOIN release_schedule s ON s.entry_id = p.entry_id WHERE p.person_key = @k AND s.release_date = @d",
+                $"SELECT MIN(s.created_ms) FROM release_schedule_persons p JOIN release_schedule s ON s.entry_id = p.entry_id WHERE p.person_key = @k AND s.release_date = @d AND s.kind NOT IN ({PromptKinds})",
                 ("@k", key), ("@d", DateText(releaseDate))) is { } ms && (first is null || ms < first))
             {
                 first = ms;
@@ -80,21 +90,37 @@ internal sealed class SqlReleaseScheduleStore(DbSession db) : IReleaseScheduleSt
         return first is { } found ? DateTimeOffset.FromUnixTimeMilliseconds(found) : null;
     }
 
+    public IReadOnlySet<string> KindsScheduled(IReadOnlyList<string> personKeys, DateOnly releaseDate)
+    {
+        ArgumentNullException.ThrowIfNull(personKeys);
+        var kinds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in personKeys)
+        {
+            kinds.UnionWith(db.Rows(
+                "SELECT DISTINCT s.kind FROM release_schedule_persons p JOIN release_schedule s ON s.entry_id = p.entry_id WHERE p.person_key = @k AND s.release_date = @d",
+                r => r.GetString(0), ("@k", key), ("@d", DateText(releaseDate))));
+        }
+
+        return kinds;
+    }
+
     public IReadOnlyList<ScheduleEntry> List(bool overdueOnly) => db.Rows(
         $"SELECT {EntryColumns} FROM release_schedule s {(overdueOnly ? "WHERE s.status = @overdue " : "")}ORDER BY s.due_ms, s.entry_id",
         Entry,
         overdueOnly ? [("@overdue", ScheduleStatus.Overdue)] : []);
 
-    // Moves every pending entry of the person to a final state; an entry found under two of the person's keys is settled once.
-    private List<string> Settle(IReadOnlyList<string> personKeys, string status, string detail, long nowMs)
+    // Moves every pending entry of the person (of the given kinds, or all) to a final state; an entry found under two of the
+    // person's keys is settled once.
+    private List<string> Settle(IReadOnlyList<string> personKeys, string status, string detail, long nowMs, IReadOnlyCollection<string>? kinds)
     {
         ArgumentNullException.ThrowIfNull(personKeys);
         var settled = new List<string>();
         foreach (var key in personKeys)
         {
             var ids = db.Rows(
-                "SELECT s.entry_id FROM release_schedule_persons p JOIN release_schedule s ON s.entry_id = p.entry_id WHERE p.person_key = @k AND s.status = @p ORDER BY s.due_ms, s.entry_id",
-                r => r.GetString(0), ("@k", key), ("@p", ScheduleStatus.Pending));
+                "SELECT s.entry_id, s.kind FROM release_schedule_persons p JOIN release_schedule s ON s.entry_id = p.entry_id WHERE p.person_key = @k AND s.status = @p ORDER BY s.due_ms, s.entry_id",
+                r => (Id: r.GetString(0), Kind: r.GetString(1)), ("@k", key), ("@p", ScheduleStatus.Pending))
+                .Where(e => kinds is null || kinds.Contains(e.Kind)).Select(e => e.Id).ToList();
             settled.AddRange(ids.Where(id => db.Run(
                 "UPDATE release_schedule SET status = @to, detail = @d, updated_ms = @now WHERE entry_id = @id AND status = @p",
                 ("@to", status), ("@d", detail), ("@now", nowMs), ("@id", id), ("@p", ScheduleStatus.Pending)) == 1));

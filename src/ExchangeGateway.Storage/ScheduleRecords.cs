@@ -21,14 +21,20 @@ public static class ScheduleStatus
     public const string Overdue = "overdue";
 }
 
-/// <summary>A notice (or planned release) to schedule: who it is about, when, who hears, and the submission to re-seal from.</summary>
+/// <summary>
+/// A notice (or planned release, or a record naming an expected release date) to schedule: who it is about, when, who
+/// hears, and the submission to re-seal from. Scheduling settles the person's pending entries first: those of
+/// <see cref="Cancels"/> as cancelled, then those of <see cref="Moves"/> (every kind when null) as moved.
+/// </summary>
 public sealed record ScheduledNotice(
     string SubmissionId,
     IReadOnlyList<string> PersonKeys,
     DateOnly ReleaseDate,
     IReadOnlyList<string> Recipients,
     string SubmissionJson,
-    IReadOnlyList<ReleaseMilestone> Milestones);
+    IReadOnlyList<ReleaseMilestone> Milestones,
+    IReadOnlyCollection<string>? Moves = null,
+    IReadOnlyCollection<string>? Cancels = null);
 
 /// <summary>One entry of the release schedule.</summary>
 public sealed record ScheduleEntry(
@@ -74,8 +80,11 @@ public interface IReleaseScheduleStore
     /// </summary>
     bool Complete(string entryId, string status, string detail, DateTimeOffset now);
 
-    /// <summary>When the gateway first scheduled a release on the date for the person (any key, any state since), or null.</summary>
+    /// <summary>When the gateway first scheduled a release notice's entries on the date for the person (any key, any state since), or null.</summary>
     DateTimeOffset? FirstNotified(IReadOnlyList<string> personKeys, DateOnly releaseDate);
+
+    /// <summary>The kinds of entry ever scheduled for the person's release on the date (any key, any state).</summary>
+    IReadOnlySet<string> KindsScheduled(IReadOnlyList<string> personKeys, DateOnly releaseDate);
 
     /// <summary>Every entry (or only the overdue ones), by due time.</summary>
     IReadOnlyList<ScheduleEntry> List(bool overdueOnly);

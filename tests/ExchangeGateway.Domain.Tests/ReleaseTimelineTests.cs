@@ -33,21 +33,23 @@ public class ReleaseTimelineTests
     [Fact]
     public void Reminders_either_side_of_the_clocks_going_forward_are_both_at_nine_local()
     {
-        // The clocks go forward at 01:00 UTC on Sunday 29 March 2026.
-        var due = ByKind(ReleaseTimeline.All(new DateOnly(2026, 3, 30), London));
+        // The clocks go forward at 01:00 UTC on Sunday 29 March 2026; the 2-day reminder of a Tuesday release falls on that
+        // Sunday and moves to Friday 27 March, in GMT.
+        var due = ByKind(ReleaseTimeline.All(new DateOnly(2026, 3, 31), London));
 
-        Assert.Equal(Utc(2026, 3, 28, 9), due[ReleaseMilestoneKinds.TwoDaysBefore]);
-        Assert.Equal(Utc(2026, 3, 30, 8), due[ReleaseMilestoneKinds.DayOf]);
+        Assert.Equal(Utc(2026, 3, 27, 9), due[ReleaseMilestoneKinds.TwoDaysBefore]);
+        Assert.Equal(Utc(2026, 3, 31, 8), due[ReleaseMilestoneKinds.DayOf]);
     }
 
     [Fact]
     public void Reminders_either_side_of_the_clocks_going_back_are_both_at_nine_local()
     {
-        // The clocks go back at 01:00 UTC on Sunday 25 October 2026.
-        var due = ByKind(ReleaseTimeline.All(new DateOnly(2026, 10, 26), London));
+        // The clocks go back at 01:00 UTC on Sunday 25 October 2026; the 2-day reminder of a Tuesday release falls on that
+        // Sunday and moves to Friday 23 October, in BST.
+        var due = ByKind(ReleaseTimeline.All(new DateOnly(2026, 10, 27), London));
 
-        Assert.Equal(Utc(2026, 10, 24, 8), due[ReleaseMilestoneKinds.TwoDaysBefore]);
-        Assert.Equal(Utc(2026, 10, 26, 9), due[ReleaseMilestoneKinds.DayOf]);
+        Assert.Equal(Utc(2026, 10, 23, 8), due[ReleaseMilestoneKinds.TwoDaysBefore]);
+        Assert.Equal(Utc(2026, 10, 27, 9), due[ReleaseMilestoneKinds.DayOf]);
     }
 
     [Fact]
@@ -134,5 +136,40 @@ public class ReleaseTimelineTests
         Assert.True(ReleaseMilestoneKinds.IsReminder(ReleaseMilestoneKinds.TwoDaysBefore));
         Assert.True(ReleaseMilestoneKinds.IsReminder(ReleaseMilestoneKinds.DayOf));
         Assert.False(ReleaseMilestoneKinds.IsReminder(ReleaseMilestoneKinds.OverdueCheck));
+    }
+
+    [Fact]
+    public void Reminders_for_a_release_on_the_Boxing_Day_substitute_holiday_move_to_Christmas_Eve()
+    {
+        // Monday 28 December 2026 is the substitute bank holiday for Boxing Day; Friday 25 December is Christmas Day.
+        var due = ByKind(ReleaseTimeline.All(new DateOnly(2026, 12, 28), London));
+
+        Assert.Equal(Utc(2026, 12, 24, 9), due[ReleaseMilestoneKinds.TwoDaysBefore]);
+        Assert.Equal(Utc(2026, 12, 24, 9), due[ReleaseMilestoneKinds.DayOf]);
+        Assert.Equal(Utc(2026, 12, 28, 12), due[ReleaseMilestoneKinds.OverdueCheck]);
+    }
+
+    [Fact]
+    public void The_prompts_fall_six_weeks_and_three_working_days_before_on_working_days()
+    {
+        var prompts = ReleaseTimeline.Prompts(new DateOnly(2026, 12, 28), Utc(2026, 10, 1, 10), London, null, noticeSent: false, "HLI").ToDictionary(m => m.Kind);
+
+        // 42 days before 28 December is Monday 16 November; three working days before is Tuesday 22 December (24, 23, 22).
+        Assert.Equal(Utc(2026, 11, 16, 9), prompts[ReleaseMilestoneKinds.SixWeeksPrompt].DueAt);
+        Assert.Equal(Utc(2026, 12, 22, 9), prompts[ReleaseMilestoneKinds.ConfirmPlanPrompt].DueAt);
+        Assert.All(prompts.Values, p => Assert.Equal(["HLI"], p.Recipients!));
+    }
+
+    [Fact]
+    public void A_date_learned_under_six_weeks_ahead_prompts_at_once_and_a_notice_needs_no_six_week_prompt()
+    {
+        var now = Utc(2026, 12, 1, 10);
+
+        var learned = ReleaseTimeline.Prompts(new DateOnly(2026, 12, 28), now, London, null, noticeSent: false, "HLI").ToDictionary(m => m.Kind);
+        var noticed = ReleaseTimeline.Prompts(new DateOnly(2026, 12, 28), now, London, null, noticeSent: true, "HLI");
+
+        Assert.Equal(now, learned[ReleaseMilestoneKinds.SixWeeksPrompt].DueAt);
+        Assert.Equal([ReleaseMilestoneKinds.ConfirmPlanPrompt], noticed.Select(m => m.Kind));
+        Assert.Empty(ReleaseTimeline.Prompts(new DateOnly(2026, 12, 1), now, London, null, noticeSent: false, "HLI"));
     }
 }

@@ -139,7 +139,10 @@ public class SafetyFlagDocumentTests
     {
         var codeSystem = ProfileSet.Embedded.CodeSystemByUrl(FhirNames.CodeSystem(FhirNames.Cs.SafetyFlag));
         Assert.NotNull(codeSystem);
-        Assert.Equal(SafetyFlags.Codes.Append(ReleaseTimeline.OverdueAlertFlag).Concat(EscalationKinds.All), codeSystem.Concept.Select(c => c.Code));
+        Assert.Equal(
+            SafetyFlags.Codes.Append(ReleaseTimeline.OverdueAlertFlag).Concat(EscalationKinds.All)
+                .Concat([ReleaseMilestoneKinds.SixWeeksPrompt, ReleaseMilestoneKinds.ConfirmPlanPrompt, ReleaseTimeline.ReminderSentEarlyFlag]),
+            codeSystem.Concept.Select(c => c.Code));
     }
 
     [Fact]

@@ -78,12 +78,13 @@ public sealed class ReleaseScheduleTests : GatewayWithAgencies
 
     private string[] Statuses(string submissionId) => [.. Entries(submissionId).Values.Select(e => e.Status)];
 
+    // The reminders and the overdue check; the prompts to the prison the same notice schedules have tests of their own (ReleasePathwayTests).
     private Dictionary<string, ScheduleEntry> Entries(string submissionId) =>
-        Gateway.Outbox.Schedule().Where(e => e.SubmissionId == submissionId).ToDictionary(e => e.Kind);
+        Gateway.Outbox.Schedule().Where(e => e.SubmissionId == submissionId && !ReleaseMilestoneKinds.IsPrompt(e.Kind)).ToDictionary(e => e.Kind);
 
-    // The notice's own messages and reminders; the escalations the same notice raises (release-acceptance-due) have tests of their own.
+    // The notice's own messages and reminders; the escalations and prompts the same notice raises have tests of their own.
     private List<OutboxLine> Messages(string submissionId) =>
-        [.. Gateway.Outbox.List(null, 1000).Where(m => m.SubmissionId == submissionId && m.EventType != EscalationAlerts.AlertEventType)];
+        [.. Gateway.Outbox.List(null, 1000).Where(m => m.SubmissionId == submissionId && m.EventType is not (EscalationAlerts.AlertEventType or ReleaseReminders.PromptEventType))];
 
     private List<(string MessageId, byte[] Body)> Pushed(string agency) =>
         [.. Agencies.LogEntries.Where(e => e.RequestMessage.Path == "/agencies/" + agency).Select(e => (e.RequestMessage.Headers!["X-Message-Id"].ToString(), e.RequestMessage.BodyAsBytes!))];

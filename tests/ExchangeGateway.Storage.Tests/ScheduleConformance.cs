@@ -95,7 +95,7 @@ public abstract class ScheduleConformance<TTarget> : StoreConformanceTests<TTarg
         var second = Notify(Notice("n2", ReleaseDay.AddDays(7)));
 
         Assert.Equal(first.Created.Select(e => e.EntryId).Order(), second.MovedEntryIds.Order());
-        Assert.All(ByKind("n1").Values, e => Assert.Equal((ScheduleStatus.Moved, "moved by the newer notice n2"), (e.Status, e.Detail)));
+        Assert.All(ByKind("n1").Values, e => Assert.Equal((ScheduleStatus.Moved, "moved by the newer record n2"), (e.Status, e.Detail)));
         Assert.All(ByKind("n2").Values, e => Assert.Equal(ScheduleStatus.Pending, e.Status));
         Assert.Equal(ReleaseDay.AddDays(7), ByKind("n2")[ReleaseMilestoneKinds.DayOf].ReleaseDate);
     }
