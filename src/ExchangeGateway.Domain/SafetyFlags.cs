@@ -8,11 +8,14 @@ public sealed record SafetyFlag(string Code, string Text);
 /// <summary>The clinical-safety flags a submission raises (spec: clinical safety rules); derived only from the submission, never from the clock.</summary>
 /// <remarks>
 /// Which events raise which flags: the release flags (Friday, bank holiday, OST without bridging, no naloxone, late
-/// notice) are raised for <c>release</c> and <c>release-notice</c> events only. A <c>transfer</c> moves the person
+/// notice, notice under 6 weeks, unplanned release, no fixed abode, no GP) are raised for <c>release</c> and
+/// <c>release-notice</c> events only. A <c>transfer</c> moves the person
 /// between prisons and a <c>reception</c> brings them into custody, so there is no release for those flags to be
 /// about; a release date the DIR happens to carry then is a plan that the release notices will flag in time.
 /// Reduced tolerance or a high overdose risk is raised for every event, because it matters to a receiving prison
 /// starting or changing opioid doses as much as to a community team.
+/// A planned release notified under 2 days ahead raises both notice flags: it is under 6 weeks too, a reader (or a
+/// commissioner's count) looking for either finds it, and the 2-day flag is the sharper warning of the two.
 /// </remarks>
 public static class SafetyFlags
 {
@@ -22,9 +25,16 @@ public static class SafetyFlags
     public const string OpioidWithoutNaloxone = "opioid-use-without-naloxone";
     public const string OverdoseRisk = "overdose-risk";
     public const string LateNotice = "late-release-notice";
+    public const string NoticeUnderSixWeeks = "release-notice-under-6-weeks";
+    public const string UnplannedRelease = "unplanned-release";
+    public const string NoFixedAbode = "no-fixed-abode";
+    public const string NoGp = "no-gp";
 
     /// <summary>Notice of a planned release fewer than this many days ahead is flagged: services ask to hear 2 days before.</summary>
     public const int NoticeDays = 2;
+
+    /// <summary>Notice of a planned release fewer than this many days ahead is flagged too: services ask to hear 6 weeks before.</summary>
+    public const int SixWeeksNoticeDays = 42;
 
     // The opioids of the contract's substance enumeration (dir.substances[].substance).
     private static readonly HashSet<string> OpioidSubstances = ["heroin", "methadone-illicit", "buprenorphine-illicit", "other-opioid"];
@@ -37,7 +47,11 @@ public static class SafetyFlags
     }
 
     /// <summary>Every flag code, in the order <see cref="Raise"/> lists flags.</summary>
-    public static IReadOnlyList<string> Codes { get; } = [FridayRelease, BeforeBankHoliday, OstWithoutBridging, OpioidWithoutNaloxone, OverdoseRisk, LateNotice];
+    public static IReadOnlyList<string> Codes { get; } =
+    [
+        FridayRelease, BeforeBankHoliday, OstWithoutBridging, OpioidWithoutNaloxone, OverdoseRisk, LateNotice, NoticeUnderSixWeeks,
+        UnplannedRelease, NoFixedAbode, NoGp,
+    ];
 
     /// <summary>
     /// The flags the submission raises, in the order of <see cref="Codes"/>. <paramref name="firstNotifiedAt"/> is when the
@@ -90,10 +104,32 @@ public static class SafetyFlags
             flags.Add(new(OverdoseRisk, overdose));
         }
 
-        if (IsPlanned(submission.Event) && releaseDate is { } planned
-            && planned.DayNumber - (notifiedOn ?? LocalDate(submission.Event.OccurredAt, "event.occurredAt")).DayNumber < NoticeDays)
+        var noticeDays = IsPlanned(submission.Event) && releaseDate is { } planned
+            ? planned.DayNumber - (notifiedOn ?? LocalDate(submission.Event.OccurredAt, "event.occurredAt")).DayNumber
+            : (int?)null;
+        if (noticeDays < NoticeDays)
         {
             flags.Add(new(LateNotice, "The gateway was first told of this planned release less than 2 days before it: community services may not have had time to arrange prescribing and a first appointment."));
+        }
+
+        if (noticeDays < SixWeeksNoticeDays)
+        {
+            flags.Add(new(NoticeUnderSixWeeks, "The gateway was first told of this planned release less than 6 weeks before it: community services ask for 6 weeks to arrange prescribing, a first appointment, housing and a GP. Check now what is still missing."));
+        }
+
+        if (IsUnplannedRelease(submission))
+        {
+            flags.Add(new(UnplannedRelease, "This release was not planned (such as a release from court): community services had no notice, and the record is sent to them at once. Contact the person as soon as possible to arrange prescribing, naloxone and a first appointment."));
+        }
+
+        if (isRelease && submission.Dir?.ReleasePlan?.Accommodation == "no-fixed-abode")
+        {
+            flags.Add(new(NoFixedAbode, "No fixed abode on release: the person may be hard to find afterwards. Agree before release where to meet them and how to reach them (a phone number, a hostel or a day centre), and where they will collect medication."));
+        }
+
+        if (isRelease && submission.Dir is { Client.GpPractice: null })
+        {
+            flags.Add(new(NoGp, "No GP practice is recorded: help the person register with a GP as soon as possible after release. Until then the CJIT of the release area holds the record and is the contact for prescribing and follow-up."));
         }
 
         return flags;
@@ -117,6 +153,13 @@ public static class SafetyFlags
         }
 
         return submission.Event.Type == EventTypes.Release ? LocalDate(submission.Event.OccurredAt, "event.occurredAt") : null;
+    }
+
+    /// <summary>True for a <c>release</c> the sender marks unplanned (<c>event.plannedRelease</c> false, e.g. from court); left out, it is planned.</summary>
+    public static bool IsUnplannedRelease(Submission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        return submission.Event.Type == EventTypes.Release && submission.Event.PlannedRelease == false;
     }
 
     // A release-notice is always about a planned release; a release is planned unless the sender says it is not

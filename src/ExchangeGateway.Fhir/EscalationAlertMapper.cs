@@ -10,7 +10,8 @@ namespace ExchangeGateway.Fhir;
 /// Builds the gateway's escalation alert when the loop does not close (an acceptance or reply not in by its time): a document
 /// Bundle (Composition type <c>escalation-alert</c>) whose one risks-alerts section holds one Flag coded with the escalation
 /// kind and the gateway's plain-English text, about the Patient of the submission the escalation is about. Every alert the
-/// gateway raises itself has this one shape, so <see cref="OverdueReleaseAlertMapper"/> builds its alert here too.
+/// gateway raises itself has this one shape, so <see cref="OverdueReleaseAlertMapper"/> and <see cref="UnplannedReleaseAlertMapper"/>
+/// build their alerts here too.
 /// </summary>
 public sealed class EscalationAlertMapper(ProfileSet profiles)
 {

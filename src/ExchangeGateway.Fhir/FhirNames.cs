@@ -56,7 +56,7 @@ public static class FhirNames
     /// <summary>The project's CodeSystem names. Those marked "schema" hold exactly the contract's enumeration.</summary>
     public static class Cs
     {
-        public const string DocumentType = "document-type";           // transfer-record, release-summary, release-notice, reception-record, reception-reply, engagement-report, overdue-release-alert, escalation-alert, message-response
+        public const string DocumentType = "document-type";           // transfer-record, release-summary, release-notice, reception-record, reception-reply, engagement-report, overdue-release-alert, escalation-alert, message-response, unplanned-release-alert
         public const string DocumentSection = "document-section";     // custody-release, substance-use, treatment-in-prison, medications, risks-alerts, consent, keyworker-notes, offence, community-dispensing, engagement, reception-request, response
         public const string AgencyType = "agency-type";               // prison, cjit, community-treatment, gp, pharmacy, agency
         public const string AssessmentType = "assessment-type";       // schema: dir.assessment.type
@@ -82,7 +82,7 @@ public static class FhirNames
         public const string ObservationCode = "observation-code";     // see ObservationCodes
         public const string ConditionCode = "condition-code";         // problem-substance-use
         public const string ServiceRequestCode = "service-request-code"; // community-treatment-referral, reception-reply-request
-        public const string SafetyFlag = "safety-flag";               // SafetyFlags.Codes (domain), ReleaseTimeline.OverdueAlertFlag, EscalationKinds.All
+        public const string SafetyFlag = "safety-flag";               // SafetyFlags.Codes (domain), ReleaseTimeline.OverdueAlertFlag, UnplannedReleaseAlert.FlagCode, EscalationKinds.All
         public const string EngagementOutcome = "engagement-outcome"; // schema: engagement.outcome
         public const string AuditEventType = "audit-event-type";     // ExchangeGateway.Audit: AuditEventTypes.All
         public const string ResponseOutcome = "response-outcome";     // ResponseOutcomes (domain): Task.businessStatus

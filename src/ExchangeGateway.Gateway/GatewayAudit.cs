@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ExchangeGateway.Audit;
 using ExchangeGateway.Domain;
+using ExchangeGateway.Fhir;
 using ExchangeGateway.Storage;
 
 namespace ExchangeGateway.Gateway;
@@ -23,11 +24,13 @@ public sealed partial class GatewayAudit(IGatewayStore store, AuditLog log, Time
         }));
 
     /// <summary>
-    /// What accepting a submission writes (received, one consent decision per recipient, one sealed package per message),
+    /// What accepting a submission writes (received, one consent decision per recipient, one sealed package per message and per
+    /// unplanned-release alert, the alert's marked with its kind),
     /// prepared before the accept transaction so that the transaction only chains and inserts it (<see cref="Append(IStoreTransaction, AuditBatch)"/>).
     /// </summary>
     public AuditBatch Accepted(Submission submission, string sender, string bodyHash,
-        IReadOnlyList<string> personKeys, IReadOnlyList<Recipient> recipients, IReadOnlyList<ConsentDecision> decisions, IReadOnlyList<OutgoingMessage> messages)
+        IReadOnlyList<string> personKeys, IReadOnlyList<Recipient> recipients, IReadOnlyList<ConsentDecision> decisions, IReadOnlyList<OutgoingMessage> messages,
+        IReadOnlyList<OutgoingMessage>? alerts = null)
     {
         if (!Recording)
         {
@@ -66,6 +69,7 @@ public sealed partial class GatewayAudit(IGatewayStore store, AuditLog log, Time
         }
 
         records.AddRange(messages.Select(message => PackageSealed(submission.SubmissionId, personKeys, message)));
+        records.AddRange((alerts ?? []).Select(alert => PackageSealed(submission.SubmissionId, personKeys, alert, ("alert", UnplannedReleaseAlertMapper.DocumentType))));
 
         if (submission.Dir?.Consent.WithdrawnAt is { } withdrawnAt)
         {

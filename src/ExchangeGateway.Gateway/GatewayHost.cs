@@ -112,6 +112,7 @@ public static class GatewayHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MailboxExpiry>());
         builder.Services.AddSingleton(new ReleasePlanning(store, zone, options.ReminderTime, time));
         builder.Services.AddSingleton(new OverdueReleaseAlertMapper(ProfileSet.Embedded));
+        builder.Services.AddSingleton(new UnplannedReleaseAlertMapper(ProfileSet.Embedded));
         builder.Services.AddSingleton<ReleaseReminders>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReleaseReminders>());
         builder.Services.AddSingleton(sp => new LoopWatch(sp.GetRequiredService<ReleasePlanning>(), options.ReceptionReplyHours, time));

@@ -16,11 +16,13 @@ public sealed record SubmissionAnswer(int Status, string ContentType, string Bod
 /// <summary>
 /// Turns one submission body from an authenticated sender into stored, sealed, per-recipient packages: intake,
 /// sender check, routing, consent, minimisation, mapping, sealing, then one outbox transaction. Only after that
-/// transaction commits does the sender hear 202.
+/// transaction commits does the sender hear 202. An unplanned release of a person on OST without bridging also seals an
+/// unplanned-release alert to the CJIT it is shared with, queued in the same transaction under the submission.
 /// </summary>
 public sealed class SubmissionAcceptance(
     AgencyDirectory directory,
     ReleaseSummaryMapper mapper,
+    UnplannedReleaseAlertMapper unplannedAlerts,
     PackageSealer sealer,
     IGatewayStore store,
     IPersonKeys personKeys,
@@ -105,8 +107,11 @@ public sealed class SubmissionAcceptance(
 
         var withdrawnEarlier = memory?.WithdrawnAt is { } withdrawnAt && !ConsentedSince(dir.Consent, withdrawnAt);
         var flags = SafetyFlags.Raise(submission, releasePlanning.FirstNotifiedAt(submission, keys));
+        var raisesAlert = UnplannedReleaseAlert.IsRaisedBy(submission);
+        var acceptedAt = time.GetUtcNow();
         var decisions = new List<RecipientDecision>();
         var messages = new List<OutgoingMessage>();
+        var alerts = new List<OutgoingMessage>();
         var consentDecisions = new List<ConsentDecision>();
         var lines = new JsonArray();
         foreach (var recipient in routing.Recipients)
@@ -119,11 +124,18 @@ public sealed class SubmissionAcceptance(
             string? messageId = null;
             if (decision.Outcome is ConsentOutcome.Shared or ConsentOutcome.Overridden)
             {
-                var document = Encoding.UTF8.GetBytes(mapper.MapToJson(RecordMinimiser.For(submission, agency.Type), flags));
+                var minimised = RecordMinimiser.For(submission, agency.Type);
+                var document = Encoding.UTF8.GetBytes(mapper.MapToJson(minimised, flags));
                 OutgoingMessage message;
                 try
                 {
                     message = sealer.SealFor(document, agency);
+
+                    // The alert goes only where the CJIT's own copy goes: it is shared under the same consent decision.
+                    if (raisesAlert && agency.Type == AgencyTypes.Cjit)
+                    {
+                        alerts.Add(sealer.SealFor(Encoding.UTF8.GetBytes(unplannedAlerts.MapToJson(minimised, acceptedAt)), agency));
+                    }
                 }
                 catch (SealingException ex)
                 {
@@ -148,7 +160,7 @@ public sealed class SubmissionAcceptance(
             dir.Consent.WithdrawnAt, ConsentPolicy.TypesNotShared(submission), new DecidedOn(memory));
         var scheduleWork = releasePlanning.WorkFor(submission, keys, routing.Recipients, canonical);
         var loopWork = loop.WorkFor(submission, keys, messages, canonical);
-        var auditBatch = audit.Accepted(submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages);
+        var auditBatch = audit.Accepted(submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages, alerts);
         var result = store.InTransaction(transaction =>
         {
             var stored = transaction.Submissions.Accept(accepted);
@@ -157,6 +169,12 @@ public sealed class SubmissionAcceptance(
                 if (stored.Cancelled.Count > 0)
                 {
                     audit.Withdrawn(transaction, submission.SubmissionId, keys, stored.Cancelled);
+                }
+
+                // Under its own event type, not the release's: an alert is not a record to accept, answer or reply to.
+                if (alerts.Count > 0)
+                {
+                    transaction.Submissions.Enqueue(submission.SubmissionId, UnplannedReleaseAlertMapper.DocumentType, keys, alerts);
                 }
 
                 // Row writes before the audit chain's lock, which every instance's appends wait on.
@@ -172,9 +190,9 @@ public sealed class SubmissionAcceptance(
             case AcceptOutcome.Accepted:
                 storage.Succeeded();
                 log.LogInformation(
-                    "Accepted submission {SubmissionId} ({EventType}) from {Sender}: {Messages} message(s), {Withheld} withheld, {Cancelled} cancelled by withdrawal",
-                    submission.SubmissionId, submission.Event.Type, sender, messages.Count, decisions.Count - messages.Count, result.Cancelled.Count);
-                return new SubmissionAnswer(202, "application/json", result.Response, submission.SubmissionId, [.. messages.Select(m => m.MessageId)]);
+                    "Accepted submission {SubmissionId} ({EventType}) from {Sender}: {Messages} message(s), {Alerts} alert(s), {Withheld} withheld, {Cancelled} cancelled by withdrawal",
+                    submission.SubmissionId, submission.Event.Type, sender, messages.Count, alerts.Count, decisions.Count - messages.Count, result.Cancelled.Count);
+                return new SubmissionAnswer(202, "application/json", result.Response, submission.SubmissionId, [.. messages.Concat(alerts).Select(m => m.MessageId)]);
             case AcceptOutcome.Repeated:
                 return new SubmissionAnswer(202, "application/json", result.Response, submission.SubmissionId);
             default:

@@ -10,6 +10,7 @@ public static class GatewayNotices
     {
         OverdueReleaseAlertMapper.DocumentType,
         EscalationAlertMapper.DocumentType,
+        UnplannedReleaseAlertMapper.DocumentType,
         ResponseDocumentMapper.DocumentType,
     };
 

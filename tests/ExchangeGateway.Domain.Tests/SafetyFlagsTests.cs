@@ -27,29 +27,36 @@ public class SafetyFlagsTests
 
     private static void Remove(JsonNode node, string name) => node.AsObject().Remove(name);
 
-    // Every flag at once: a Friday release before the early May bank holiday, no bridging and no same-day appointment,
-    // no naloxone, high risk, and first heard of the day before.
-    private static Submission EveryFlag() => ReleaseOst(j =>
+    // Every flag a planned release can raise at once: a Friday release before the early May bank holiday, no bridging and
+    // no same-day appointment, no naloxone, high risk, no fixed abode, no GP, and first heard of the day before.
+    internal static Submission EveryFlag(bool planned = true) => ReleaseOst(j =>
     {
+        j["event"]!["plannedRelease"] = planned;
         j["dir"]!["releasePlan"]!["releaseDate"] = "2026-05-01";
+        j["dir"]!["releasePlan"]!["accommodation"] = "no-fixed-abode";
+        Remove(j["dir"]!["client"]!, "gpPractice");
         Remove(j["dir"]!["releasePlan"]!, "firstAppointment");
         Remove(j["prescribing"]!, "bridgingPrescription");
         j["prescribing"]!["naloxone"] = new JsonObject { ["issued"] = false };
     });
 
     [Fact]
-    public void The_release_ost_example_is_flagged_for_Friday_risk_and_late_notice_only() =>
-        Assert.Equal([SafetyFlags.FridayRelease, SafetyFlags.OverdoseRisk, SafetyFlags.LateNotice], Codes(ReleaseOst()));
+    public void The_release_ost_example_is_flagged_for_Friday_risk_and_both_notice_flags_only() =>
+        Assert.Equal([SafetyFlags.FridayRelease, SafetyFlags.OverdoseRisk, SafetyFlags.LateNotice, SafetyFlags.NoticeUnderSixWeeks], Codes(ReleaseOst()));
 
     [Fact]
-    public void Every_flag_can_be_raised_at_once_and_they_come_in_a_fixed_order() =>
-        Assert.Equal(SafetyFlags.Codes, Codes(EveryFlag(), "2026-04-30T12:00:00+01:00"));
+    public void Every_flag_but_unplanned_release_can_be_raised_at_once_by_a_planned_release_in_the_fixed_order() =>
+        Assert.Equal(SafetyFlags.Codes.Where(c => c != SafetyFlags.UnplannedRelease), Codes(EveryFlag(), "2026-04-30T12:00:00+01:00"));
+
+    [Fact]
+    public void An_unplanned_release_raises_every_flag_but_the_notice_ones_in_the_same_order() =>
+        Assert.Equal(SafetyFlags.Codes.Except([SafetyFlags.LateNotice, SafetyFlags.NoticeUnderSixWeeks]), Codes(EveryFlag(planned: false)));
 
     [Fact]
     public void No_flag_text_carries_personal_data()
     {
         var personal = new[] { "Example", "Jordan", "Lee", "9434765919", "A1234BC", "88/123456X", "1988", "LS1", "LS3", "Canal", "Kirkstall", "B86030", "HLI", "Okafor", "Patel", "2026" };
-        var flags = SafetyFlags.Raise(EveryFlag(), "2026-04-30T12:00:00+01:00");
+        var flags = SafetyFlags.Raise(EveryFlag(), "2026-04-30T12:00:00+01:00").Concat(SafetyFlags.Raise(EveryFlag(planned: false))).ToList();
         Assert.All(flags, f => Assert.DoesNotContain(personal, p => f.Text.Contains(p, StringComparison.OrdinalIgnoreCase)));
         Assert.All(flags, f => Assert.False(string.IsNullOrWhiteSpace(f.Text)));
     }
@@ -340,5 +347,5 @@ public class SafetyFlagsTests
 
     [Fact]
     public void Codes_are_lower_case_kebab_words() =>
-        Assert.All(SafetyFlags.Codes, c => Assert.Matches("^[a-z]+(-[a-z]+)*$", c));
+        Assert.All(SafetyFlags.Codes.Append(UnplannedReleaseAlert.FlagCode), c => Assert.Matches("^[a-z0-9]+(-[a-z0-9]+)*$", c));
 }

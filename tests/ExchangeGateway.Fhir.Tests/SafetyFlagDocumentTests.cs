@@ -22,12 +22,15 @@ public class SafetyFlagDocumentTests
         return result.Submission!;
     }
 
-    // A Friday release before the early May bank holiday with no bridging, no same-day appointment and no naloxone:
-    // with NotifiedDayBefore it raises every flag.
-    private static string EveryFlagJson()
+    // A Friday release before the early May bank holiday with no bridging, no same-day appointment, no naloxone, no fixed
+    // abode and no GP: with NotifiedDayBefore it raises every flag but unplanned-release, and unplanned every flag but the notice ones.
+    private static string EveryFlagJson(bool planned = true)
     {
         var json = Examples.Json(Examples.ReleaseOst);
+        json["event"]!["plannedRelease"] = planned;
         json["dir"]!["releasePlan"]!["releaseDate"] = "2026-05-01";
+        json["dir"]!["releasePlan"]!["accommodation"] = "no-fixed-abode";
+        json["dir"]!["client"]!.AsObject().Remove("gpPractice");
         json["dir"]!["releasePlan"]!.AsObject().Remove("firstAppointment");
         json["prescribing"]!.AsObject().Remove("bridgingPrescription");
         json["prescribing"]!["naloxone"] = new JsonObject { ["issued"] = false };
@@ -81,13 +84,40 @@ public class SafetyFlagDocumentTests
         var section = composition.Section.Single(s => s.Code?.Coding[0].Code == "risks-alerts");
         var flagUrls = bundle.Entry.Where(e => e.Resource is Flag).Select(e => e.FullUrl).ToList();
 
-        Assert.Equal(SafetyFlags.Codes.Count, flagUrls.Count);
+        Assert.Equal(SafetyFlags.Codes.Count - 1, flagUrls.Count);
         Assert.Equal(flagUrls, section.Entry.Select(r => r.Reference).Where(r => flagUrls.Contains(r)));
         Assert.All(composition.Section.Where(s => s != section), s => Assert.DoesNotContain(s.Entry, r => flagUrls.Contains(r.Reference)));
     }
 
     [Fact]
     public void A_document_with_every_flag_passes_the_profiles() => AssertValid(Mapper.MapToJson(Read(EveryFlagJson()), NotifiedDayBefore));
+
+    [Fact]
+    public void An_unplanned_release_document_carries_the_unplanned_no_fixed_abode_and_no_GP_flags_in_risks_and_alerts_and_validates()
+    {
+        var json = Mapper.MapToJson(Read(EveryFlagJson(planned: false)));
+        Assert.True(FhirDocumentJson.TryParse(json, out var bundle, out var problem), problem);
+        var codes = FlagCodes(bundle!);
+        Assert.Equal(SafetyFlags.Codes.Except([SafetyFlags.LateNotice, SafetyFlags.NoticeUnderSixWeeks]), codes);
+        var section = Assert.IsType<Composition>(bundle!.Entry[0].Resource).Section.Single(s => s.Code?.Coding[0].Code == "risks-alerts");
+        var inSection = section.Entry.Select(r => bundle.Entry.Single(e => e.FullUrl == r.Reference).Resource).OfType<Flag>();
+        Assert.Equal(codes, inSection.Select(f => f.Code.Coding.Single().Code));
+        Assert.Equal("Unplanned release", Flags(bundle).Single(f => f.Code.Coding[0].Code == SafetyFlags.UnplannedRelease).Code.Coding[0].Display);
+        AssertValid(json);
+        AssertRoundTrips(EveryFlagJson(planned: false));
+    }
+
+    [Fact]
+    public void A_release_notice_received_under_6_weeks_ahead_carries_the_6_week_flag_and_validates()
+    {
+        var json = Examples.Json(Examples.ReleaseOst);
+        json["event"] = new JsonObject { ["type"] = "release-notice", ["occurredAt"] = "2026-02-20T09:00:00+00:00", ["from"] = "HLI" };
+        var input = json.ToJsonString();
+        var codes = FlagCodes(Mapper.Map(Read(input)));
+        Assert.Contains(SafetyFlags.NoticeUnderSixWeeks, codes);
+        Assert.DoesNotContain(SafetyFlags.LateNotice, codes);
+        AssertValid(Mapper.MapToJson(Read(input)));
+    }
 
     [Fact]
     public void A_document_with_every_flag_round_trips_because_the_unmapper_ignores_Flags() => AssertRoundTrips(EveryFlagJson(), NotifiedDayBefore);
@@ -135,12 +165,12 @@ public class SafetyFlagDocumentTests
     }
 
     [Fact]
-    public void The_safety_flag_codesystem_holds_exactly_the_domain_codes_the_overdue_alert_and_the_escalation_kinds()
+    public void The_safety_flag_codesystem_holds_exactly_the_domain_codes_the_two_alert_flags_and_the_escalation_kinds()
     {
         var codeSystem = ProfileSet.Embedded.CodeSystemByUrl(FhirNames.CodeSystem(FhirNames.Cs.SafetyFlag));
         Assert.NotNull(codeSystem);
         Assert.Equal(
-            SafetyFlags.Codes.Append(ReleaseTimeline.OverdueAlertFlag).Concat(EscalationKinds.All)
+            SafetyFlags.Codes.Append(ReleaseTimeline.OverdueAlertFlag).Append(UnplannedReleaseAlert.FlagCode).Concat(EscalationKinds.All)
                 .Concat([ReleaseMilestoneKinds.SixWeeksPrompt, ReleaseMilestoneKinds.ConfirmPlanPrompt, ReleaseTimeline.ReminderSentEarlyFlag]),
             codeSystem.Concept.Select(c => c.Code));
     }

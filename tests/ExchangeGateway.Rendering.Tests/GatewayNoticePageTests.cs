@@ -11,7 +11,7 @@ public class GatewayNoticePageTests
 
     public static TheoryData<string> EscalationKindNames => [.. EscalationKinds.All];
 
-    public static TheoryData<string> Alerts => [RenderedNotices.OverdueAlert, RenderedNotices.EscalationAlert];
+    public static TheoryData<string> Alerts => [RenderedNotices.OverdueAlert, RenderedNotices.EscalationAlert, RenderedNotices.UnplannedAlert];
 
     [Theory]
     [MemberData(nameof(Notices))]
@@ -74,6 +74,16 @@ public class GatewayNoticePageTests
         Assert.Contains("<h1>Overdue release alert</h1>", page, StringComparison.Ordinal);
         Assert.Contains("No release has been recorded by", page, StringComparison.Ordinal);
         Assert.Contains("(DIR DIR-HLI-2026-000417)", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_unplanned_release_alert_page_names_the_alert_and_says_there_is_no_bridging_prescription()
+    {
+        var page = RenderedNotices.Page(RenderedNotices.UnplannedAlert);
+
+        Assert.Contains("<h1>Unplanned release alert</h1>", page, StringComparison.Ordinal);
+        Assert.Contains("<dt>Alert</dt><dd>Unplanned release on OST without a bridging prescription</dd>", page, StringComparison.Ordinal);
+        Assert.Contains("no bridging prescription", page, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,6 +12,7 @@ internal static class RenderedNotices
 {
     public const string OverdueAlert = OverdueReleaseAlertMapper.DocumentType;
     public const string EscalationAlert = EscalationAlertMapper.DocumentType;
+    public const string UnplannedAlert = UnplannedReleaseAlertMapper.DocumentType;
     public const string Response = ResponseDocumentMapper.DocumentType;
 
     public const string ClinicianName = "Dr A Khan";
@@ -21,13 +22,14 @@ internal static class RenderedNotices
 
     public static readonly DateTimeOffset At = new(2026, 3, 12, 12, 0, 0, TimeSpan.Zero);
 
-    public static IReadOnlyList<string> All { get; } = [OverdueAlert, EscalationAlert, Response];
+    public static IReadOnlyList<string> All { get; } = [OverdueAlert, EscalationAlert, UnplannedAlert, Response];
 
     /// <summary>The notice of a document type; an escalation alert is of the release-acceptance kind.</summary>
     public static Bundle Document(string documentType) => documentType switch
     {
         OverdueAlert => new OverdueReleaseAlertMapper(ProfileSet.Embedded).Map(ForCjit(ReleaseNotice()), new DateOnly(2026, 3, 13), At),
         EscalationAlert => Escalation(EscalationKinds.ReleaseAcceptanceDue),
+        UnplannedAlert => new UnplannedReleaseAlertMapper(ProfileSet.Embedded).Map(ForCjit(CourtRelease()), At),
         Response => ResponseTo(Reason),
         _ => throw new ArgumentOutOfRangeException(nameof(documentType), documentType, "not a gateway notice"),
     };
@@ -63,6 +65,15 @@ internal static class RenderedNotices
         var json = Examples.Json(Examples.ReleaseOst);
         json["event"]!["type"] = "release-notice";
         json["event"]!["occurredAt"] = "2026-03-06T10:00:00+00:00";
+        return RenderedExamples.Read(Encoding.UTF8.GetBytes(json.ToJsonString()));
+    }
+
+    // A release from court of a person on methadone with no bridging prescription.
+    private static Submission CourtRelease()
+    {
+        var json = Examples.Json(Examples.ReleaseOst);
+        json["event"]!["plannedRelease"] = false;
+        json["prescribing"]!.AsObject().Remove("bridgingPrescription");
         return RenderedExamples.Read(Encoding.UTF8.GetBytes(json.ToJsonString()));
     }
 
