@@ -70,10 +70,7 @@ public static class SafetyFlags
             flags.Add(new(OstWithoutBridging, "On opioid substitution therapy, but there is no bridging prescription and no community appointment on the day of release: a missed dose after release raises the risk of overdose and relapse."));
         }
 
-        // Being on OST is itself a history of opioid use, whatever the substances list says.
-        if (isRelease
-            && (onOst || (submission.Dir?.Substances ?? []).Any(s => OpioidSubstances.Contains(s.Substance)))
-            && prescribing?.Naloxone?.Issued != true)
+        if (isRelease && UsesOpioids(submission) && prescribing?.Naloxone?.Issued != true)
         {
             flags.Add(new(OpioidWithoutNaloxone, "History of opioid use, but no naloxone has been issued for release. Offer naloxone and training to use it before the person leaves."));
         }
@@ -110,6 +107,16 @@ public static class SafetyFlags
         }
 
         return submission.Event.Type == EventTypes.Release ? LocalDate(submission.Event.OccurredAt, "event.occurredAt") : null;
+    }
+
+    /// <summary>
+    /// True for a history of opioid use: on OST (itself a history of opioid use, whatever the substances list says), or
+    /// an opioid among <c>dir.substances</c>. The naloxone flag and the continuity report's naloxone share both read it.
+    /// </summary>
+    public static bool UsesOpioids(Submission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        return SubmissionRules.IsOnOst(submission.Prescribing) || (submission.Dir?.Substances ?? []).Any(s => OpioidSubstances.Contains(s.Substance));
     }
 
     // A release-notice is always about a planned release; a release is planned unless the sender says it is not

@@ -148,6 +148,7 @@ public sealed class SubmissionAcceptance(
             dir.Consent.WithdrawnAt, ConsentPolicy.TypesNotShared(submission), new DecidedOn(memory));
         var scheduleWork = releasePlanning.WorkFor(submission, keys, routing.Recipients, canonical);
         var loopWork = loop.WorkFor(submission, keys, messages, canonical);
+        var factsWork = ReportFacts.WorkFor(submission, keys);
         var auditBatch = audit.Accepted(submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages);
         var result = store.InTransaction(transaction =>
         {
@@ -162,6 +163,7 @@ public sealed class SubmissionAcceptance(
                 // Row writes before the audit chain's lock, which every instance's appends wait on.
                 scheduleWork?.Invoke(transaction);
                 loopWork?.Invoke(transaction);
+                factsWork?.Invoke(transaction);
                 audit.Append(transaction, auditBatch);
             }
 
