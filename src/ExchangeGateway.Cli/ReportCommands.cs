@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ExchangeGateway.Domain;
@@ -12,7 +13,8 @@ namespace ExchangeGateway.Cli;
 /// <summary>report continuity: continuity-of-care figures per releasing prison, CJIT area and month, read from the gateway's database.</summary>
 public static class ReportCommands
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping so a suppressed count reads "<5" in the file, not "\u003C5": the JSON is a file, never inlined in HTML.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     // Release days are the services' days: the gateway's default zone.
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
