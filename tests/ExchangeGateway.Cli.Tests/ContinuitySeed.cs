@@ -58,7 +58,7 @@ internal sealed class ContinuitySeed : IDisposable
         return (cjit, gp);
     }
 
-    /// <summary>Accepts an engagement report from the CJIT about <paramref name="person"/>, under the given keys.</summary>
+    /// <summary>Accepts an engagement report from the CJIT about the person of the given keys.</summary>
     public void Engagement(string[] keys, string outcome, string date)
     {
         var id = $"e{++next}";
