@@ -91,10 +91,7 @@ public static class SafetyFlags
             flags.Add(new(OstWithoutBridging, "On opioid substitution therapy, but there is no bridging prescription and no community appointment on the day of release: a missed dose after release raises the risk of overdose and relapse."));
         }
 
-        // Being on OST is itself a history of opioid use, whatever the substances list says.
-        if (isRelease
-            && (onOst || (submission.Dir?.Substances ?? []).Any(s => OpioidSubstances.Contains(s.Substance)))
-            && prescribing?.Naloxone?.Issued != true)
+        if (isRelease && UsesOpioids(submission) && prescribing?.Naloxone?.Issued != true)
         {
             flags.Add(new(OpioidWithoutNaloxone, "History of opioid use, but no naloxone has been issued for release. Offer naloxone and training to use it before the person leaves."));
         }

@@ -121,6 +121,7 @@ public sealed class ReplyAcceptance(
         var response = new JsonObject { ["submissionId"] = reply.SubmissionId, ["inReplyTo"] = inReplyTo, ["messages"] = responseLines }.ToJsonString();
         var accepted = new AcceptedSubmission(reply.SubmissionId, sender, type, bodyHash, keys, decisions, messages, response, new KnownAgencies(null, null), null);
         var auditBatch = audit.Accepted(reply, sender, bodyHash, keys, [.. recipients.Select(r => r.Recipient)], consentDecisions, messages);
+        var factsWork = ReportFacts.WorkFor(reply, keys);
         var now = time.GetUtcNow();
         var result = store.InTransaction(tx =>
         {
@@ -131,6 +132,7 @@ public sealed class ReplyAcceptance(
                 _ = type == EventTypes.ReceptionReply
                     ? tx.Escalations.Close(EscalationKinds.ReceptionReplyDue, origin.SubmissionId, null, EscalationStatus.Answered, detail, now)
                     : tx.Escalations.CloseForPerson(EscalationKinds.EngagementDue, keys, null, EscalationStatus.Answered, detail, now);
+                factsWork?.Invoke(tx);
                 audit.Append(tx, auditBatch);
             }
 

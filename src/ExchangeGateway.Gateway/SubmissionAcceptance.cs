@@ -160,6 +160,7 @@ public sealed class SubmissionAcceptance(
             dir.Consent.WithdrawnAt, ConsentPolicy.TypesNotShared(submission), new DecidedOn(memory));
         var scheduleWork = releasePlanning.WorkFor(submission, keys, routing.Recipients, canonical);
         var loopWork = loop.WorkFor(submission, keys, messages, canonical);
+        var factsWork = ReportFacts.WorkFor(submission, keys);
         var auditBatch = audit.Accepted(submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages, alerts);
         var result = store.InTransaction(transaction =>
         {
@@ -180,6 +181,7 @@ public sealed class SubmissionAcceptance(
                 // Row writes before the audit chain's lock, which every instance's appends wait on.
                 scheduleWork?.Invoke(transaction);
                 loopWork?.Invoke(transaction);
+                factsWork?.Invoke(transaction);
                 audit.Append(transaction, auditBatch);
             }
 

@@ -145,6 +145,8 @@ internal sealed class RelationalTransaction(DbSession session, TimeProvider time
 
     public IEscalationStore Escalations => field ??= new SqlEscalationStore(Session);
 
+    public IReleaseFactsStore ReleaseFacts => field ??= new SqlReleaseFactsStore(Session, time);
+
     public DateTimeOffset Now => time.GetUtcNow();
 
     public string ClaimSetting(string name, string value)

@@ -54,6 +54,9 @@ public interface IStoreTransaction
     /// <summary>Escalations raised when the loop does not close.</summary>
     IEscalationStore Escalations { get; }
 
+    /// <summary>The facts of release records and engagement reports the continuity report counts.</summary>
+    IReleaseFactsStore ReleaseFacts { get; }
+
     /// <summary>The time now by this instance's clock (instances on one database keep their clocks in step, as with NTP).</summary>
     DateTimeOffset Now { get; }
 
