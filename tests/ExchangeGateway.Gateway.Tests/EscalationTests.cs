@@ -1,33 +1,20 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using ExchangeGateway.Crypto;
 using ExchangeGateway.Domain;
 using ExchangeGateway.Storage;
 using ExchangeGateway.TestData;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeGateway.Gateway.Tests;
 
 /// <summary>The four escalations in the running gateway on a hand-moved clock: on time, not when answered a minute early, once, and across a restart.</summary>
-public sealed class EscalationTests : GatewayWithAgencies
+/// <remarks>The clock starts on Monday 7 June 2027, 10:00 BST (inside the development certificates' validity).</remarks>
+public sealed class EscalationTests() : GatewayOnAClock(new DateTimeOffset(2027, 6, 7, 9, 0, 0, TimeSpan.Zero))
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
-    // Monday 7 June 2027, 10:00 BST (inside the development certificates' validity).
-    private readonly ManualClock clock = new(new DateTimeOffset(2027, 6, 7, 9, 0, 0, TimeSpan.Zero));
-
-    private protected override Task<GatewayUnderTest> StartGatewayAsync() => Start();
-
-    private Task<GatewayUnderTest> Start(string? folder = null, params string[] settings) =>
-        GatewayUnderTest.StartAsync(Agencies.Url!, args => args.AddRange(settings), s => s.AddSingleton<TimeProvider>(clock), folder);
-
-    private static string At(DateTimeOffset instant) => instant.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
-
     private byte[] Record(string eventType, string releaseDate = "2027-06-10", Action<JsonObject>? change = null) => Examples.Variant(Examples.ReleaseOst, j =>
     {
         j["submissionId"] = Guid.NewGuid().ToString();
-        j["event"] = new JsonObject { ["type"] = eventType, ["occurredAt"] = At(clock.Now), ["from"] = "HLI" };
+        j["event"] = new JsonObject { ["type"] = eventType, ["occurredAt"] = At(Clock.Now), ["from"] = "HLI" };
         j["dir"]!["custody"]!["expectedReleaseDate"] = releaseDate;
         j["dir"]!["releasePlan"]!["releaseDate"] = releaseDate;
         j["dir"]!["releasePlan"]!["firstAppointment"] = releaseDate + "T14:00:00+01:00";
@@ -37,20 +24,14 @@ public sealed class EscalationTests : GatewayWithAgencies
     private byte[] Transfer(DateTimeOffset? plannedMoveAt) => Examples.Variant(Examples.Transfer, j =>
     {
         j["submissionId"] = Guid.NewGuid().ToString();
-        j["event"]!["occurredAt"] = At(clock.Now);
+        j["event"]!["occurredAt"] = At(Clock.Now);
         if (plannedMoveAt is { } at)
         {
             j["event"]!["plannedMoveAt"] = At(at);
         }
     });
 
-    private async Task<JsonNode> Submit(byte[] body, string sender = "HLI", HttpStatusCode expected = HttpStatusCode.Accepted)
-    {
-        using var client = Gateway.Client(sender);
-        var response = await client.SubmitAsync(body);
-        Assert.True(response.Status == expected, response.Text);
-        return GatewayUnderTest.Json(response.Text);
-    }
+    private Task<JsonNode> Submit(byte[] body) => Submit(body, "HLI");
 
     private async Task Respond(string agency, string messageId, string outcome = ResponseOutcomes.Accepted)
     {
@@ -68,7 +49,7 @@ public sealed class EscalationTests : GatewayWithAgencies
     // The worker's own loop may get there first; either way an escalation fires once, so the tests look at the outcome.
     private void Advance(DateTimeOffset at)
     {
-        clock.Now = at;
+        Clock.Now = at;
         Gateway.Service<EscalationAlerts>().RunDue();
     }
 
@@ -80,11 +61,7 @@ public sealed class EscalationTests : GatewayWithAgencies
     private EscalationEntry Single(string submissionId, string kind, string? watching = null) =>
         Assert.Single(Escalations(submissionId), e => e.Kind == kind && (watching is null || e.WatchRecipient == watching));
 
-    // The alerts pushed to an agency, opened as of the test's clock (they are signed at its time).
-    private List<string> Alerts(string agency) =>
-        [.. Agencies.LogEntries.Where(e => e.RequestMessage.Path == "/agencies/" + agency)
-            .Select(e => Encoding.UTF8.GetString(new PackageOpener(RecipientIdentity.Load(GatewayUnderTest.Certs, agency), TrustStore.Load(GatewayUnderTest.Certs), clock).Open(e.RequestMessage.BodyAsBytes!).Content))
-            .Where(d => d.Contains("\"escalation-alert\"", StringComparison.Ordinal))];
+    private List<string> Alerts(string agency) => Pushed(agency, "escalation-alert");
 
     private async Task<List<string>> AlertsArrive(string agency, int count)
     {
@@ -118,15 +95,15 @@ public sealed class EscalationTests : GatewayWithAgencies
     {
         var transfer = await Submit(Transfer(null), "BMI");
 
-        Assert.Equal(clock.Now.AddHours(4), Single(Id(transfer), EscalationKinds.TransferAcceptanceDue).DueAt);
+        Assert.Equal(Clock.Now.AddHours(4), Single(Id(transfer), EscalationKinds.TransferAcceptanceDue).DueAt);
     }
 
     [Fact]
     public async Task A_transfer_accepted_a_minute_before_the_planned_move_raises_no_alert()
     {
-        var planned = clock.Now.AddHours(3);
+        var planned = Clock.Now.AddHours(3);
         var transfer = await Submit(Transfer(planned), "BMI");
-        clock.Now = planned.AddMinutes(-1);
+        Clock.Now = planned.AddMinutes(-1);
 
         await Respond("SFI", MessageFor(transfer, "SFI"));
         Advance(planned.AddHours(1));
@@ -140,7 +117,7 @@ public sealed class EscalationTests : GatewayWithAgencies
     {
         var reception = await Submit(Record(EventTypes.Reception));
         var due = Single(Id(reception), EscalationKinds.ReceptionReplyDue).DueAt;
-        Assert.Equal(clock.Now.AddHours(2), due);
+        Assert.Equal(Clock.Now.AddHours(2), due);
 
         Advance(due.AddMinutes(-1));
         Assert.Equal(EscalationStatus.Pending, Single(Id(reception), EscalationKinds.ReceptionReplyDue).Status);
@@ -159,7 +136,7 @@ public sealed class EscalationTests : GatewayWithAgencies
 
         var reception = await Submit(Record(EventTypes.Reception));
 
-        Assert.Equal(clock.Now.AddHours(3), Single(Id(reception), EscalationKinds.ReceptionReplyDue).DueAt);
+        Assert.Equal(Clock.Now.AddHours(3), Single(Id(reception), EscalationKinds.ReceptionReplyDue).DueAt);
     }
 
     [Fact]
@@ -167,13 +144,13 @@ public sealed class EscalationTests : GatewayWithAgencies
     {
         var reception = await Submit(Record(EventTypes.Reception));
         var due = Single(Id(reception), EscalationKinds.ReceptionReplyDue).DueAt;
-        clock.Now = due.AddMinutes(-1);
+        Clock.Now = due.AddMinutes(-1);
 
         await Submit(Examples.Variant(Examples.ReceptionReply, j =>
         {
             j["submissionId"] = Guid.NewGuid().ToString();
             j["event"]!["from"] = "B86030";
-            j["event"]!["occurredAt"] = At(clock.Now);
+            j["event"]!["occurredAt"] = At(Clock.Now);
             j["event"]!["inReplyTo"] = MessageFor(reception, "B86030");
             j["client"]!["nhsNumber"] = "9434765919";
             j["client"]!["prisonNumber"] = "A1234BC";
@@ -209,7 +186,7 @@ public sealed class EscalationTests : GatewayWithAgencies
     {
         var deadline = new DateTimeOffset(2027, 6, 9, 11, 0, 0, TimeSpan.Zero);
         var notice = await Submit(Record(EventTypes.ReleaseNotice));
-        clock.Now = deadline.AddMinutes(-1);
+        Clock.Now = deadline.AddMinutes(-1);
 
         await Respond("B86030", MessageFor(notice, "B86030"));
         await Respond("CJIT-LEEDS", MessageFor(notice, "CJIT-LEEDS"));
@@ -224,11 +201,11 @@ public sealed class EscalationTests : GatewayWithAgencies
     public async Task A_release_record_arriving_after_the_deadline_must_be_accepted_within_four_hours_and_replaces_the_earlier_one()
     {
         var notice = await Submit(Record(EventTypes.ReleaseNotice));
-        clock.Now = new DateTimeOffset(2027, 6, 9, 12, 0, 0, TimeSpan.Zero);
+        Clock.Now = new DateTimeOffset(2027, 6, 9, 12, 0, 0, TimeSpan.Zero);
 
         var later = await Submit(Record(EventTypes.ReleaseNotice));
 
-        Assert.Equal(clock.Now.AddHours(4), Single(Id(later), EscalationKinds.ReleaseAcceptanceDue, "B86030").DueAt);
+        Assert.Equal(Clock.Now.AddHours(4), Single(Id(later), EscalationKinds.ReleaseAcceptanceDue, "B86030").DueAt);
         Assert.All(Escalations(Id(notice)), e => Assert.Equal(EscalationStatus.Moved, e.Status));
         Assert.Equal(3, Escalations(Id(notice)).Count);
     }
@@ -254,12 +231,12 @@ public sealed class EscalationTests : GatewayWithAgencies
     {
         var release = await Submit(Record(EventTypes.Release, "2027-06-07", j => j["event"]!["plannedRelease"] = true));
         var due = Single(Id(release), EscalationKinds.EngagementDue).DueAt;
-        clock.Now = due.AddMinutes(-1);
+        Clock.Now = due.AddMinutes(-1);
 
         await Submit(Examples.Variant(Examples.Engagement, j =>
         {
             j["submissionId"] = Guid.NewGuid().ToString();
-            j["event"]!["occurredAt"] = At(clock.Now);
+            j["event"]!["occurredAt"] = At(Clock.Now);
             j["event"]!["inReplyTo"] = MessageFor(release, "CJIT-LEEDS");
             j["engagement"]!["date"] = "2027-06-21";
             j["engagement"]!["nextAppointment"] = "2027-07-05T10:30:00+01:00";
@@ -275,7 +252,7 @@ public sealed class EscalationTests : GatewayWithAgencies
     {
         var ahead = await Submit(Record(EventTypes.Release, "2027-06-10", j => j["event"]!["plannedRelease"] = true));
         Assert.Equal(new DateTimeOffset(2027, 7, 2, 8, 0, 0, TimeSpan.Zero), Single(Id(ahead), EscalationKinds.EngagementDue).DueAt);
-        clock.Now = new DateTimeOffset(2027, 6, 11, 9, 0, 0, TimeSpan.Zero);
+        Clock.Now = new DateTimeOffset(2027, 6, 11, 9, 0, 0, TimeSpan.Zero);
 
         var released = await Submit(Record(EventTypes.Release, "2027-06-10", j => j["event"]!["plannedRelease"] = true));
 
@@ -290,10 +267,10 @@ public sealed class EscalationTests : GatewayWithAgencies
         await Submit(Record(EventTypes.Reception, change: j =>
         {
             j["event"]!["from"] = "BMI";
-            j["dir"]!["consent"]!["withdrawnAt"] = At(clock.Now.AddMinutes(-5));
+            j["dir"]!["consent"]!["withdrawnAt"] = At(Clock.Now.AddMinutes(-5));
         }), "BMI");
 
-        Advance(clock.Now.AddHours(3));
+        Advance(Clock.Now.AddHours(3));
 
         var escalation = Single(Id(reception), EscalationKinds.ReceptionReplyDue);
         Assert.Equal(EscalationStatus.Withdrawn, escalation.Status);
@@ -303,20 +280,20 @@ public sealed class EscalationTests : GatewayWithAgencies
     [Fact]
     public async Task An_escalation_due_while_the_gateway_was_stopped_fires_once_after_the_restart()
     {
-        var planned = clock.Now.AddHours(3);
+        var planned = Clock.Now.AddHours(3);
         var transfer = await Submit(Transfer(planned), "BMI");
         var folder = Gateway.Folder;
         await Gateway.StopKeepingDataAsync();
 
-        clock.Now = planned.AddHours(5);
+        Clock.Now = planned.AddHours(5);
         Gateway = await Start(folder);
-        Advance(clock.Now);
+        Advance(Clock.Now);
         Assert.Equal(EscalationStatus.Escalated, Single(Id(transfer), EscalationKinds.TransferAcceptanceDue).Status);
         await AlertsArrive("BMI", 1);
 
         await Gateway.StopKeepingDataAsync();
         Gateway = await Start(folder);
-        Advance(clock.Now.AddHours(1));
+        Advance(Clock.Now.AddHours(1));
 
         Assert.Equal(0, Gateway.Service<EscalationAlerts>().RunDue());
         Assert.Single(Alerts("BMI"));

@@ -1,41 +1,19 @@
-using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
-using ExchangeGateway.Crypto;
 using ExchangeGateway.Domain;
 using ExchangeGateway.Storage;
 using ExchangeGateway.TestData;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeGateway.Gateway.Tests;
 
 /// <summary>The release pathway's prompts and working-day moves in the running gateway on a hand-moved clock, with restarts between.</summary>
-public sealed class ReleasePathwayTests : GatewayWithAgencies
+/// <remarks>The clock starts on Monday 1 November 2027, 10:00 GMT (inside the development certificates' validity).</remarks>
+public sealed class ReleasePathwayTests() : GatewayOnAClock(new DateTimeOffset(2027, 11, 1, 10, 0, 0, TimeSpan.Zero))
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
-    // Monday 1 November 2027, 10:00 GMT (inside the development certificates' validity).
-    private readonly ManualClock clock = new(new DateTimeOffset(2027, 11, 1, 10, 0, 0, TimeSpan.Zero));
-
-    private protected override Task<GatewayUnderTest> StartGatewayAsync() => Start();
-
-    private Task<GatewayUnderTest> Start(string? folder = null) =>
-        GatewayUnderTest.StartAsync(Agencies.Url!, null, s => s.AddSingleton<TimeProvider>(clock), folder);
-
-    private async Task Restart()
-    {
-        var folder = Gateway.Folder;
-        await Gateway.StopKeepingDataAsync();
-        Gateway = await Start(folder);
-    }
-
-    private static string At(DateTimeOffset instant) => instant.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
-
     // A transfer from BMI to SFI naming an expected release date: SFI will release the person.
     private byte[] Transfer(string expected) => Examples.Variant(Examples.Transfer, j =>
     {
         j["submissionId"] = Guid.NewGuid().ToString();
-        j["event"]!["occurredAt"] = At(clock.Now);
+        j["event"]!["occurredAt"] = At(Clock.Now);
         j["dir"]!["custody"] ??= new JsonObject();
         j["dir"]!["custody"]!["expectedReleaseDate"] = expected;
     });
@@ -43,7 +21,7 @@ public sealed class ReleasePathwayTests : GatewayWithAgencies
     private byte[] Notice(string releaseDate, string from = "SFI", Action<JsonObject>? change = null) => Examples.Variant(Examples.ReleaseOst, j =>
     {
         j["submissionId"] = Guid.NewGuid().ToString();
-        j["event"] = new JsonObject { ["type"] = EventTypes.ReleaseNotice, ["occurredAt"] = At(clock.Now), ["from"] = from };
+        j["event"] = new JsonObject { ["type"] = EventTypes.ReleaseNotice, ["occurredAt"] = At(Clock.Now), ["from"] = from };
         j["dir"]!["custody"]!["expectedReleaseDate"] = releaseDate;
         j["dir"]!["releasePlan"]!["releaseDate"] = releaseDate;
         j["dir"]!["releasePlan"]!["firstAppointment"] = releaseDate + "T14:00:00+00:00";
@@ -54,37 +32,26 @@ public sealed class ReleasePathwayTests : GatewayWithAgencies
         change?.Invoke(j);
     });
 
-    private async Task<string> Submit(byte[] body, string sender)
-    {
-        using var client = Gateway.Client(sender);
-        var response = await client.SubmitAsync(body);
-        Assert.True(response.Status == HttpStatusCode.Accepted, response.Text);
-        return GatewayUnderTest.Json(response.Text)["submissionId"]!.GetValue<string>();
-    }
+    private async Task<string> SubmitId(byte[] body, string sender) => (await Submit(body, sender))["submissionId"]!.GetValue<string>();
 
     private void Advance(DateTimeOffset at)
     {
-        clock.Now = at;
+        Clock.Now = at;
         Gateway.Service<ReleaseReminders>().RunDue();
     }
 
     private List<ScheduleEntry> Prompts(string kind) => [.. Gateway.Outbox.Schedule().Where(e => e.Kind == kind)];
 
-    private List<string> Pushed(string agency, string code) =>
-        [.. Agencies.LogEntries.Where(e => e.RequestMessage.Path == "/agencies/" + agency)
-            .Select(e => Encoding.UTF8.GetString(new PackageOpener(RecipientIdentity.Load(GatewayUnderTest.Certs, agency), TrustStore.Load(GatewayUnderTest.Certs), clock).Open(e.RequestMessage.BodyAsBytes!).Content))
-            .Where(d => d.Contains($"\"{code}\"", StringComparison.Ordinal))];
-
     [Fact]
     public async Task A_transfer_naming_an_expected_date_schedules_the_six_week_prompt_to_the_receiving_prison_and_a_notice_cancels_it()
     {
         // Release Tuesday 28 December 2027: 42 days before is Tuesday 16 November, 09:00 GMT.
-        await Submit(Transfer("2027-12-28"), "BMI");
+        await SubmitId(Transfer("2027-12-28"), "BMI");
         var prompt = Assert.Single(Prompts(ReleaseMilestoneKinds.SixWeeksPrompt));
         Assert.Equal((new DateTimeOffset(2027, 11, 16, 9, 0, 0, TimeSpan.Zero), "SFI"), (prompt.DueAt, Assert.Single(prompt.Recipients)));
         await Restart();
 
-        await Submit(Notice("2027-12-28"), "SFI");
+        await SubmitId(Notice("2027-12-28"), "SFI");
 
         Assert.Equal(ScheduleStatus.Cancelled, Assert.Single(Prompts(ReleaseMilestoneKinds.SixWeeksPrompt)).Status);
         await Restart();
@@ -95,9 +62,9 @@ public sealed class ReleasePathwayTests : GatewayWithAgencies
     [Fact]
     public async Task A_new_expected_date_moves_the_six_week_prompt_and_the_prompt_fires_once_across_a_restart()
     {
-        await Submit(Transfer("2027-12-28"), "BMI");
+        await SubmitId(Transfer("2027-12-28"), "BMI");
         await Restart();
-        await Submit(Transfer("2028-01-11"), "BMI");
+        await SubmitId(Transfer("2028-01-11"), "BMI");
 
         var prompts = Prompts(ReleaseMilestoneKinds.SixWeeksPrompt);
         Assert.Equal(ScheduleStatus.Moved, prompts.Single(p => p.ReleaseDate == new DateOnly(2027, 12, 28)).Status);
@@ -117,7 +84,7 @@ public sealed class ReleasePathwayTests : GatewayWithAgencies
     [Fact]
     public async Task The_confirm_plan_prompt_lists_exactly_what_the_latest_record_lacks()
     {
-        await Submit(Notice("2027-12-28", change: j =>
+        await SubmitId(Notice("2027-12-28", change: j =>
         {
             j["prescribing"]!["naloxone"] = new JsonObject { ["issued"] = false };
             j["dir"]!["releasePlan"]!.AsObject().Remove("firstAppointment");
@@ -137,7 +104,7 @@ public sealed class ReleasePathwayTests : GatewayWithAgencies
     public async Task Reminders_for_a_release_on_the_Boxing_Day_substitute_holiday_go_on_Christmas_Eve_and_the_day_of_one_says_so()
     {
         // Christmas Day 2027 is a Saturday: Monday 27 and Tuesday 28 December are the substitute bank holidays.
-        var notice = await Submit(Notice("2027-12-28"), "SFI");
+        var notice = await SubmitId(Notice("2027-12-28"), "SFI");
         var entries = Gateway.Outbox.Schedule().Where(e => e.SubmissionId == notice).ToDictionary(e => e.Kind);
         var christmasEve = new DateTimeOffset(2027, 12, 24, 9, 0, 0, TimeSpan.Zero);
         Assert.Equal(christmasEve, entries[ReleaseMilestoneKinds.TwoDaysBefore].DueAt);
