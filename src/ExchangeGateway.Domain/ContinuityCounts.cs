@@ -47,10 +47,12 @@ public static class ContinuityCounting
             people.Link(row.PersonKeys);
         }
 
+        // A record naming no identifier is a person of its own: two such records are never taken for one person.
+        string PersonOf(IReadOnlyList<string> keys, string submissionId) => keys.Count == 0 ? "submission:" + submissionId : people.Of(keys);
         bool InRange(DateOnly date) => (from is null || date >= from) && (to is null || date <= to);
         var records = inputs.Facts.Where(f => f.Release?.ReleaseDate is not null)
-            .ToLookup(f => (Person: people.Of(f.PersonKeys), Date: f.Release!.ReleaseDate!.Value));
-        var engagements = inputs.Facts.Where(f => f.Engagement is { Engaged: true }).ToLookup(f => people.Of(f.PersonKeys), f => f.Engagement!.Date);
+            .ToLookup(f => (Person: PersonOf(f.PersonKeys, f.SubmissionId), Date: f.Release!.ReleaseDate!.Value));
+        var engagements = inputs.Facts.Where(f => f.Engagement is { Engaged: true }).ToLookup(f => PersonOf(f.PersonKeys, f.SubmissionId), f => f.Engagement!.Date);
         var deliveries = inputs.Deliveries.ToLookup(d => d.SubmissionId, StringComparer.Ordinal);
         var gpAccepted = inputs.Answers.Where(a => a.RecipientType == AgencyTypes.Gp && a.Outcome == ResponseOutcomes.Accepted)
             .ToLookup(a => a.SubmissionId, a => a.At, StringComparer.Ordinal);
@@ -97,7 +99,7 @@ public static class ContinuityCounting
         // Overdue: one per person and planned date, in the group of the notice the check was scheduled from.
         var factsById = inputs.Facts.Where(f => f.Release is not null).ToDictionary(f => f.SubmissionId, f => f.Release!, StringComparer.Ordinal);
         foreach (var overdue in inputs.Overdue.Where(o => InRange(o.ReleaseDate) && factsById.ContainsKey(o.SubmissionId))
-                     .DistinctBy(o => (people.Of(o.PersonKeys), o.ReleaseDate)))
+                     .DistinctBy(o => (PersonOf(o.PersonKeys, o.SubmissionId), o.ReleaseDate)))
         {
             TallyOf(factsById[overdue.SubmissionId], overdue.ReleaseDate).Overdue++;
         }

@@ -71,6 +71,13 @@ public static class ReleaseTimeline
             new(ReleaseMilestoneKinds.OverdueCheck, Instant(releaseDate, OverdueCheckTime, zone)),
         ];
 
+        // Both reminders moved onto the same working day (a Sunday or Monday-holiday release) would send the notice twice at
+        // once: the day-of one, which says it is early, is kept.
+        if (milestones[0].DueAt == milestones[1].DueAt)
+        {
+            milestones.RemoveAt(0);
+        }
+
         // A reminder time configured after noon would otherwise put the day-of reminder after the overdue check.
         return [.. milestones.OrderBy(m => m.DueAt)];
     }
@@ -80,7 +87,14 @@ public static class ReleaseTimeline
     /// that arrives the day before the release gets no two-days-before reminder, but its day-of reminder and overdue check stand.
     /// </summary>
     public static IReadOnlyList<ReleaseMilestone> From(DateOnly releaseDate, DateTimeOffset now, TimeZoneInfo zone, TimeOnly? reminderTime = null) =>
-        [.. All(releaseDate, zone, reminderTime).Where(m => m.DueAt >= now)];
+        [.. All(releaseDate, zone, reminderTime)
+            .Select(m => m.DueAt >= now || !MovedEarly(m, releaseDate, zone) || releaseDate < LocalDate(now, zone) ? m : m with { DueAt = now })
+            .Where(m => m.DueAt >= now)];
+
+    // A day-of reminder moved back off a non-working release day: a notice that arrives after the moved time (at the
+    // weekend, for a Monday release) still gets it, at once, rather than none at all.
+    private static bool MovedEarly(ReleaseMilestone milestone, DateOnly releaseDate, TimeZoneInfo zone) =>
+        milestone.Kind == ReleaseMilestoneKinds.DayOf && LocalDate(milestone.DueAt, zone) != releaseDate;
 
     /// <summary>
     /// The prompts to <paramref name="releasingPrison"/> for a release on <paramref name="releaseDate"/> learned at

@@ -47,10 +47,18 @@ public sealed class ReleasePlanning(IGatewayStore store, TimeZoneInfo zone, Time
         {
             // A notice (or the summary sent ahead): the reminders, the overdue check and the confirm-the-plan prompt; it
             // cancels the six-week prompt, which asked for it, and moves everything else pending for the person.
-            var notice = new ScheduledNotice(submission.SubmissionId, personKeys, releaseDate, [.. recipients.Select(r => r.Agency.Id)], submissionJson,
-                [.. ReleaseTimeline.From(releaseDate, now, zone, reminderTime), .. ReleaseTimeline.Prompts(releaseDate, now, zone, reminderTime, noticeSent: true, submission.Event.From)],
-                Cancels: [ReleaseMilestoneKinds.SixWeeksPrompt]);
-            return transaction => transaction.Schedule.Schedule(notice, now);
+            var prompts = ReleaseTimeline.Prompts(releaseDate, now, zone, reminderTime, noticeSent: true, submission.Event.From);
+            return transaction =>
+            {
+                // A notice sent again after its prison was prompted to confirm the plan does not prompt it again.
+                var prompted = transaction.Schedule.Standing(personKeys, releaseDate)
+                    .Any(e => e.Kind == ReleaseMilestoneKinds.ConfirmPlanPrompt && e.Status == ScheduleStatus.Done && e.Recipients.SequenceEqual([submission.Event.From]));
+                transaction.Schedule.Schedule(
+                    new ScheduledNotice(submission.SubmissionId, personKeys, releaseDate, [.. recipients.Select(r => r.Agency.Id)], submissionJson,
+                        [.. ReleaseTimeline.From(releaseDate, now, zone, reminderTime), .. prompts.Where(p => !prompted)],
+                        Cancels: [ReleaseMilestoneKinds.SixWeeksPrompt]),
+                    now);
+            };
         }
 
         if (submission.Event.Type == EventTypes.Release)
@@ -75,13 +83,23 @@ public sealed class ReleasePlanning(IGatewayStore store, TimeZoneInfo zone, Time
 
         return transaction =>
         {
-            var known = transaction.Schedule.KindsScheduled(personKeys, expected);
-            if (known.Count > 0)
+            // What stands for this date: a notice's entries, and prompts to a prison. The same date and prison again changes
+            // nothing; a prison the person has moved to takes over the prompts still to come (the one they left is prompted no
+            // more), without the six-week one when a notice already covers the date.
+            var standing = transaction.Schedule.Standing(personKeys, expected);
+            var prompted = standing.Where(e => ReleaseMilestoneKinds.IsPrompt(e.Kind)).ToList();
+            if (prompted.Count > 0 && prompted.All(e => e.Recipients.SequenceEqual([releasingPrison])))
             {
                 return;
             }
 
-            var prompts = ReleaseTimeline.Prompts(expected, now, zone, reminderTime, noticeSent: false, releasingPrison);
+            var noticeSent = standing.Any(e => !ReleaseMilestoneKinds.IsPrompt(e.Kind));
+            if (noticeSent && prompted.Count == 0)
+            {
+                return;
+            }
+
+            var prompts = ReleaseTimeline.Prompts(expected, now, zone, reminderTime, noticeSent, releasingPrison);
             transaction.Schedule.Schedule(
                 new ScheduledNotice(submission.SubmissionId, personKeys, expected, [releasingPrison], submissionJson, prompts,
                     Moves: [ReleaseMilestoneKinds.SixWeeksPrompt, ReleaseMilestoneKinds.ConfirmPlanPrompt]),

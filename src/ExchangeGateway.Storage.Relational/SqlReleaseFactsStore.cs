@@ -32,7 +32,9 @@ internal sealed class SqlReleaseFactsStore(DbSession db, TimeProvider time) : IR
     public IReadOnlyList<FactsRow> List() => db.Rows($"SELECT {FactColumns} FROM release_facts ORDER BY accepted_ms, submission_id", Read);
 
     public IReadOnlyList<RecordDelivery> Deliveries() => db.Rows(
-        $"SELECT submission_id, recipient_type, status, updated_ms FROM messages WHERE submission_id IN ({ReleaseRecords}) ORDER BY submission_id, recipient",
+        // Only the record's own messages, queued when it was accepted: reminders, prompts and alerts queued later under the
+        // same submission id are not the record.
+        $"SELECT m.submission_id, m.recipient_type, m.status, m.updated_ms FROM messages m JOIN submissions s ON s.submission_id = m.submission_id WHERE m.submission_id IN ({ReleaseRecords}) AND m.created_ms = s.received_ms ORDER BY m.submission_id, m.recipient",
         r => new RecordDelivery(r.GetString(0), r.GetString(1),
             r.GetString(2) is MessageStatus.Delivered or MessageStatus.Acknowledged ? Columns.Time(r, 3) : null));
 

@@ -90,18 +90,18 @@ internal sealed class SqlReleaseScheduleStore(DbSession db) : IReleaseScheduleSt
         return first is { } found ? DateTimeOffset.FromUnixTimeMilliseconds(found) : null;
     }
 
-    public IReadOnlySet<string> KindsScheduled(IReadOnlyList<string> personKeys, DateOnly releaseDate)
+    public IReadOnlyList<ScheduleEntry> Standing(IReadOnlyList<string> personKeys, DateOnly releaseDate)
     {
         ArgumentNullException.ThrowIfNull(personKeys);
-        var kinds = new HashSet<string>(StringComparer.Ordinal);
+        var entries = new List<ScheduleEntry>();
         foreach (var key in personKeys)
         {
-            kinds.UnionWith(db.Rows(
-                "SELECT DISTINCT s.kind FROM release_schedule_persons p JOIN release_schedule s ON s.entry_id = p.entry_id WHERE p.person_key = @k AND s.release_date = @d",
-                r => r.GetString(0), ("@k", key), ("@d", DateText(releaseDate))));
+            entries.AddRange(db.Rows(
+                $"SELECT {EntryColumns} FROM release_schedule_persons p JOIN release_schedule s ON s.entry_id = p.entry_id WHERE p.person_key = @k AND s.release_date = @d AND s.status IN (@p, @done)",
+                Entry, ("@k", key), ("@d", DateText(releaseDate)), ("@p", ScheduleStatus.Pending), ("@done", ScheduleStatus.Done)));
         }
 
-        return kinds;
+        return [.. entries.DistinctBy(e => e.EntryId).OrderBy(e => e.DueAt).ThenBy(e => e.EntryId, StringComparer.Ordinal)];
     }
 
     public IReadOnlyList<ScheduleEntry> List(bool overdueOnly) => db.Rows(

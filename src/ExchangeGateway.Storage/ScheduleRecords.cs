@@ -83,8 +83,8 @@ public interface IReleaseScheduleStore
     /// <summary>When the gateway first scheduled a release notice's entries on the date for the person (any key, any state since), or null.</summary>
     DateTimeOffset? FirstNotified(IReadOnlyList<string> personKeys, DateOnly releaseDate);
 
-    /// <summary>The kinds of entry ever scheduled for the person's release on the date (any key, any state).</summary>
-    IReadOnlySet<string> KindsScheduled(IReadOnlyList<string> personKeys, DateOnly releaseDate);
+    /// <summary>The person's entries (any key) for a release on the date that are still pending or were done, by due time.</summary>
+    IReadOnlyList<ScheduleEntry> Standing(IReadOnlyList<string> personKeys, DateOnly releaseDate);
 
     /// <summary>Every entry (or only the overdue ones), by due time.</summary>
     IReadOnlyList<ScheduleEntry> List(bool overdueOnly);

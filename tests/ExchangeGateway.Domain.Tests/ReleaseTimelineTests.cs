@@ -144,9 +144,22 @@ public class ReleaseTimelineTests
         // Monday 28 December 2026 is the substitute bank holiday for Boxing Day; Friday 25 December is Christmas Day.
         var due = ByKind(ReleaseTimeline.All(new DateOnly(2026, 12, 28), London));
 
-        Assert.Equal(Utc(2026, 12, 24, 9), due[ReleaseMilestoneKinds.TwoDaysBefore]);
+        // The 2-day reminder (Saturday 26th) and the day-of one both land on Thursday 24th: the notice goes once, as the day-of one.
+        Assert.False(due.ContainsKey(ReleaseMilestoneKinds.TwoDaysBefore));
         Assert.Equal(Utc(2026, 12, 24, 9), due[ReleaseMilestoneKinds.DayOf]);
         Assert.Equal(Utc(2026, 12, 28, 12), due[ReleaseMilestoneKinds.OverdueCheck]);
+    }
+
+    [Fact]
+    public void A_notice_on_Saturday_for_a_Sunday_release_gets_its_day_of_reminder_at_once()
+    {
+        // Release Sunday 13 December 2026: both reminders move to Friday 11th, already past on Saturday 12th.
+        var now = Utc(2026, 12, 12, 10);
+
+        var due = ByKind(ReleaseTimeline.From(new DateOnly(2026, 12, 13), now, London));
+
+        Assert.Equal(now, due[ReleaseMilestoneKinds.DayOf]);
+        Assert.False(due.ContainsKey(ReleaseMilestoneKinds.TwoDaysBefore));
     }
 
     [Fact]

@@ -82,6 +82,29 @@ public sealed class ReleasePathwayTests() : GatewayOnAClock(new DateTimeOffset(2
     }
 
     [Fact]
+    public async Task A_move_to_another_prison_hands_the_prompts_to_it_and_the_same_date_again_changes_nothing()
+    {
+        await SubmitId(Transfer("2027-12-28"), "BMI");
+        await SubmitId(Transfer("2027-12-28"), "BMI");
+        Assert.Single(Prompts(ReleaseMilestoneKinds.SixWeeksPrompt));
+
+        await SubmitId(Examples.Variant(Examples.Transfer, j =>
+        {
+            j["submissionId"] = Guid.NewGuid().ToString();
+            j["event"]!["occurredAt"] = At(Clock.Now);
+            j["event"]!["from"] = "SFI";
+            j["event"]!["to"] = "HLI";
+            j["dir"]!["custody"] ??= new JsonObject();
+            j["dir"]!["custody"]!["expectedReleaseDate"] = "2027-12-28";
+        }), "SFI");
+
+        var pending = Gateway.Outbox.Schedule().Where(e => ReleaseMilestoneKinds.IsPrompt(e.Kind) && e.Status == ScheduleStatus.Pending).ToList();
+        Assert.Equal(2, pending.Count);
+        Assert.All(pending, e => Assert.Equal(["HLI"], e.Recipients));
+        Assert.All(Gateway.Outbox.Schedule().Where(e => e.Recipients.SequenceEqual(["SFI"])), e => Assert.Equal(ScheduleStatus.Moved, e.Status));
+    }
+
+    [Fact]
     public async Task The_confirm_plan_prompt_lists_exactly_what_the_latest_record_lacks()
     {
         await SubmitId(Notice("2027-12-28", change: j =>
@@ -107,7 +130,8 @@ public sealed class ReleasePathwayTests() : GatewayOnAClock(new DateTimeOffset(2
         var notice = await SubmitId(Notice("2027-12-28"), "SFI");
         var entries = Gateway.Outbox.Schedule().Where(e => e.SubmissionId == notice).ToDictionary(e => e.Kind);
         var christmasEve = new DateTimeOffset(2027, 12, 24, 9, 0, 0, TimeSpan.Zero);
-        Assert.Equal(christmasEve, entries[ReleaseMilestoneKinds.TwoDaysBefore].DueAt);
+        // The 2-day reminder (Sunday 26th) would land there too: the notice goes once, as the day-of reminder.
+        Assert.False(entries.ContainsKey(ReleaseMilestoneKinds.TwoDaysBefore));
         Assert.Equal(christmasEve, entries[ReleaseMilestoneKinds.DayOf].DueAt);
         await Restart();
 
