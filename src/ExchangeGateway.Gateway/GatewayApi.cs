@@ -8,15 +8,25 @@ namespace ExchangeGateway.Gateway;
 public static class GatewayApi
 {
     private const string PackageMediaType = "application/pkcs7-mime";
+    private const string JsonMediaType = "application/json";
 
     /// <summary>Maps the endpoints onto the application.</summary>
     public static void Map(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain"));
+        app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain"))
+            .WithName("Liveness")
+            .WithSummary("Whether the process answers")
+            .Produces<string>(200, "text/plain");
+        GatewayReadiness.Map(app);
 
-        // One gate for every API endpoint: the caller must be an agency of the directory.
-        var api = app.MapGroup("/api/v1").AddEndpointFilter<KnownCallerFilter>();
+        // One gate for every API endpoint: the caller must be an agency of the directory. The handlers write their JSON
+        // as text, so what they take and answer is declared here for the OpenAPI document.
+        var api = app.MapGroup("/api/v1").AddEndpointFilter<KnownCallerFilter>()
+            .WithTags("api")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapPost("/submissions", async (HttpContext context, SubmissionAcceptance acceptance, PushDelivery push) =>
         {
@@ -30,7 +40,14 @@ public static class GatewayApi
             }
 
             return Results.Text(answer.Body, answer.ContentType, statusCode: answer.Status);
-        });
+        })
+            .WithName("Submit")
+            .WithSummary("Submits an event (JSON submission); answers 202 with the messages sealed per recipient, again 202 for the same body resent")
+            .Accepts<JsonObject>(JsonMediaType)
+            .Produces<JsonObject>(StatusCodes.Status202Accepted, JsonMediaType)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapPost("/messages/{messageId}/response", async (HttpContext context, string messageId, ResponseAcceptance responses, PushDelivery push) =>
         {
@@ -44,7 +61,15 @@ public static class GatewayApi
             }
 
             return Results.Text(answer.Body, answer.ContentType, statusCode: answer.Status);
-        });
+        })
+            .WithName("Respond")
+            .WithSummary("Records the recipient's business response (JSON) to a message it received")
+            .Accepts<JsonObject>(JsonMediaType)
+            .Produces<JsonObject>(StatusCodes.Status200OK, JsonMediaType)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapGet("/submissions/{id}", (HttpContext context, string id, IGatewayStore store) =>
         {
@@ -100,7 +125,11 @@ public static class GatewayApi
             }
 
             return Results.Text(new JsonObject { ["submissionId"] = id, ["eventType"] = submission.EventType, ["recipients"] = recipients }.ToJsonString(), "application/json");
-        });
+        })
+            .WithName("Track")
+            .WithSummary("Tracks one of the caller's submissions: status per recipient")
+            .Produces<JsonObject>(StatusCodes.Status200OK, JsonMediaType)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/mailbox", (HttpContext context, IGatewayStore store) =>
         {
@@ -120,7 +149,10 @@ public static class GatewayApi
             }
 
             return Results.Text(new JsonObject { ["messages"] = messages }.ToJsonString(), "application/json");
-        });
+        })
+            .WithName("ListMailbox")
+            .WithSummary("Lists the messages waiting in the caller's mailbox")
+            .Produces<JsonObject>(StatusCodes.Status200OK, JsonMediaType);
 
         api.MapGet("/mailbox/{messageId}", (HttpContext context, string messageId, IGatewayStore store, GatewayAudit audit) =>
         {
@@ -137,7 +169,11 @@ public static class GatewayApi
                 return found;
             });
             return package is null ? NotFound($"no message {messageId} in the mailbox of {caller}") : Results.Bytes(package, PackageMediaType);
-        });
+        })
+            .WithName("FetchMessage")
+            .WithSummary("Fetches a sealed package (CMS) from the caller's mailbox")
+            .Produces<byte[]>(StatusCodes.Status200OK, PackageMediaType)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/mailbox/{messageId}/ack", (HttpContext context, string messageId, IGatewayStore store, GatewayAudit audit) =>
         {
@@ -155,7 +191,11 @@ public static class GatewayApi
                 })
                 ? Results.Text(new JsonObject { ["messageId"] = messageId, ["status"] = MessageStatus.Acknowledged }.ToJsonString(), "application/json")
                 : NotFound($"no message {messageId} waiting in the mailbox of {caller}");
-        });
+        })
+            .WithName("AcknowledgeMessage")
+            .WithSummary("Acknowledges a fetched message, taking it out of the caller's mailbox")
+            .Produces<JsonObject>(StatusCodes.Status200OK, JsonMediaType)
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static string TrackingStatus(string status) => status == MessageStatus.Expired ? "undeliverable" : status;

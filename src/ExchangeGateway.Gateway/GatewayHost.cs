@@ -117,6 +117,8 @@ public static class GatewayHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReleaseReminders>());
         builder.Services.AddSingleton(sp => new LoopWatch(sp.GetRequiredService<ReleasePlanning>(), options.ReceptionReplyHours, time));
         builder.Services.AddSingleton(new EscalationAlertMapper(ProfileSet.Embedded));
+        builder.Services.AddSingleton<GatewayReadiness>();
+        builder.Services.AddOpenApi();
         builder.Services.AddSingleton<EscalationAlerts>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EscalationAlerts>());
 
@@ -153,6 +155,9 @@ public static class GatewayHost
         app.UseMiddleware<BadRequestAnswering>();
         StorageFaultAnswers.Use(app);
         GatewayApi.Map(app);
+
+        // Outside the /api/v1 group, so it answers without a client certificate like /healthz: it describes the API and holds no data.
+        app.MapOpenApi();
 
         // Which database this instance writes to (never its password): with several instances, the first thing to check.
         var started = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ExchangeGateway.Gateway.Storage");
