@@ -28,19 +28,8 @@ public static class GatewayApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        api.MapPost("/submissions", async (HttpContext context, SubmissionAcceptance acceptance, PushDelivery push) =>
-        {
-            var caller = KnownCallerFilter.CallerOf(context);
-
-            var body = await ReadBodyAsync(context.Request, Intake.SubmissionReader.MaxBytes + 1, context.RequestAborted).ConfigureAwait(false);
-            var answer = acceptance.Accept(body, caller);
-            if (answer.NewMessageIds is { Count: > 0 })
-            {
-                push.Wake();
-            }
-
-            return Results.Text(answer.Body, answer.ContentType, statusCode: answer.Status);
-        })
+        api.MapPost("/submissions", (HttpContext context, SubmissionAcceptance acceptance, PushDelivery push) =>
+            Take(context, Intake.SubmissionReader.MaxBytes, push, (body, caller) => acceptance.Accept(body, caller)))
             .WithName("Submit")
             .WithSummary("Submits an event (JSON submission); answers 202 with the messages sealed per recipient, again 202 for the same body resent")
             .Accepts<JsonObject>(JsonMediaType)
@@ -49,19 +38,8 @@ public static class GatewayApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
-        api.MapPost("/messages/{messageId}/response", async (HttpContext context, string messageId, ResponseAcceptance responses, PushDelivery push) =>
-        {
-            var caller = KnownCallerFilter.CallerOf(context);
-
-            var body = await ReadBodyAsync(context.Request, ResponseReader.MaxBytes + 1, context.RequestAborted).ConfigureAwait(false);
-            var answer = responses.Answer(messageId, body, caller);
-            if (answer.NewMessageIds is { Count: > 0 })
-            {
-                push.Wake();
-            }
-
-            return Results.Text(answer.Body, answer.ContentType, statusCode: answer.Status);
-        })
+        api.MapPost("/messages/{messageId}/response", (HttpContext context, string messageId, ResponseAcceptance responses, PushDelivery push) =>
+            Take(context, ResponseReader.MaxBytes, push, (body, caller) => responses.Answer(messageId, body, caller)))
             .WithName("Respond")
             .WithSummary("Records the recipient's business response (JSON) to a message it received")
             .Accepts<JsonObject>(JsonMediaType)
@@ -205,6 +183,20 @@ public static class GatewayApi
     /// <summary>A problem+json answer with a status and a title.</summary>
     internal static IResult Problem(int status, string title) =>
         Results.Text(new JsonObject { ["type"] = "about:blank", ["title"] = title, ["status"] = status }.ToJsonString(), "application/problem+json", statusCode: status);
+
+    // A JSON body from the calling agency, answered as the acceptance answers it; new messages wake the push worker at once.
+    private static async Task<IResult> Take(HttpContext context, int maxBytes, PushDelivery push, Func<byte[], string, SubmissionAnswer> accept)
+    {
+        var caller = KnownCallerFilter.CallerOf(context);
+        var body = await ReadBodyAsync(context.Request, maxBytes + 1, context.RequestAborted).ConfigureAwait(false);
+        var answer = accept(body, caller);
+        if (answer.NewMessageIds is { Count: > 0 })
+        {
+            push.Wake();
+        }
+
+        return Results.Text(answer.Body, answer.ContentType, statusCode: answer.Status);
+    }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
