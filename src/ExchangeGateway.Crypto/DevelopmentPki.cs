@@ -27,6 +27,9 @@ public enum AgencyType
 
     /// <summary>The hub itself: signs packages and serves TLS.</summary>
     Gateway,
+
+    /// <summary>The people who run the gateway: the operator console, never a sender or an addressee.</summary>
+    Operator,
 }
 
 /// <summary>The key types the development PKI issues.</summary>
@@ -72,6 +75,7 @@ public static class DevelopmentPki
         ("CTP-FWDLEEDS", AgencyType.Provider),
         ("B86030", AgencyType.GpPractice), ("B82005", AgencyType.GpPractice),
         ("gateway", AgencyType.Gateway),
+        ("OPS", AgencyType.Operator),
     ];
 
     /// <summary>The organisation every development certificate names.</summary>
@@ -92,7 +96,8 @@ public static class DevelopmentPki
         | `ID.crt`, `ID.key` | one per agency: CN=ID and SAN URI `urn:exchange-gateway:agency:ID`; RSA-3072 (RSA-OAEP recipients), digitalSignature + keyEncipherment, EKU clientAuth + emailProtection |
         | `gateway.crt`, `gateway.key` | the hub: ECDSA P-256, digitalSignature, EKU serverAuth + clientAuth + emailProtection, SAN DNS `localhost` and IP `127.0.0.1` |
 
-        Agencies: prisons HLI BMI SFI NHI LPI; CJITs CJIT-LEEDS CJIT-NOTTS; provider CTP-FWDLEEDS; GP practices B86030 B82005.
+        Agencies: prisons HLI BMI SFI NHI LPI; CJITs CJIT-LEEDS CJIT-NOTTS; provider CTP-FWDLEEDS; GP practices B86030 B82005;
+        operator OPS (the gateway's operators: the console at /console/, never a sender or an addressee).
         `exg certs issue --id ID --type TYPE --ca certs-dev --out certs-dev` adds one (a second one for an id becomes `ID.2.crt`:
         a rotation); `exg certs list --certs certs-dev` lists them.
         """;
@@ -220,7 +225,7 @@ public static class DevelopmentPki
         return certificatePath;
     }
 
-    /// <summary>Parses an agency type as written on the command line: prison, cjit, provider, gp, gateway.</summary>
+    /// <summary>Parses an agency type as written on the command line: prison, cjit, provider, gp, gateway, operator.</summary>
     public static AgencyType ParseType(string text) => text.ToUpperInvariant() switch
     {
         "PRISON" => AgencyType.Prison,
@@ -228,7 +233,8 @@ public static class DevelopmentPki
         "PROVIDER" => AgencyType.Provider,
         "GP" or "GPPRACTICE" or "GP-PRACTICE" => AgencyType.GpPractice,
         "GATEWAY" => AgencyType.Gateway,
-        _ => throw new ArgumentException($"unknown agency type '{text}' (prison, cjit, provider, gp, gateway)", nameof(text)),
+        "OPERATOR" => AgencyType.Operator,
+        _ => throw new ArgumentException($"unknown agency type '{text}' (prison, cjit, provider, gp, gateway, operator)", nameof(text)),
     };
 
     /// <summary>Writes a certificate (PEM) and its unencrypted private key (PKCS#8 PEM).</summary>

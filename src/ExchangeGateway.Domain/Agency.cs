@@ -6,7 +6,7 @@ public sealed record Agency(string Id, string Type, string Name, string? Endpoin
 /// <summary>The agencies the gateway knows, by id.</summary>
 public sealed class AgencyDirectory
 {
-    private static readonly HashSet<string> Types = [AgencyTypes.Prison, AgencyTypes.Cjit, AgencyTypes.CommunityTreatment, AgencyTypes.Gp];
+    private static readonly HashSet<string> Types = [AgencyTypes.Prison, AgencyTypes.Cjit, AgencyTypes.CommunityTreatment, AgencyTypes.Gp, AgencyTypes.Operator];
 
     private readonly Dictionary<string, Agency> byId = new(StringComparer.Ordinal);
 

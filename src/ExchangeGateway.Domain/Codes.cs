@@ -31,6 +31,9 @@ public static class AgencyTypes
     public const string Cjit = "cjit";
     public const string CommunityTreatment = "community-treatment";
     public const string Gp = "gp";
+
+    /// <summary>The people who run the gateway: they see the operator console, and never send or receive a record.</summary>
+    public const string Operator = "operator";
 }
 
 /// <summary>Medications that are opioid substitution therapy.</summary>

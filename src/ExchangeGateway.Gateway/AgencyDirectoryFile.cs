@@ -9,7 +9,7 @@ namespace ExchangeGateway.Gateway;
 /// <summary>Loads the agency directory file and checks every entry before the gateway starts.</summary>
 public static class AgencyDirectoryFile
 {
-    private static readonly string[] Types = [AgencyTypes.Prison, AgencyTypes.Cjit, AgencyTypes.CommunityTreatment, AgencyTypes.Gp];
+    private static readonly string[] Types = [AgencyTypes.Prison, AgencyTypes.Cjit, AgencyTypes.CommunityTreatment, AgencyTypes.Gp, AgencyTypes.Operator];
 
     /// <summary>
     /// Reads the directory (the embedded development one when <paramref name="path"/> is empty) and checks it: known
@@ -83,6 +83,11 @@ public static class AgencyDirectoryFile
                 if (type == AgencyTypes.Gp && !string.IsNullOrEmpty(endpoint))
                 {
                     problems.Add($"{where}: a GP practice pulls from its mailbox; remove the endpoint");
+                }
+
+                if (type == AgencyTypes.Operator && !string.IsNullOrEmpty(endpoint))
+                {
+                    problems.Add($"{where}: an operator receives no records; remove the endpoint");
                 }
 
                 if (!string.IsNullOrEmpty(endpoint))

@@ -6,7 +6,7 @@ namespace ExchangeGateway.Gateway;
 
 /// <summary>
 /// Admits to the API only a caller whose client certificate names an agency in the directory: 401 without a
-/// certificate, 403 for one that names no known agency or names the gateway itself. The CA may have issued
+/// certificate, 403 for one that names no known agency, names the gateway itself or names an operator. The CA may have issued
 /// certificates the directory does not list; a valid chain alone makes no one a sender or a mailbox owner.
 /// </summary>
 internal sealed class KnownCallerFilter(AgencyDirectory directory, TlsIdentity gateway, GatewayAudit audit, ILogger<KnownCallerFilter> log) : IEndpointFilter
@@ -35,6 +35,12 @@ internal sealed class KnownCallerFilter(AgencyDirectory directory, TlsIdentity g
             log.LogWarning("Refused a caller whose certificate names {Agency}: {Reason}", caller, reason);
             audit.CertificateProblem(caller, Convert.ToHexStringLower(SHA256.HashData(certificate!.GetRawCertData())), reason);
             return GatewayApi.Problem(StatusCodes.Status403Forbidden, $"The client certificate names {caller}, which is no agency known to this gateway");
+        }
+
+        // An operator runs the gateway; it neither sends nor receives a person's record, so the API is not for it.
+        if (directory.Find(caller)!.Type == AgencyTypes.Operator)
+        {
+            return GatewayApi.Problem(StatusCodes.Status403Forbidden, $"The client certificate names {caller}, an operator: operators use /console/, not the API");
         }
 
         context.HttpContext.Items[CallerKey] = caller;

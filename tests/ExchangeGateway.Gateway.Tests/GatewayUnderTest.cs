@@ -89,7 +89,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     [
         ("HLI", AgencyTypes.Prison), ("BMI", AgencyTypes.Prison), ("SFI", AgencyTypes.Prison), ("NHI", AgencyTypes.Prison), ("LPI", AgencyTypes.Prison),
         ("CJIT-LEEDS", AgencyTypes.Cjit), ("CJIT-NOTTS", AgencyTypes.Cjit), ("CTP-FWDLEEDS", AgencyTypes.CommunityTreatment),
-        ("B86030", AgencyTypes.Gp), ("B82005", AgencyTypes.Gp),
+        ("B86030", AgencyTypes.Gp), ("B82005", AgencyTypes.Gp), ("OPS", AgencyTypes.Operator),
     ];
 
     /// <summary>A client speaking as an agency.</summary>

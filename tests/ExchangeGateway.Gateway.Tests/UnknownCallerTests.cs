@@ -42,6 +42,21 @@ public sealed class UnknownCallerTests : GatewayWithAgencies
     }
 
     [Fact]
+    public async Task Every_API_endpoint_answers_403_to_an_operator_who_neither_sends_nor_receives_records()
+    {
+        using var client = Gateway.Client("OPS");
+        foreach (var (name, call) in Endpoints)
+        {
+            var response = await call(client);
+
+            Assert.True(response.Status == HttpStatusCode.Forbidden, $"{name} answered {(int)response.Status}: {response.Text}");
+            Assert.Contains("an operator", GatewayUnderTest.Json(response.Text)["title"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, Gateway.Outbox.Totals().Accepted);
+    }
+
+    [Fact]
     public async Task An_agency_of_the_directory_still_gets_its_mailbox()
     {
         using var client = Gateway.Client("B86030");

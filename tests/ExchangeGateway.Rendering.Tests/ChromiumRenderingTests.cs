@@ -1,4 +1,5 @@
 using System.Text;
+using ExchangeGateway.TestData;
 using Microsoft.Playwright;
 
 namespace ExchangeGateway.Rendering.Tests;

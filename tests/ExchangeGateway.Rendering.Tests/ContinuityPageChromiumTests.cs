@@ -1,5 +1,6 @@
 using System.Text;
 using ExchangeGateway.Domain;
+using ExchangeGateway.TestData;
 using Microsoft.Playwright;
 
 namespace ExchangeGateway.Rendering.Tests;
