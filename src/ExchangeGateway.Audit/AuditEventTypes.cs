@@ -46,3 +46,13 @@ public static class AuditEventTypes
     /// <summary>True for one of <see cref="All"/>.</summary>
     public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);
 }
+
+/// <summary>The actions an <see cref="AuditEventTypes.AdminAction"/> entry records.</summary>
+public static class AdminActions
+{
+    /// <summary>A dead-lettered or expired message queued again.</summary>
+    public const string OutboxRetry = "outbox-retry";
+
+    /// <summary>A message cancelled before delivery.</summary>
+    public const string OutboxCancel = "outbox-cancel";
+}

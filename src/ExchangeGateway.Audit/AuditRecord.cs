@@ -16,6 +16,14 @@ public sealed record AuditRecord(string Type, string Actor)
     /// a value that looks like an NHS number or a prison number is refused.
     /// </summary>
     public IReadOnlyDictionary<string, AuditValue> Details { get; init; } = new Dictionary<string, AuditValue>();
+
+    /// <summary>An administrator's action on one message (<c>outbox-retry</c>, <c>outbox-cancel</c>), from <c>exg outbox</c> or the operator console.</summary>
+    public static AuditRecord AdminAction(string user, string action, string messageId, IReadOnlyList<string> subjects) =>
+        new(AuditEventTypes.AdminAction, AuditActors.Admin(user))
+        {
+            Subjects = subjects,
+            Details = new Dictionary<string, AuditValue>(StringComparer.Ordinal) { ["action"] = action, ["messageId"] = messageId },
+        };
 }
 
 /// <summary>The forms of <see cref="AuditRecord.Actor"/>.</summary>

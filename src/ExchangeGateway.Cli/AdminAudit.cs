@@ -29,11 +29,7 @@ public static class AdminAudit
         {
             ArgumentNullException.ThrowIfNull(tx);
             var now = tx.Now;
-            log.Append(tx.Audit, new AuditRecord(AuditEventTypes.AdminAction, AuditActors.Admin(user))
-            {
-                Subjects = tx.Submissions.PersonKeysOf(messageId),
-                Details = new Dictionary<string, AuditValue>(StringComparer.Ordinal) { ["action"] = action, ["messageId"] = messageId },
-            }, now);
+            log.Append(tx.Audit, AuditRecord.AdminAction(user, action, messageId, tx.Submissions.PersonKeysOf(messageId)), now);
             log.CheckpointIfUncovered(tx.Audit, now, CheckpointReason.Requested);
         };
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ExchangeGateway.Audit;
 using ExchangeGateway.Storage;
 
 namespace ExchangeGateway.Cli;
@@ -27,9 +28,9 @@ public static class OutboxCommands
         }));
 
         var retry = AdminCommand("retry", "Queue a dead-lettered or expired message again, with a fresh retry window (audited).", "A dead-lettered or expired message.",
-            "outbox-retry", (admin, id) => admin.Retry(id), "queued again", "no dead-lettered or expired message with this id", output, error);
-        var cancel = AdminCommand("cancel", "Cancel a message not yet delivered (audited).", "A queued message.",
-            "outbox-cancel", (admin, id) => admin.Cancel(id, "cancelled by an administrator"), "cancelled", "no queued message with this id", output, error);
+            AdminActions.OutboxRetry, (admin, id) => admin.Retry(id), "queued again", "no dead-lettered or expired message with this id", output, error);
+        var cancel = AdminCommand("cancel", "Cancel a message not yet delivered (audited): queued, or dead-lettered or expired and settled another way.", "A queued, dead-lettered or expired message.",
+            AdminActions.OutboxCancel, (admin, id) => admin.Cancel(id, "cancelled by an administrator"), "cancelled", "no queued, dead-lettered or expired message with this id", output, error);
         return new Command("outbox", "Look after the gateway's outbox: list, retry, cancel.") { list, retry, cancel };
     }
 

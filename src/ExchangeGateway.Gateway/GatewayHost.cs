@@ -5,6 +5,7 @@ using ExchangeGateway.Domain;
 using ExchangeGateway.Fhir;
 using ExchangeGateway.Http;
 using ExchangeGateway.Storage;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -119,6 +120,12 @@ public static class GatewayHost
         builder.Services.AddSingleton(new EscalationAlertMapper(ProfileSet.Embedded));
         builder.Services.AddSingleton<GatewayReadiness>();
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<AuditVerifying>();
+
+        // The console's forms carry antiforgery tokens; their keys live in memory, so a page from before a restart (or from
+        // another instance) is refused with "reload": nothing is written to disk for them.
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.Services.AddAntiforgery();
         builder.Services.AddSingleton<EscalationAlerts>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EscalationAlerts>());
 
@@ -155,6 +162,7 @@ public static class GatewayHost
         app.UseMiddleware<BadRequestAnswering>();
         StorageFaultAnswers.Use(app);
         GatewayApi.Map(app);
+        OperatorConsoleEndpoints.Map(app);
 
         // Outside the /api/v1 group, so it answers without a client certificate like /healthz: it describes the API and holds no data.
         app.MapOpenApi();

@@ -1,3 +1,5 @@
+using ExchangeGateway.Domain;
+
 namespace ExchangeGateway.Storage.Relational;
 
 /// <summary>The outbox for administrators and the audit verifier.</summary>
@@ -17,6 +19,30 @@ internal sealed class SqlOutboxAdmin(DbSession db, TimeProvider time) : IOutboxA
         r => new OutboxLine(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Columns.Int(r, 5), Columns.Text(r, 6), Columns.Time(r, 7), r.GetString(8)),
         status is null ? [("@max", (long)max)] : [("@s", status), ("@max", (long)max)]);
 
+    public IReadOnlyList<AgencyCounts> ByAgency()
+    {
+        var received = db.Rows("SELECT sender, count(*) FROM submissions GROUP BY sender", r => (Agency: r.GetString(0), Count: Columns.Long(r, 1)))
+            .ToDictionary(c => c.Agency, c => c.Count, StringComparer.Ordinal);
+        var states = db.Rows("SELECT recipient, status, count(*) FROM messages GROUP BY recipient, status", r => (Agency: r.GetString(0), Status: r.GetString(1), Count: Columns.Long(r, 2)))
+            .ToLookup(c => c.Agency, StringComparer.Ordinal);
+        var answers = db.Rows("SELECT responder, outcome, count(*) FROM responses GROUP BY responder, outcome", r => (Agency: r.GetString(0), Outcome: r.GetString(1), Count: Columns.Long(r, 2)))
+            .ToLookup(c => c.Agency, StringComparer.Ordinal);
+
+        // The oldest queued message per agency, found through the (status, channel, recipient, ...) index's status prefix.
+        var oldest = db.Rows(
+            "SELECT recipient, message_id, created_ms FROM (SELECT recipient, message_id, created_ms, ROW_NUMBER() OVER (PARTITION BY recipient ORDER BY created_ms, message_id) AS n FROM messages WHERE status = @q) t WHERE n = 1",
+            r => (Agency: r.GetString(0), Message: new PendingMessage(r.GetString(1), Columns.Time(r, 2))), ("@q", MessageStatus.Queued))
+            .ToDictionary(o => o.Agency, o => o.Message, StringComparer.Ordinal);
+
+        long State(string agency, string status) => states[agency].Where(s => s.Status == status).Sum(s => s.Count);
+        long Answer(string agency, string outcome) => answers[agency].Where(a => a.Outcome == outcome).Sum(a => a.Count);
+        return received.Keys.Concat(states.Select(g => g.Key)).Concat(answers.Select(g => g.Key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(agency => new AgencyCounts(agency, received.GetValueOrDefault(agency), State(agency, MessageStatus.Queued), State(agency, MessageStatus.Delivered),
+                State(agency, MessageStatus.Acknowledged), State(agency, MessageStatus.DeadLetter), State(agency, MessageStatus.Expired), State(agency, MessageStatus.Cancelled),
+                Answer(agency, ResponseOutcomes.Accepted), Answer(agency, ResponseOutcomes.Rejected), oldest.GetValueOrDefault(agency)))
+            .ToList();
+    }
+
     public bool Retry(string messageId)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -25,9 +51,11 @@ internal sealed class SqlOutboxAdmin(DbSession db, TimeProvider time) : IOutboxA
             ("@q", MessageStatus.Queued), ("@now", now), ("@m", messageId), ("@dl", MessageStatus.DeadLetter), ("@e", MessageStatus.Expired)) == 1;
     }
 
+    // A dead letter or an expired message can be cancelled too: the operator settled it another way (by telephone, by post).
     public bool Cancel(string messageId, string reason) => db.Run(
-        "UPDATE messages SET status = @c, last_error = @r, updated_ms = @now WHERE message_id = @m AND status = @q",
-        ("@c", MessageStatus.Cancelled), ("@r", reason), ("@now", time.GetUtcNow().ToUnixTimeMilliseconds()), ("@m", messageId), ("@q", MessageStatus.Queued)) == 1;
+        "UPDATE messages SET status = @c, last_error = @r, claimed_by = NULL, updated_ms = @now WHERE message_id = @m AND status IN (@q, @dl, @e)",
+        ("@c", MessageStatus.Cancelled), ("@r", reason), ("@now", time.GetUtcNow().ToUnixTimeMilliseconds()), ("@m", messageId), ("@q", MessageStatus.Queued),
+        ("@dl", MessageStatus.DeadLetter), ("@e", MessageStatus.Expired)) == 1;
 
     public (long Submissions, long Messages) Counts() =>
         (db.Long("SELECT COUNT(*) FROM submissions") ?? 0, db.Long("SELECT COUNT(*) FROM messages") ?? 0);

@@ -88,10 +88,16 @@ public interface IOutboxAdmin
     /// <summary>Messages newest first, optionally only those in one state.</summary>
     IReadOnlyList<OutboxLine> List(string? status, int max);
 
+    /// <summary>
+    /// Per agency, what the operator console shows: submissions received from it, messages addressed to it by state, its
+    /// business answers, and its oldest pending message. Every agency that sent or was sent anything, ordered by id.
+    /// </summary>
+    IReadOnlyList<AgencyCounts> ByAgency();
+
     /// <summary>Puts a dead-lettered or expired message back in the queue with a fresh retry window. False when it is in another state.</summary>
     bool Retry(string messageId);
 
-    /// <summary>Cancels a message not yet delivered. False when it is in another state.</summary>
+    /// <summary>Cancels a message not yet delivered (queued, dead-lettered or expired). False when it is in another state.</summary>
     bool Cancel(string messageId, string reason);
 
     /// <summary>How many submissions and messages are stored.</summary>

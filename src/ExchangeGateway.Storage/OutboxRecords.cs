@@ -139,6 +139,30 @@ public sealed record OutboxTotals(long Accepted, long Pending, long Delivered, l
     public bool Balances => Accepted == Pending + Delivered + Acknowledged + DeadLettered + Expired + Cancelled;
 }
 
+/// <summary>
+/// One agency's counts for the operator console: submissions received from it; messages addressed to it by state (these
+/// add up, over every agency, to <see cref="OutboxTotals"/>); the business answers it gave; its oldest pending message.
+/// </summary>
+public sealed record AgencyCounts(
+    string Agency,
+    long Received,
+    long Queued,
+    long Delivered,
+    long Acknowledged,
+    long DeadLettered,
+    long Expired,
+    long Cancelled,
+    long Accepted,
+    long Rejected,
+    PendingMessage? OldestPending)
+{
+    /// <summary>Every message addressed to the agency, in any state.</summary>
+    public long Messages => Queued + Delivered + Acknowledged + DeadLettered + Expired + Cancelled;
+}
+
+/// <summary>A message still waiting for delivery or collection: its id and when it was queued.</summary>
+public sealed record PendingMessage(string MessageId, DateTimeOffset CreatedAt);
+
 /// <summary>One message as an administrator sees it in <c>exg outbox list</c>; its event type says what it is (a record, a reminder, an alert, a notice).</summary>
 public sealed record OutboxLine(string MessageId, string SubmissionId, string Recipient, string Channel, string Status, int Attempts, string? LastError, DateTimeOffset CreatedAt, string? EventType = null);
 

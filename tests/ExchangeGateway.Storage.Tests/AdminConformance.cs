@@ -1,3 +1,5 @@
+using ExchangeGateway.Domain;
+
 namespace ExchangeGateway.Storage.Tests;
 
 /// <summary>The outbox as an administrator and the verifier see it: totals, listing, retry and cancel, on every adapter.</summary>
@@ -17,6 +19,54 @@ public abstract class AdminConformance<TTarget> : StoreConformanceTests<TTarget>
 
         Assert.Equal(new OutboxTotals(2, 1, 0, 0, 0, 0, 1), Totals());
         Assert.Equal("admin", Line("s1", "m2").LastError);
+    }
+
+    [Fact]
+    public void A_dead_letter_or_an_expired_message_can_be_cancelled_once_settled_another_way()
+    {
+        Accept(Submission("s1", messages: [Push("m1"), Mail("m2")]));
+        Store.InTransaction(t => t.PushQueue.MarkDeadLetter("m1", "HTTP 400"));
+        Clock.Advance(TimeSpan.FromDays(6));
+        Store.InTransaction(t => t.Mailbox.Expire(Clock.GetUtcNow().AddDays(-5)));
+
+        Assert.True(Store.InTransaction(t => t.Admin.Cancel("m1", "telephoned")));
+        Assert.True(Store.InTransaction(t => t.Admin.Cancel("m2", "posted")));
+
+        Assert.Equal(new OutboxTotals(2, 0, 0, 0, 0, 0, 2), Totals());
+        Assert.False(Store.InTransaction(t => t.Admin.Retry("m1")));
+    }
+
+    [Fact]
+    public void Counts_by_agency_add_up_to_the_totals_with_answers_and_the_oldest_pending_message()
+    {
+        Accept(Submission("s1", messages: [Push("p1"), Push("p2"), Push("p3", "CJIT-NOTTS"), Mail("b1"), Mail("b2")]));
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        Accept(Submission("s2", messages: [Push("p4"), Mail("b3", "B82005")]));
+        Store.InTransaction(t =>
+        {
+            t.PushQueue.MarkDelivered("p1");
+            t.PushQueue.MarkDeadLetter("p3", "HTTP 400");
+            t.Mailbox.Acknowledge("B86030", "b1");
+            t.Admin.Cancel("b2", "admin");
+            t.Responses.Record(new StoredResponse("p1", "CJIT-LEEDS", ResponseOutcomes.Accepted, "{}", Start, null));
+            t.Responses.Record(new StoredResponse("b1", "B86030", ResponseOutcomes.Rejected, "{}", Start, null));
+        });
+
+        var counts = Read(t => t.Admin.ByAgency());
+
+        Assert.Equal(["B82005", "B86030", "CJIT-LEEDS", "CJIT-NOTTS", "HLI"], counts.Select(c => c.Agency));
+        var leeds = counts.Single(c => c.Agency == "CJIT-LEEDS");
+        Assert.Equal((0L, 2L, 1L, 1L, 0L), (leeds.Received, leeds.Queued, leeds.Delivered, leeds.Accepted, leeds.Rejected));
+        Assert.Equal(new PendingMessage("p2", Start), leeds.OldestPending);
+        Assert.Equal((1L, 1L, 1L), counts.Single(c => c.Agency == "B86030") is var gp ? (gp.Acknowledged, gp.Cancelled, gp.Rejected) : default);
+        Assert.Null(counts.Single(c => c.Agency == "B86030").OldestPending);
+        Assert.Equal((1L, 0L), counts.Single(c => c.Agency == "CJIT-NOTTS") is var notts ? (notts.DeadLettered, notts.Queued) : default);
+        Assert.Equal(new PendingMessage("b3", Start.AddMinutes(5)), counts.Single(c => c.Agency == "B82005").OldestPending);
+        Assert.Equal((2L, 0L), counts.Single(c => c.Agency == "HLI") is var prison ? (prison.Received, prison.Messages) : default);
+        var totals = Totals();
+        Assert.Equal(totals.Accepted, counts.Sum(c => c.Messages));
+        Assert.Equal((totals.Pending, totals.Delivered, totals.Acknowledged, totals.DeadLettered, totals.Expired, totals.Cancelled),
+            (counts.Sum(c => c.Queued), counts.Sum(c => c.Delivered), counts.Sum(c => c.Acknowledged), counts.Sum(c => c.DeadLettered), counts.Sum(c => c.Expired), counts.Sum(c => c.Cancelled)));
     }
 
     [Fact]
