@@ -3,6 +3,7 @@ using ExchangeGateway.Audit;
 using ExchangeGateway.Cli;
 using ExchangeGateway.Http;
 using ExchangeGateway.TestData;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -149,6 +150,20 @@ public sealed class OperatorConsoleTests(ChromiumBrowser chromium) : IClassFixtu
         await page.ReloadAsync();
 
         Assert.StartsWith("valid, ", await page.Locator("#last-verify").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Certificates_ending_within_30_days_are_listed_with_the_gateways_own()
+    {
+        await using var later = await GatewayUnderTest.StartAsync(agencies.Url!, services: s => s.AddSingleton<TimeProvider>(new ManualClock(new DateTimeOffset(2036, 11, 1, 9, 0, 0, TimeSpan.Zero))));
+        using var operatorClient = new HttpClient(TlsIdentity.Load(GatewayUnderTest.Certs, "OPS", TimeProvider.System).Handler(TimeSpan.FromSeconds(10))) { BaseAddress = later.Address };
+
+        var page = await operatorClient.GetStringAsync(new Uri("/console/", UriKind.Relative));
+
+        var expiring = page[page.IndexOf("<table id=\"expiring\">", StringComparison.Ordinal)..];
+        Assert.Contains("<td>HLI</td><td>agency</td>", expiring, StringComparison.Ordinal);
+        Assert.Contains("<td>gateway</td><td>this gateway (TLS and signing)</td>", expiring, StringComparison.Ordinal);
+        Assert.DoesNotContain("<td>ExchangeGateway Development CA", expiring, StringComparison.Ordinal);
     }
 
     private void MendTheAgencies()
