@@ -97,6 +97,7 @@ public static class RecipientRouter
         AgencyTypes.Cjit => "a CJIT",
         AgencyTypes.CommunityTreatment => "a community treatment provider",
         AgencyTypes.Gp => "a GP practice",
+        AgencyTypes.Operator => "an operator",
         _ => $"a {agencyType}",
     };
 

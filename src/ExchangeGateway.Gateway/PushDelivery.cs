@@ -152,8 +152,16 @@ public sealed class PushDelivery : BackgroundService
             switch (outcome)
             {
                 case PushOutcome.Delivered:
-                    Record(message, "delivered", detail, queue => queue.MarkDelivered(message.MessageId, message.Claim));
-                    log.LogInformation("Delivered {MessageId} to {Recipient} ({Detail})", message.MessageId, message.Recipient, detail);
+                    if (Record(message, "delivered", detail, queue => queue.MarkDelivered(message.MessageId, message.Claim)))
+                    {
+                        log.LogInformation("Delivered {MessageId} to {Recipient} ({Detail})", message.MessageId, message.Recipient, detail);
+                    }
+                    else
+                    {
+                        // Settled meanwhile (a withdrawal of consent cancelled it, or another instance's lease took over).
+                        log.LogWarning("Pushed {MessageId} to {Recipient} ({Detail}), but it was no longer queued here: its stored state stands", message.MessageId, message.Recipient, detail);
+                    }
+
                     break;
                 case PushOutcome.Refused:
                     Record(message, "dead-letter", detail, queue => queue.MarkDeadLetter(message.MessageId, detail, message.Claim));

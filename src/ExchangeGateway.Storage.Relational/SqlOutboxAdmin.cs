@@ -21,7 +21,7 @@ internal sealed class SqlOutboxAdmin(DbSession db, TimeProvider time) : IOutboxA
 
     public IReadOnlyList<AgencyCounts> ByAgency()
     {
-        var received = db.Rows("SELECT sender, count(*) FROM submissions GROUP BY sender", r => (Agency: r.GetString(0), Count: Columns.Long(r, 1)))
+        var submitted = db.Rows("SELECT sender, count(*) FROM submissions GROUP BY sender", r => (Agency: r.GetString(0), Count: Columns.Long(r, 1)))
             .ToDictionary(c => c.Agency, c => c.Count, StringComparer.Ordinal);
         var states = db.Rows("SELECT recipient, status, count(*) FROM messages GROUP BY recipient, status", r => (Agency: r.GetString(0), Status: r.GetString(1), Count: Columns.Long(r, 2)))
             .ToLookup(c => c.Agency, StringComparer.Ordinal);
@@ -36,8 +36,8 @@ internal sealed class SqlOutboxAdmin(DbSession db, TimeProvider time) : IOutboxA
 
         long State(string agency, string status) => states[agency].Where(s => s.Status == status).Sum(s => s.Count);
         long Answer(string agency, string outcome) => answers[agency].Where(a => a.Outcome == outcome).Sum(a => a.Count);
-        return received.Keys.Concat(states.Select(g => g.Key)).Concat(answers.Select(g => g.Key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-            .Select(agency => new AgencyCounts(agency, received.GetValueOrDefault(agency), State(agency, MessageStatus.Queued), State(agency, MessageStatus.Delivered),
+        return submitted.Keys.Concat(states.Select(g => g.Key)).Concat(answers.Select(g => g.Key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(agency => new AgencyCounts(agency, submitted.GetValueOrDefault(agency), State(agency, MessageStatus.Queued), State(agency, MessageStatus.Delivered),
                 State(agency, MessageStatus.Acknowledged), State(agency, MessageStatus.DeadLetter), State(agency, MessageStatus.Expired), State(agency, MessageStatus.Cancelled),
                 Answer(agency, ResponseOutcomes.Accepted), Answer(agency, ResponseOutcomes.Rejected), oldest.GetValueOrDefault(agency)))
             .ToList();
@@ -52,10 +52,15 @@ internal sealed class SqlOutboxAdmin(DbSession db, TimeProvider time) : IOutboxA
     }
 
     // A dead letter or an expired message can be cancelled too: the operator settled it another way (by telephone, by post).
-    public bool Cancel(string messageId, string reason) => db.Run(
-        "UPDATE messages SET status = @c, last_error = @r, claimed_by = NULL, updated_ms = @now WHERE message_id = @m AND status IN (@q, @dl, @e)",
-        ("@c", MessageStatus.Cancelled), ("@r", reason), ("@now", time.GetUtcNow().ToUnixTimeMilliseconds()), ("@m", messageId), ("@q", MessageStatus.Queued),
-        ("@dl", MessageStatus.DeadLetter), ("@e", MessageStatus.Expired)) == 1;
+    // Not a message being pushed now (claimed, lease running): the agency may be taking it, and "cancelled" would be untrue.
+    public bool Cancel(string messageId, string reason)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return db.Run(
+            "UPDATE messages SET status = @c, last_error = @r, updated_ms = @now WHERE message_id = @m AND status IN (@q, @dl, @e) AND NOT (status = @q AND claimed_by IS NOT NULL AND next_attempt_ms > @now)",
+            ("@c", MessageStatus.Cancelled), ("@r", reason), ("@now", now), ("@m", messageId), ("@q", MessageStatus.Queued),
+            ("@dl", MessageStatus.DeadLetter), ("@e", MessageStatus.Expired)) == 1;
+    }
 
     public (long Submissions, long Messages) Counts() =>
         (db.Long("SELECT COUNT(*) FROM submissions") ?? 0, db.Long("SELECT COUNT(*) FROM messages") ?? 0);

@@ -164,21 +164,22 @@ internal sealed class SqlSubmissionStore(DbSession db, TimeProvider time) : ISub
     }
 
     // Cancels the person's undelivered messages: all of them on a withdrawal (types null), else those of the given types.
+    // Dead letters and expired messages too, so that no one can queue them again (exg outbox retry, the console) after consent went.
     private List<CancelledMessage> CancelQueuedFor(IReadOnlyList<string> personKeys, IReadOnlyList<string>? types, long now)
     {
         var cancelled = new List<CancelledMessage>();
         foreach (var key in personKeys)
         {
             var queued = db.Rows(
-                "SELECT m.message_id, m.recipient_type FROM message_persons p JOIN messages m ON m.message_id = p.message_id WHERE p.person_key = @k AND m.status = @q ORDER BY m.message_id",
-                r => (Id: r.GetString(0), Type: r.GetString(1)), ("@k", key), ("@q", MessageStatus.Queued));
+                "SELECT m.message_id, m.recipient_type FROM message_persons p JOIN messages m ON m.message_id = p.message_id WHERE p.person_key = @k AND m.status IN (@q, @dl, @e) ORDER BY m.message_id",
+                r => (Id: r.GetString(0), Type: r.GetString(1)), ("@k", key), ("@q", MessageStatus.Queued), ("@dl", MessageStatus.DeadLetter), ("@e", MessageStatus.Expired));
             foreach (var (id, type) in queued.Where(m => types is null || types.Contains(m.Type, StringComparer.Ordinal)))
             {
                 var reason = types is null ? "consent withdrawn" : $"consent withdrawn for {type} recipients: a newer record no longer shares with them";
 
                 // Conditional: a message another instance delivered meanwhile is not cancelled after the fact.
-                if (db.Run("UPDATE messages SET status = @c, last_error = @r, updated_ms = @now WHERE message_id = @m AND status = @q",
-                    ("@c", MessageStatus.Cancelled), ("@r", reason), ("@now", now), ("@m", id), ("@q", MessageStatus.Queued)) == 1)
+                if (db.Run("UPDATE messages SET status = @c, last_error = @r, updated_ms = @now WHERE message_id = @m AND status IN (@q, @dl, @e)",
+                    ("@c", MessageStatus.Cancelled), ("@r", reason), ("@now", now), ("@m", id), ("@q", MessageStatus.Queued), ("@dl", MessageStatus.DeadLetter), ("@e", MessageStatus.Expired)) == 1)
                 {
                     cancelled.Add(new CancelledMessage(id, type, types is null ? CancelCause.Withdrawal : CancelCause.ConsentNarrowed, reason));
                 }

@@ -97,7 +97,7 @@ public interface IOutboxAdmin
     /// <summary>Puts a dead-lettered or expired message back in the queue with a fresh retry window. False when it is in another state.</summary>
     bool Retry(string messageId);
 
-    /// <summary>Cancels a message not yet delivered (queued, dead-lettered or expired). False when it is in another state.</summary>
+    /// <summary>Cancels a message not yet delivered (queued, dead-lettered or expired). False when it is in another state or being pushed right now.</summary>
     bool Cancel(string messageId, string reason);
 
     /// <summary>How many submissions and messages are stored.</summary>

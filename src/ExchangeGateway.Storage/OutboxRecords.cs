@@ -140,12 +140,12 @@ public sealed record OutboxTotals(long Accepted, long Pending, long Delivered, l
 }
 
 /// <summary>
-/// One agency's counts for the operator console: submissions received from it; messages addressed to it by state (these
+/// One agency's counts for the operator console: submissions it sent; messages addressed to it by state (these
 /// add up, over every agency, to <see cref="OutboxTotals"/>); the business answers it gave; its oldest pending message.
 /// </summary>
 public sealed record AgencyCounts(
     string Agency,
-    long Received,
+    long Submitted,
     long Queued,
     long Delivered,
     long Acknowledged,

@@ -56,7 +56,8 @@ public sealed class OperatorConsoleTests(ChromiumBrowser chromium) : IClassFixtu
         Assert.Equal(
             [totals.Pending, totals.Delivered, totals.Acknowledged, totals.DeadLettered, totals.Expired, totals.Cancelled],
             [await Total(page, "queued"), await Total(page, "delivered"), await Total(page, "acknowledged"), await Total(page, "dead-lettered"), await Total(page, "expired"), await Total(page, "cancelled")]);
-        Assert.Equal("2", await page.Locator("#agency-HLI td.received").InnerTextAsync());
+        Assert.Equal(totals.Accepted, await Total(page, "received"));
+        Assert.Equal("2", await page.Locator("#agency-HLI td.submitted").InnerTextAsync());
         await Shoot(page, "console.png");
 
         await page.Locator($"#dead-{dead} button", new() { HasText = "Retry" }).ClickAsync();
@@ -67,6 +68,25 @@ public sealed class OperatorConsoleTests(ChromiumBrowser chromium) : IClassFixtu
         Assert.Equal("admin:OPS", entry.Actor);
         Assert.Contains(dead, entry.Details, StringComparison.Ordinal);
         Assert.Empty(violations);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_dead_letter_from_the_page_is_audited_and_moves_it_to_cancelled()
+    {
+        var dead = await SubmitReleaseAsync();
+        await GatewayUnderTest.Eventually(() => gateway.Outbox.List("dead-letter", 10).Any(m => m.MessageId == dead), Patience, "the dead letter");
+        await using var context = await chromium.ContextAsAsync("OPS", gateway.Address);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(gateway.Address, "/console/").ToString());
+
+        await page.Locator($"#dead-{dead} button", new() { HasText = "Cancel" }).ClickAsync();
+
+        Assert.Contains($"Message {dead} is cancelled", await page.Locator(".notice").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("1", await page.Locator("#totals td.cancelled").InnerTextAsync());
+        Assert.Equal("0", await page.Locator("#totals td.dead-lettered").InnerTextAsync());
+        var entry = gateway.Outbox.Store.Snapshot(tx => tx.Audit.Entries(1).Select(r => r.Row!).Last(e => e.Type == AuditEventTypes.AdminAction));
+        Assert.Equal("admin:OPS", entry.Actor);
+        Assert.Contains(AdminActions.OutboxCancel, entry.Details, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -37,6 +37,18 @@ public abstract class AdminConformance<TTarget> : StoreConformanceTests<TTarget>
     }
 
     [Fact]
+    public void A_message_being_pushed_now_cannot_be_cancelled_until_its_lease_ends()
+    {
+        Accept(Submission("s1", messages: [Push("m1")]));
+        Assert.Equal(["m1"], Claim(10));
+
+        Assert.False(Store.InTransaction(t => t.Admin.Cancel("m1", "admin")));
+
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.True(Store.InTransaction(t => t.Admin.Cancel("m1", "admin")));
+    }
+
+    [Fact]
     public void Counts_by_agency_add_up_to_the_totals_with_answers_and_the_oldest_pending_message()
     {
         Accept(Submission("s1", messages: [Push("p1"), Push("p2"), Push("p3", "CJIT-NOTTS"), Mail("b1"), Mail("b2")]));
@@ -56,13 +68,13 @@ public abstract class AdminConformance<TTarget> : StoreConformanceTests<TTarget>
 
         Assert.Equal(["B82005", "B86030", "CJIT-LEEDS", "CJIT-NOTTS", "HLI"], counts.Select(c => c.Agency));
         var leeds = counts.Single(c => c.Agency == "CJIT-LEEDS");
-        Assert.Equal((0L, 2L, 1L, 1L, 0L), (leeds.Received, leeds.Queued, leeds.Delivered, leeds.Accepted, leeds.Rejected));
+        Assert.Equal((0L, 2L, 1L, 1L, 0L), (leeds.Submitted, leeds.Queued, leeds.Delivered, leeds.Accepted, leeds.Rejected));
         Assert.Equal(new PendingMessage("p2", Start), leeds.OldestPending);
         Assert.Equal((1L, 1L, 1L), counts.Single(c => c.Agency == "B86030") is var gp ? (gp.Acknowledged, gp.Cancelled, gp.Rejected) : default);
         Assert.Null(counts.Single(c => c.Agency == "B86030").OldestPending);
         Assert.Equal((1L, 0L), counts.Single(c => c.Agency == "CJIT-NOTTS") is var notts ? (notts.DeadLettered, notts.Queued) : default);
         Assert.Equal(new PendingMessage("b3", Start.AddMinutes(5)), counts.Single(c => c.Agency == "B82005").OldestPending);
-        Assert.Equal((2L, 0L), counts.Single(c => c.Agency == "HLI") is var prison ? (prison.Received, prison.Messages) : default);
+        Assert.Equal((2L, 0L), counts.Single(c => c.Agency == "HLI") is var prison ? (prison.Submitted, prison.Messages) : default);
         var totals = Totals();
         Assert.Equal(totals.Accepted, counts.Sum(c => c.Messages));
         Assert.Equal((totals.Pending, totals.Delivered, totals.Acknowledged, totals.DeadLettered, totals.Expired, totals.Cancelled),

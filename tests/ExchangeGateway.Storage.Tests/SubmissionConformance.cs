@@ -104,6 +104,22 @@ public abstract class SubmissionConformance<TTarget> : StoreConformanceTests<TTa
     }
 
     [Fact]
+    public void A_withdrawal_cancels_the_persons_dead_letters_and_expired_messages_so_none_can_be_queued_again()
+    {
+        Accept(Submission("s1", messages: [Push("m1"), Mail("m2")]));
+        Store.InTransaction(t => t.PushQueue.MarkDeadLetter("m1", "HTTP 400"));
+        Clock.Advance(TimeSpan.FromDays(6));
+        Store.InTransaction(t => t.Mailbox.Expire(Clock.GetUtcNow().AddDays(-5)));
+
+        var result = Accept(Submission("s2", withdrawnAt: "2026-03-19T10:00:00+00:00"));
+
+        Assert.Equal(["m1", "m2"], result.CancelledMessageIds.Order(StringComparer.Ordinal));
+        Assert.False(Store.InTransaction(t => t.Admin.Retry("m1")));
+        Assert.False(Store.InTransaction(t => t.Admin.Retry("m2")));
+        Assert.Equal(new OutboxTotals(2, 0, 0, 0, 0, 0, 2), Totals());
+    }
+
+    [Fact]
     public void A_withdrawal_leaves_other_people_s_messages_queued()
     {
         Accept(Submission("s1", messages: [Push("m1")]) with { PersonKeys = ["nhs:def"] });

@@ -59,5 +59,11 @@ public sealed class AuditVerifying(IGatewayStore store, TrustStore trust, TimePr
             Last = new AuditVerifyResult(time.GetUtcNow(), false, 0, "the database could not be read", 0);
             log.LogWarning("Audit verification could not read the database: {Error}", ex.GetType().Name);
         }
+        catch (Exception ex)
+        {
+            // Nobody awaits this task: a failure must still reach the page and the log, never vanish.
+            Last = new AuditVerifyResult(time.GetUtcNow(), false, 0, "the verification failed: " + ex.GetType().Name, 0);
+            log.LogError("Audit verification failed: {Error}", ex.GetType().Name);
+        }
     }
 }

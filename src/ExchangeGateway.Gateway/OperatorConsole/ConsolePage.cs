@@ -24,9 +24,10 @@ internal static class ConsolePage
 
     private static readonly (string Title, Func<AgencyCounts, long> Value, string Class)[] Columns =
     [
-        ("Received", c => c.Received, "received"), ("Queued", c => c.Queued, "queued"), ("Delivered", c => c.Delivered, "delivered"),
-        ("Acknowledged", c => c.Acknowledged, "acknowledged"), ("Accepted", c => c.Accepted, "accepted"), ("Rejected", c => c.Rejected, "rejected"),
-        ("Dead-lettered", c => c.DeadLettered, "dead-lettered"), ("Expired", c => c.Expired, "expired"), ("Cancelled", c => c.Cancelled, "cancelled"),
+        ("Received for it", c => c.Messages, "received"), ("Queued", c => c.Queued, "queued"), ("Delivered", c => c.Delivered, "delivered"),
+        ("Acknowledged", c => c.Acknowledged, "acknowledged"), ("Dead-lettered", c => c.DeadLettered, "dead-lettered"), ("Expired", c => c.Expired, "expired"),
+        ("Cancelled", c => c.Cancelled, "cancelled"), ("It accepted", c => c.Accepted, "accepted"), ("It rejected", c => c.Rejected, "rejected"),
+        ("It submitted", c => c.Submitted, "submitted"),
     ];
 
     /// <summary>The page for <paramref name="operatorId"/>; <paramref name="notice"/> reports the last action.</summary>
@@ -54,7 +55,8 @@ internal static class ConsolePage
     private static void AgencyTable(StringBuilder html, ConsoleSnapshot snapshot)
     {
         var t = snapshot.Totals;
-        html.Append("<h2>Messages per agency</h2><p id=\"outbox-totals\">accepted ").Append(t.Accepted).Append(" = pending ").Append(t.Pending)
+        html.Append("<h2>Messages per agency</h2><p>Received for it: messages the gateway accepted for the agency, in every state; ")
+            .Append("it accepted / rejected: its business answers; it submitted: records it sent to the gateway.</p><p id=\"outbox-totals\">accepted ").Append(t.Accepted).Append(" = pending ").Append(t.Pending)
             .Append(" + delivered ").Append(t.Delivered).Append(" + acknowledged ").Append(t.Acknowledged).Append(" + dead-lettered ").Append(t.DeadLettered)
             .Append(" + expired ").Append(t.Expired).Append(" + cancelled ").Append(t.Cancelled)
             .Append(t.Balances ? " <span class=\"good\">balances</span>" : " <span class=\"bad\">does not balance</span>").Append("</p>");

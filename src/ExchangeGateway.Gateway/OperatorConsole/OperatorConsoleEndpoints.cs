@@ -19,7 +19,8 @@ internal static class OperatorConsoleEndpoints
     /// <summary>Maps the console's routes (excluded from the OpenAPI document: they are pages, not API).</summary>
     public static void Map(WebApplication app)
     {
-        var console = app.MapGroup("/console").AddEndpointFilter<OperatorFilter>().ExcludeFromDescription();
+        // The headers first, so that a refusal carries them too.
+        var console = app.MapGroup("/console").ExcludeFromDescription();
         console.AddEndpointFilter(async (context, next) =>
         {
             var headers = context.HttpContext.Response.Headers;
@@ -29,6 +30,7 @@ internal static class OperatorConsoleEndpoints
             headers["Referrer-Policy"] = "no-referrer";
             return await next(context).ConfigureAwait(false);
         });
+        console.AddEndpointFilter<OperatorFilter>();
 
         console.MapGet("/", (HttpContext context, string? retried, string? cancelled, string? refused, string? verifying,
             IGatewayStore store, AgencyDirectory directory, TrustStore trust, TlsIdentity tls, AuditVerifying audit, TimeProvider time, IAntiforgery antiforgery) =>
@@ -90,10 +92,11 @@ internal static class OperatorConsoleEndpoints
     private static IResult Forged() =>
         GatewayApi.Problem(StatusCodes.Status400BadRequest, "The form's antiforgery token is missing or not valid: reload /console/ and try again");
 
+    // Only an id shaped like the gateway's message ids is echoed, so a crafted link cannot put other words on the page.
     private static (string Text, bool Refused)? Notice(string? retried, string? cancelled, string? refused, string? verifying) =>
-        retried is not null ? ($"Message {retried} is queued again.", false)
-        : cancelled is not null ? ($"Message {cancelled} is cancelled.", false)
-        : refused is not null ? ($"Message {refused} was not changed: it is no longer dead-lettered, expired or queued.", true)
+        Guid.TryParse(retried, out _) ? ($"Message {retried} is queued again.", false)
+        : Guid.TryParse(cancelled, out _) ? ($"Message {cancelled} is cancelled.", false)
+        : Guid.TryParse(refused, out _) ? ($"Message {refused} was not changed: it is no longer dead-lettered or expired, or it is being pushed right now (try again shortly).", true)
         : verifying is not null ? ("Verification started: reload to see its result.", false)
         : null;
 }

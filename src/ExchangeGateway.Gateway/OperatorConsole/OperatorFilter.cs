@@ -7,7 +7,7 @@ namespace ExchangeGateway.Gateway;
 /// Admits only callers whose client certificate names an agency of type <c>operator</c> in the directory: 401 without a
 /// certificate, 403 for any other agency. The console shows no one's record, but it can cancel and retry deliveries.
 /// </summary>
-internal sealed class OperatorFilter(AgencyDirectory directory) : IEndpointFilter
+internal sealed class OperatorFilter(AgencyDirectory directory, ILogger<OperatorFilter> log) : IEndpointFilter
 {
     private const string OperatorKey = "ExchangeGateway.Operator";
 
@@ -35,6 +35,7 @@ internal sealed class OperatorFilter(AgencyDirectory directory) : IEndpointFilte
         var operatorId = Operator(context.HttpContext, directory);
         if (operatorId is null)
         {
+            log.LogWarning("Refused the console to a caller whose certificate names {Agency}: not an operator", TlsIdentity.AgencyOf(context.HttpContext.Connection.ClientCertificate));
             return GatewayApi.Problem(StatusCodes.Status403Forbidden, "The console is for the gateway's operators; this certificate names no operator");
         }
 
