@@ -91,6 +91,8 @@ internal static class InboxEndpoints
 
         app.MapGet("/inbox.css", () => Results.Text(InboxStyle.Css, "text/css", Encoding.UTF8));
         app.MapGet("/document.css", () => Results.Text(PrintablePage.Stylesheet, "text/css", Encoding.UTF8));
+        // Browsers ask for it on every page; there is none, and a 404 would read as a fault.
+        app.MapGet("/favicon.ico", () => Results.NoContent());
         app.MapFallback((HttpContext context, InboxSettings settings) =>
             Page(context, 404, InboxPages.Error(settings.Agency, "Not found", "There is no such page in this inbox.")));
     }
