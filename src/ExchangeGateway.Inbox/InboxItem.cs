@@ -45,8 +45,9 @@ public sealed record InboxItem(
         }
 
         var composition = bundle!.Entry.FirstOrDefault()?.Resource as Composition;
+        // The short name: the whole warning is in the document's flags box, a click away.
         var flags = bundle.Entry.Select(e => e.Resource).OfType<Flag>()
-            .Select(f => f.Code?.Text ?? f.Code?.Coding.FirstOrDefault()?.Display ?? f.Code?.Coding.FirstOrDefault()?.Code ?? "flag").ToList();
+            .Select(f => f.Code?.Coding.FirstOrDefault()?.Display ?? f.Code?.Coding.FirstOrDefault()?.Code ?? f.Code?.Text ?? "flag").ToList();
         var title = composition?.Title ?? "Document";
         if (GatewayNotices.TypeOf(bundle) is { } noticeType)
         {

@@ -54,7 +54,7 @@ internal static class InboxPages
     {
         var body = new StringBuilder();
         body.Append("<div class=\"bar\"><h1>").Append(Encode(item.Title)).Append("</h1><a href=\"/\">Back to the inbox</a></div>\n");
-        body.Append("<p class=\"status\">State: <span class=\"state\">").Append(Encode(item.State)).Append("</span>; received ").Append(Time(item.ReceivedAt))
+        body.Append("<p class=\"status state-").Append(Encode(item.State)).Append("\">State: <span class=\"state\">").Append(Encode(item.State)).Append("</span>; received ").Append(Time(item.ReceivedAt))
             .Append(" by ").Append(Encode(item.Via)).Append("; message ").Append(Encode(item.MessageId)).Append(".</p>\n");
         body.Append(answer ?? (item.LastAction is null ? "" : "<div class=\"answer\"><h2>Last answer from the gateway</h2><p>" + Encode(item.LastAction) + "</p></div>\n"));
         body.Append("<article class=\"document\">\n").Append(documentBody).Append("</article>\n");
