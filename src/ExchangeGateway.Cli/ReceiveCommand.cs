@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Net;
 using ExchangeGateway.Crypto;
+using ExchangeGateway.Http;
 
 namespace ExchangeGateway.Cli;
 
@@ -27,7 +28,7 @@ public static class ReceiveCommand
             var folder = parse.GetValue(certs)!;
             var target = parse.GetValue(outDir)!;
             var trust = TrustStore.Load(folder);
-            var openers = new ConcurrentDictionary<string, PackageOpener>(StringComparer.Ordinal);
+            var receivers = new ConcurrentDictionary<string, PushReceiver>(StringComparer.Ordinal);
             using var listener = new HttpListener();
             listener.Prefixes.Add(prefix.EndsWith('/') ? prefix : prefix + "/");
             listener.Start();
@@ -51,7 +52,7 @@ public static class ReceiveCommand
                     break;
                 }
 
-                Handle(context, trust, openers, folder, target, output, error);
+                Handle(context, trust, receivers, folder, target, output, error);
             }
 
             return ExitCodes.Ok;
@@ -59,7 +60,7 @@ public static class ReceiveCommand
         return command;
     }
 
-    private static void Handle(HttpListenerContext context, TrustStore trust, ConcurrentDictionary<string, PackageOpener> openers, string certs, string target, TextWriter output, TextWriter error)
+    private static void Handle(HttpListenerContext context, TrustStore trust, ConcurrentDictionary<string, PushReceiver> receivers, string certs, string target, TextWriter output, TextWriter error)
     {
         using var response = context.Response;
         var segments = context.Request.Url?.AbsolutePath.Trim('/').Split('/') ?? [];
@@ -70,31 +71,35 @@ public static class ReceiveCommand
         }
 
         var agency = segments[1];
-        var messageId = context.Request.Headers["X-Message-Id"] ?? "";
         using var body = new MemoryStream();
         context.Request.InputStream.CopyTo(body);
+        PushReceiver receiver;
         try
         {
-            var opener = openers.GetOrAdd(agency, a => new PackageOpener(RecipientIdentity.Load(certs, a), trust, TimeProvider.System));
-            if (!opener.TryOpen(body.ToArray(), out var opened, out var refusal))
-            {
-                error.WriteLine($"{agency}: refused message {messageId}: {refusal}");
-                response.StatusCode = 400;
-                return;
-            }
-
-            var folder = Path.Combine(target, agency);
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, Path.GetFileName(opened!.MessageId ?? messageId) + ".json");
-            var repeat = File.Exists(path);
-            File.WriteAllBytes(path, opened.Content);
-            output.WriteLine($"{agency}: {(repeat ? "again (de-duplicated)" : "received")} message {opened.MessageId}, signed by {opened.Signer.AgencyId}, saved to {path}");
-            response.StatusCode = 200;
+            receiver = receivers.GetOrAdd(agency, a => new PushReceiver(new PackageOpener(RecipientIdentity.Load(certs, a), trust, TimeProvider.System)));
         }
         catch (Exception ex) when (ex is IOException or ArgumentException or System.Security.Cryptography.CryptographicException or FormatException)
         {
-            error.WriteLine($"{agency}: cannot take message {messageId}: {ex.Message}");
+            error.WriteLine($"{agency}: cannot take messages: {ex.Message}");
             response.StatusCode = 400;
+            return;
         }
+
+        var folder = Path.Combine(target, agency);
+        var receipt = receiver.Receive(body.ToArray(), context.Request.Headers["X-Message-Id"], (messageId, opened) =>
+        {
+            var path = Path.Combine(folder, messageId + ".json");
+            var repeat = File.Exists(path);
+            DurableFile.Write(path, opened.Content);
+            return repeat;
+        });
+        response.StatusCode = receipt.Status;
+        if (receipt.Opened is null)
+        {
+            error.WriteLine($"{agency}: message {receipt.MessageId}: {receipt.Problem}");
+            return;
+        }
+
+        output.WriteLine($"{agency}: {(receipt.Repeat ? "again (de-duplicated)" : "received")} message {receipt.MessageId}, signed by {receipt.Opened.Signer.AgencyId}, saved to {Path.Combine(folder, receipt.MessageId + ".json")}");
     }
 }

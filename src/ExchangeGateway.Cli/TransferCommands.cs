@@ -95,44 +95,40 @@ public static class TransferCommands
             Directory.CreateDirectory(target);
             var opener = new PackageOpener(LoadIdentity(certsFolder, agency), TrustStore.Load(certsFolder), TimeProvider.System);
             using var client = Client(parse.GetValue(gateway)!, certsFolder, agency);
-            var listing = await Call(() => client.MailboxAsync(cancellationToken)).ConfigureAwait(false);
-            if (!listing.IsSuccess)
+            var pulled = await Call(() => new MailboxPull(client, opener).RunAsync(
+                (entry, opened) =>
+                {
+                    var path = Path.Combine(target, entry.MessageId + ".json");
+                    DurableFile.Write(path, opened.Content);
+                    return path;
+                },
+                cancellationToken)).ConfigureAwait(false);
+            if (pulled.ListingRefusal is { } refused)
             {
-                return Report(listing, output, error, "mailbox");
+                return Report(refused, output, error, "mailbox");
             }
 
-            var messages = JsonNode.Parse(listing.Text)?["messages"]?.AsArray() ?? [];
+            var messages = pulled.Messages;
             var failures = 0;
             foreach (var message in messages)
             {
-                var id = message?["messageId"]?.GetValue<string>() ?? "";
-                var package = await Call(() => client.FetchAsync(id, cancellationToken)).ConfigureAwait(false);
-                if (!package.IsSuccess)
+                var id = message.Entry.MessageId;
+                if (!message.Succeeded)
                 {
                     failures++;
-                    Report(package, output, error, id);
+                    if (message.GatewayRefusal is { } gatewayRefusal)
+                    {
+                        Report(gatewayRefusal, output, error, id);
+                    }
+                    else
+                    {
+                        error.WriteLine($"error: {id}: {message.Refusal}");
+                    }
+
                     continue;
                 }
 
-                if (!opener.TryOpen(package.Body, out var opened, out var refusal))
-                {
-                    // Not acknowledged: it stays in the mailbox for someone to look at, and the sender's tracking shows it.
-                    failures++;
-                    error.WriteLine($"error: {id}: refused: {refusal}");
-                    continue;
-                }
-
-                var path = Path.Combine(target, id + ".json");
-                File.WriteAllBytes(path, opened!.Content);
-                var ack = await Call(() => client.AcknowledgeAsync(id, cancellationToken)).ConfigureAwait(false);
-                if (!ack.IsSuccess)
-                {
-                    failures++;
-                    Report(ack, output, error, id);
-                    continue;
-                }
-
-                output.WriteLine($"{id}: {message?["eventType"]} from submission {message?["submissionId"]}, signed by {opened.Signer.AgencyId}, saved to {path}, acknowledged");
+                output.WriteLine($"{id}: {message.Entry.EventType} from submission {message.Entry.SubmissionId}, signed by {message.Opened!.Signer.AgencyId}, saved to {message.SavedAs}, acknowledged");
             }
 
             output.WriteLine($"{messages.Count - failures} of {messages.Count} message(s) pulled");
@@ -210,7 +206,7 @@ public static class TransferCommands
         }
     }
 
-    internal static async Task<GatewayResponse> Call(Func<Task<GatewayResponse>> call)
+    internal static async Task<T> Call<T>(Func<Task<T>> call)
     {
         try
         {

@@ -46,6 +46,24 @@ public static class PrintablePage
         return page.ToString();
     }
 
+    /// <summary>The pages' CSS, for an app that serves it as a file under a Content-Security-Policy without 'unsafe-inline'.</summary>
+    public static string Stylesheet => Style;
+
+    /// <summary>The content of a page made by <see cref="Wrap"/>: its body, to be shown inside another page.</summary>
+    public static string BodyOf(string page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        const string Open = "<body>\n";
+        var start = page.IndexOf(Open, StringComparison.Ordinal);
+        var end = page.LastIndexOf("</body>", StringComparison.Ordinal);
+        if (start < 0 || end < start)
+        {
+            throw new ArgumentException("not a page made by PrintablePage.Wrap", nameof(page));
+        }
+
+        return page[(start + Open.Length)..end];
+    }
+
     /// <summary>Text made safe for HTML content and quoted attribute values.</summary>
     public static string Encode(string? text) => WebUtility.HtmlEncode(text ?? "");
 }

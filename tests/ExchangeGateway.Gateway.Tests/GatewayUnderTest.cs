@@ -46,8 +46,12 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     /// <summary>One of the running gateway's services.</summary>
     public T Service<T>() where T : notnull => app.Services.GetRequiredService<T>();
 
-    /// <summary>Starts a gateway whose push agencies are at <paramref name="pushBase"/>/agencies/ID.</summary>
-    public static async Task<GatewayUnderTest> StartAsync(string pushBase, Action<List<string>>? settings = null, Action<IServiceCollection>? services = null, string? folder = null)
+    /// <summary>
+    /// Starts a gateway whose push agencies are at <paramref name="pushBase"/>/agencies/ID, except those <paramref name="endpoints"/>
+    /// gives an endpoint of their own (an agency inbox).
+    /// </summary>
+    public static async Task<GatewayUnderTest> StartAsync(
+        string pushBase, Action<List<string>>? settings = null, Action<IServiceCollection>? services = null, string? folder = null, IReadOnlyDictionary<string, string>? endpoints = null)
     {
         folder ??= Directory.CreateTempSubdirectory("exg-gateway-test-").FullName;
         var agencies = new JsonArray();
@@ -56,7 +60,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             var entry = new JsonObject { ["id"] = id, ["type"] = type, ["name"] = $"{id} (test)" };
             if (type is AgencyTypes.Prison or AgencyTypes.Cjit)
             {
-                entry["endpoint"] = $"{pushBase.TrimEnd('/')}/agencies/{id}";
+                entry["endpoint"] = endpoints?.GetValueOrDefault(id) ?? $"{pushBase.TrimEnd('/')}/agencies/{id}";
             }
 
             agencies.Add(entry);

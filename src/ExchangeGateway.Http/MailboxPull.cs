@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using ExchangeGateway.Crypto;
+
+namespace ExchangeGateway.Http;
+
+/// <summary>One line of an agency's mailbox listing.</summary>
+public sealed record MailboxEntry(string MessageId, string? EventType, string? SubmissionId);
+
+/// <summary>
+/// What became of one mailbox message: saved (and acknowledged), refused by the opener (left in the mailbox), or
+/// refused by the gateway when fetched or acknowledged.
+/// </summary>
+public sealed record PulledMessage(MailboxEntry Entry, OpenedPackage? Opened, string? SavedAs, string? Refusal, GatewayResponse? GatewayRefusal)
+{
+    /// <summary>True when the message was saved and acknowledged.</summary>
+    public bool Succeeded => Opened is not null && Refusal is null && GatewayRefusal is null;
+}
+
+/// <summary>A mailbox emptied once: the gateway's refusal of the listing, or what became of each message.</summary>
+public sealed record MailboxPullResult(GatewayResponse? ListingRefusal, IReadOnlyList<PulledMessage> Messages);
+
+/// <summary>
+/// Empties an agency's mailbox on the gateway (exg pull, the agency inbox): fetch each message, open and verify it with the
+/// agency's key, save it durably, and only then acknowledge it, so a crash never loses a message. Network failures
+/// (<see cref="HttpRequestException"/>, a timeout) propagate for the caller to report.
+/// </summary>
+public sealed class MailboxPull(GatewayClient client, PackageOpener opener)
+{
+    /// <summary>
+    /// Pulls every listed message; <paramref name="save"/> stores an opened one and says where (it must be durable when it returns).
+    /// </summary>
+    public async Task<MailboxPullResult> RunAsync(Func<MailboxEntry, OpenedPackage, string> save, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(save);
+        var listing = await client.MailboxAsync(cancellationToken).ConfigureAwait(false);
+        if (!listing.IsSuccess)
+        {
+            return new MailboxPullResult(listing, []);
+        }
+
+        var results = new List<PulledMessage>();
+        foreach (var line in JsonNode.Parse(listing.Text)?["messages"]?.AsArray() ?? [])
+        {
+            var entry = new MailboxEntry(line?["messageId"]?.GetValue<string>() ?? "", line?["eventType"]?.ToString(), line?["submissionId"]?.ToString());
+            results.Add(await PullAsync(entry, save, cancellationToken).ConfigureAwait(false));
+        }
+
+        return new MailboxPullResult(null, results);
+    }
+
+    private async Task<PulledMessage> PullAsync(MailboxEntry entry, Func<MailboxEntry, OpenedPackage, string> save, CancellationToken cancellationToken)
+    {
+        var package = await client.FetchAsync(entry.MessageId, cancellationToken).ConfigureAwait(false);
+        if (!package.IsSuccess)
+        {
+            return new PulledMessage(entry, null, null, null, package);
+        }
+
+        if (!opener.TryOpen(package.Body, out var opened, out var refusal))
+        {
+            // Not acknowledged: it stays in the mailbox for someone to look at, and the sender's tracking shows it.
+            return new PulledMessage(entry, null, null, $"refused: {refusal}", null);
+        }
+
+        var savedAs = save(entry, opened!);
+        var ack = await client.AcknowledgeAsync(entry.MessageId, cancellationToken).ConfigureAwait(false);
+        return new PulledMessage(entry, opened, savedAs, null, ack.IsSuccess ? null : ack);
+    }
+}
