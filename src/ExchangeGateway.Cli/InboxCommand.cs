@@ -17,10 +17,11 @@ public static class InboxCommand
         var certs = TransferCommands.CertsOption();
         var listen = new Option<string>("--listen") { Description = "The loopback address to serve the inbox on (plain http, loopback only: there is no login).", DefaultValueFactory = _ => InboxSettings.DefaultListen };
         var store = new Option<string?>("--store") { Description = "The folder the messages and their states are kept in (default: inbox-AGENCY here)." };
+        var type = new Option<string?>("--type") { Description = "The agency's type: prison, cjit, community-treatment or gp (default: the type its certificate names)." };
         var poll = new Option<int>("--poll") { Description = "Seconds between two checks of the gateway mailbox.", DefaultValueFactory = _ => (int)InboxSettings.DefaultPoll.TotalSeconds };
         var command = new Command("inbox", "Run the agency's inbox: a web page on loopback listing its messages (pulled from the gateway mailbox, or pushed to POST /agencies/AGENCY), showing each, and accepting, rejecting or replying through the gateway.")
         {
-            gateway, asAgency, certs, listen, store, poll,
+            gateway, asAgency, type, certs, listen, store, poll,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -40,7 +41,14 @@ public static class InboxCommand
                 throw new UsageException("--poll: give a number of seconds, 1 or more");
             }
 
-            var settings = new InboxSettings(gatewayUri!, agency, parse.GetValue(certs)!, listenUri!, parse.GetValue(store) ?? InboxSettings.DefaultStore(agency), TimeSpan.FromSeconds(parse.GetValue(poll)));
+            var agencyType = parse.GetValue(type) ?? InboxSettings.TypeFromCertificate(parse.GetValue(certs)!, agency)
+                ?? throw new UsageException($"--type: the certificate of {agency} names no agency type; say which: {string.Join(", ", InboxSettings.Types)}");
+            if (!InboxSettings.Types.Contains(agencyType))
+            {
+                throw new UsageException($"--type {agencyType}: expected one of {string.Join(", ", InboxSettings.Types)}");
+            }
+
+            var settings = new InboxSettings(gatewayUri!, agency, agencyType, parse.GetValue(certs)!, listenUri!, parse.GetValue(store) ?? InboxSettings.DefaultStore(agency), TimeSpan.FromSeconds(parse.GetValue(poll)));
             WebApplication app;
             try
             {

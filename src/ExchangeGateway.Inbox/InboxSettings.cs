@@ -1,8 +1,44 @@
+using System.Security.Cryptography.X509Certificates;
+using ExchangeGateway.Domain;
+
 namespace ExchangeGateway.Inbox;
 
-/// <summary>How an inbox runs: which gateway, as which agency (its certs folder), where it listens and keeps its messages.</summary>
-public sealed record InboxSettings(Uri Gateway, string Agency, string Certs, Uri Listen, string Store, TimeSpan Poll)
+/// <summary>
+/// How an inbox runs: which gateway, as which agency (its type, one of <see cref="AgencyTypes"/>, and its certs folder),
+/// where it listens and keeps its messages.
+/// </summary>
+public sealed record InboxSettings(Uri Gateway, string Agency, string AgencyType, string Certs, Uri Listen, string Store, TimeSpan Poll)
 {
+    /// <summary>The agency types an inbox serves (an operator has the console instead).</summary>
+    public static IReadOnlyList<string> Types { get; } = [AgencyTypes.Prison, AgencyTypes.Cjit, AgencyTypes.CommunityTreatment, AgencyTypes.Gp];
+
+    /// <summary>
+    /// The agency type its certificate names in its organisational unit (as the development PKI writes it: Prison, Cjit,
+    /// Provider, GpPractice), or null when <c>CERTS/AGENCY.crt</c> names none; then <c>--type</c> must say.
+    /// </summary>
+    public static string? TypeFromCertificate(string certs, string agency)
+    {
+        var path = Path.Combine(certs, agency + ".crt");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(path));
+        var unit = certificate.SubjectName.EnumerateRelativeDistinguishedNames()
+            .Where(n => n.GetSingleElementType().Value == "2.5.4.11")
+            .Select(n => n.GetSingleElementValue())
+            .FirstOrDefault();
+        return unit switch
+        {
+            "Prison" => AgencyTypes.Prison,
+            "Cjit" => AgencyTypes.Cjit,
+            "Provider" => AgencyTypes.CommunityTreatment,
+            "GpPractice" => AgencyTypes.Gp,
+            _ => null,
+        };
+    }
+
     /// <summary>The default time between two mailbox checks.</summary>
     public static readonly TimeSpan DefaultPoll = TimeSpan.FromSeconds(30);
 
@@ -40,8 +76,8 @@ public sealed record InboxSettings(Uri Gateway, string Agency, string Certs, Uri
     }
 
     /// <summary>True for a CJIT or community treatment provider: they report engagement after a release.</summary>
-    public bool IsCommunityService => Agency.StartsWith("CJIT-", StringComparison.Ordinal) || Agency.StartsWith("CTP-", StringComparison.Ordinal);
+    public bool IsCommunityService => AgencyType is AgencyTypes.Cjit or AgencyTypes.CommunityTreatment;
 
-    /// <summary>True for a prison (three capital letters): it asks with a reception, it does not answer one.</summary>
-    public bool IsPrison => Agency.Length == 3 && Agency.All(char.IsAsciiLetterUpper);
+    /// <summary>True for a prison: it asks with a reception, it does not answer one.</summary>
+    public bool IsPrison => AgencyType == AgencyTypes.Prison;
 }

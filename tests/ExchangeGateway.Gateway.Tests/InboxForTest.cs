@@ -38,7 +38,7 @@ internal sealed class InboxForTest : IAsyncDisposable
     public static async Task<InboxForTest> StartAsync(GatewayUnderTest gateway, string agency, int port = 0)
     {
         var store = Directory.CreateTempSubdirectory("exg-inbox-browser-").FullName;
-        var settings = new InboxSettings(gateway.Address, agency, GatewayUnderTest.Certs, new Uri($"http://127.0.0.1:{port}"), store, TimeSpan.FromMinutes(10));
+        var settings = new InboxSettings(gateway.Address, agency, InboxSettings.TypeFromCertificate(GatewayUnderTest.Certs, agency)!, GatewayUnderTest.Certs, new Uri($"http://127.0.0.1:{port}"), store, TimeSpan.FromMinutes(10));
         var app = InboxHost.Build(settings);
         await app.StartAsync();
         return new InboxForTest(app, store, new Uri(app.Urls.First() + "/"));

@@ -154,7 +154,7 @@ public sealed class InboxTests
     [Fact]
     public async Task The_inbox_refuses_to_listen_anywhere_but_loopback_plain_http()
     {
-        var settings = new InboxSettings(new Uri("https://127.0.0.1:1/"), "B86030", TestData.ChromiumBrowser.DevelopmentCerts, new Uri("http://0.0.0.0:8490"), Path.GetTempPath(), TimeSpan.FromHours(1));
+        var settings = new InboxSettings(new Uri("https://127.0.0.1:1/"), "B86030", "gp", TestData.ChromiumBrowser.DevelopmentCerts, new Uri("http://0.0.0.0:8490"), Path.GetTempPath(), TimeSpan.FromHours(1));
         using var output = new StringWriter();
         using var error = new StringWriter();
 
@@ -166,5 +166,25 @@ public sealed class InboxTests
         }
 
         Assert.Contains("loopback only", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_agency_type_comes_from_the_certificate_unless_given_and_an_unknown_type_is_a_usage_error()
+    {
+        var expected = new Dictionary<string, string>
+        {
+            ["HLI"] = "prison", ["CJIT-LEEDS"] = "cjit", ["CTP-FWDLEEDS"] = "community-treatment", ["B86030"] = "gp", ["OPS"] = "",
+        };
+        foreach (var (agency, type) in expected)
+        {
+            Assert.Equal(type, InboxSettings.TypeFromCertificate(TestData.ChromiumBrowser.DevelopmentCerts, agency) ?? "");
+        }
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = ExgCommandLine.Run(["inbox", "--gateway", "https://127.0.0.1:1/", "--as", "B86030", "--type", "pharmacy", "--certs", TestData.ChromiumBrowser.DevelopmentCerts], output, error);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("--type pharmacy: expected one of prison, cjit, community-treatment, gp", error.ToString(), StringComparison.Ordinal);
     }
 }

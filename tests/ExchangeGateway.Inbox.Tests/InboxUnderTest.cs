@@ -34,7 +34,7 @@ internal sealed partial class InboxUnderTest : IAsyncDisposable
     public static async Task<InboxUnderTest> StartAsync(string agency = "B86030", string? store = null)
     {
         var settings = new InboxSettings(
-            new Uri("https://127.0.0.1:1/"), agency, ChromiumBrowser.DevelopmentCerts, new Uri("http://127.0.0.1:0"),
+            new Uri("https://127.0.0.1:1/"), agency, InboxSettings.TypeFromCertificate(ChromiumBrowser.DevelopmentCerts, agency)!, ChromiumBrowser.DevelopmentCerts, new Uri("http://127.0.0.1:0"),
             store ?? Directory.CreateTempSubdirectory("exg-inbox-test-").FullName, TimeSpan.FromHours(1));
         var app = InboxHost.Build(settings);
         await app.StartAsync();
