@@ -23,7 +23,8 @@ public sealed class EscalationAlerts(
     ReleasePlanning planning,
     TimeProvider time,
     StorageHealth storage,
-    ILogger<EscalationAlerts> log) : ScheduleWorker<DueEscalation>(store, push, audit, storage, time, log)
+    GatewayMetrics metrics,
+    ILogger<EscalationAlerts> log) : ScheduleWorker<DueEscalation>(store, push, audit, storage, metrics, time, log)
 {
     /// <summary>The event type the alerts are stored and listed under.</summary>
     public const string AlertEventType = "escalation-alert";

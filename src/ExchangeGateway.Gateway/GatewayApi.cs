@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ExchangeGateway.Intake;
 using ExchangeGateway.Storage;
@@ -28,8 +29,7 @@ public static class GatewayApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        api.MapPost("/submissions", (HttpContext context, SubmissionAcceptance acceptance, PushDelivery push) =>
-            Take(context, Intake.SubmissionReader.MaxBytes, push, (body, caller) => acceptance.Accept(body, caller)))
+        api.MapPost("/submissions", Submit)
             .WithName("Submit")
             .WithSummary("Submits an event (JSON submission); answers 202 with the messages sealed per recipient, again 202 for the same body resent")
             .Accepts<JsonObject>(JsonMediaType)
@@ -153,22 +153,27 @@ public static class GatewayApi
             .Produces<byte[]>(StatusCodes.Status200OK, PackageMediaType)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapPost("/mailbox/{messageId}/ack", (HttpContext context, string messageId, IGatewayStore store, GatewayAudit audit) =>
+        api.MapPost("/mailbox/{messageId}/ack", (HttpContext context, string messageId, IGatewayStore store, GatewayAudit audit, GatewayMetrics metrics) =>
         {
             var caller = KnownCallerFilter.CallerOf(context);
 
-            return store.InTransaction(tx =>
+            var acknowledged = store.InTransaction(tx =>
+            {
+                if (!tx.Mailbox.Acknowledge(caller, messageId))
                 {
-                    if (!tx.Mailbox.Acknowledge(caller, messageId))
-                    {
-                        return false;
-                    }
+                    return false;
+                }
 
-                    audit.Acknowledged(tx, caller, messageId);
-                    return true;
-                })
-                ? Results.Text(new JsonObject { ["messageId"] = messageId, ["status"] = MessageStatus.Acknowledged }.ToJsonString(), "application/json")
-                : NotFound($"no message {messageId} waiting in the mailbox of {caller}");
+                audit.Acknowledged(tx, caller, messageId);
+                return true;
+            });
+            if (!acknowledged)
+            {
+                return NotFound($"no message {messageId} waiting in the mailbox of {caller}");
+            }
+
+            metrics.Delivery(DeliveryOutcomes.Acknowledged, DeliveryChannel.Mailbox, caller);
+            return Results.Text(new JsonObject { ["messageId"] = messageId, ["status"] = MessageStatus.Acknowledged }.ToJsonString(), "application/json");
         })
             .WithName("AcknowledgeMessage")
             .WithSummary("Acknowledges a fetched message, taking it out of the caller's mailbox")
@@ -184,12 +189,47 @@ public static class GatewayApi
     internal static IResult Problem(int status, string title) =>
         Results.Text(new JsonObject { ["type"] = "about:blank", ["title"] = title, ["status"] = status }.ToJsonString(), "application/problem+json", statusCode: status);
 
+    // A submission, counted and timed for /metrics from the moment it reaches this endpoint. A storage fault and a body
+    // Kestrel refuses are counted too, then left to the middleware that answers them (503, 413).
+    private static async Task<IResult> Submit(HttpContext context, SubmissionAcceptance acceptance, PushDelivery push, GatewayMetrics metrics)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var sender = KnownCallerFilter.CallerOf(context);
+        try
+        {
+            return await Take(context, Intake.SubmissionReader.MaxBytes, push, acceptance.Accept, (body, answer) =>
+            {
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                if (answer.Status is >= 200 and < 300)
+                {
+                    // A repeat (the same body again) adds no message: counted apart, or a retrying client would inflate acceptances.
+                    metrics.Answered(sender, answer.NewMessageIds is null ? GatewayMetrics.Repeated : GatewayMetrics.Accepted, elapsed);
+                }
+                else
+                {
+                    metrics.Refuse(sender, SubmissionRefusals.Of(answer, body.Length > Intake.SubmissionReader.MaxBytes), elapsed);
+                }
+            }).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageHealth.IsFault(ex))
+        {
+            metrics.Refuse(sender, SubmissionRefusals.StorageUnavailable, Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+        catch (BadHttpRequestException ex)
+        {
+            metrics.Refuse(sender, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? SubmissionRefusals.TooLarge : SubmissionRefusals.Invalid, Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+    }
+
     // A JSON body from the calling agency, answered as the acceptance answers it; new messages wake the push worker at once.
-    private static async Task<IResult> Take(HttpContext context, int maxBytes, PushDelivery push, Func<byte[], string, SubmissionAnswer> accept)
+    private static async Task<IResult> Take(HttpContext context, int maxBytes, PushDelivery push, Func<byte[], string, SubmissionAnswer> accept, Action<byte[], SubmissionAnswer>? answered = null)
     {
         var caller = KnownCallerFilter.CallerOf(context);
         var body = await ReadBodyAsync(context.Request, maxBytes + 1, context.RequestAborted).ConfigureAwait(false);
         var answer = accept(body, caller);
+        answered?.Invoke(body, answer);
         if (answer.NewMessageIds is { Count: > 0 })
         {
             push.Wake();

@@ -88,6 +88,7 @@ public static class GatewayHost
         var (store, personKeys) = DataFolder.Open(options.Data, options.Database, time);
 
         builder.Services.AddSingleton<StorageHealth>();
+        builder.Services.AddGatewayMetrics();
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton(trust);
         builder.Services.AddSingleton(tls);
@@ -166,6 +167,7 @@ public static class GatewayHost
 
         // Outside the /api/v1 group, so it answers without a client certificate like /healthz: it describes the API and holds no data.
         app.MapOpenApi();
+        MetricsEndpoint.Map(app);
 
         // Which database this instance writes to (never its password): with several instances, the first thing to check.
         var started = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ExchangeGateway.Gateway.Storage");

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace ExchangeGateway.Gateway;
 
 /// <summary>Expires mailbox messages not acknowledged within the configured time (5 days by default), as MESH does; the sender then sees "undeliverable".</summary>
-public sealed class MailboxExpiry(IGatewayStore store, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, StorageHealth storage, ILogger<MailboxExpiry> log) : BackgroundService
+public sealed class MailboxExpiry(IGatewayStore store, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, StorageHealth storage, GatewayMetrics metrics, ILogger<MailboxExpiry> log) : BackgroundService
 {
     /// <summary>Expires what is due now; returns how many.</summary>
     public int RunOnce()
@@ -21,6 +21,8 @@ public sealed class MailboxExpiry(IGatewayStore store, IOptions<GatewayOptions> 
         });
         if (expired.Count > 0)
         {
+            // Expire returns ids only, so the agency is left out: a mailbox expiry is counted on the channel alone.
+            metrics.Delivery(DeliveryOutcomes.Expired, DeliveryChannel.Mailbox, null, expired.Count);
             log.LogWarning("Expired {Count} mailbox message(s) not acknowledged within {Days} days", expired.Count, options.Value.MailboxExpiry.TotalDays);
         }
 

@@ -20,6 +20,7 @@ public sealed class PushDelivery : BackgroundService
     private readonly GatewayAudit audit;
     private readonly ILogger<PushDelivery> log;
     private readonly StorageHealth storage;
+    private readonly GatewayMetrics metrics;
     // Messages whose result could not be recorded: held back, with their own backoff, until the store works again.
     private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset Until)> held = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> inFlight = new(StringComparer.Ordinal);
@@ -27,7 +28,7 @@ public sealed class PushDelivery : BackgroundService
     private readonly SemaphoreSlim wake = new(0, 1);
 
     /// <summary>Creates the worker; <paramref name="http"/> presents the gateway's TLS identity to https endpoints.</summary>
-    public PushDelivery(IGatewayStore store, PushHttpClient http, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, StorageHealth storage, ILogger<PushDelivery> log)
+    public PushDelivery(IGatewayStore store, PushHttpClient http, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, StorageHealth storage, GatewayMetrics metrics, ILogger<PushDelivery> log)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
@@ -37,6 +38,7 @@ public sealed class PushDelivery : BackgroundService
         this.time = time;
         this.audit = audit;
         this.storage = storage;
+        this.metrics = metrics;
         this.log = log;
     }
 
@@ -121,9 +123,10 @@ public sealed class PushDelivery : BackgroundService
     // A claim outlives the longest attempt, so no other instance pushes the message while this one still may.
     private TimeSpan Lease => options.PushTimeout + TimeSpan.FromSeconds(30);
 
-    // A delivery state change and its audit entry, in one transaction; nothing is audited for a message no longer queued.
-    private bool Record(DueMessage message, string result, string detail, Func<IPushQueue, bool> transition) =>
-        store.InTransaction(transaction =>
+    // A delivery state change and its audit entry, in one transaction; nothing is audited (or counted) for a message no longer queued.
+    private bool Record(DueMessage message, string result, string detail, Func<IPushQueue, bool> transition)
+    {
+        var recorded = store.InTransaction(transaction =>
         {
             if (!transition(transaction.PushQueue))
             {
@@ -133,6 +136,13 @@ public sealed class PushDelivery : BackgroundService
             audit.DeliveryResult(transaction, message.MessageId, message.Recipient, result, detail);
             return true;
         });
+        if (recorded)
+        {
+            metrics.Delivery(result, DeliveryChannel.Push, message.Recipient);
+        }
+
+        return recorded;
+    }
 
     private async Task AttemptAsync(DueMessage message, CancellationToken stoppingToken)
     {
@@ -142,7 +152,7 @@ public sealed class PushDelivery : BackgroundService
             if (now - DateTimeOffset.FromUnixTimeMilliseconds(message.WindowStartMs) > options.GiveUpAfter)
             {
                 var reason = $"gave up after {options.GiveUpAfter.TotalHours:0.#} h without a 2xx ({message.Attempts} attempts)";
-                Record(message, "dead-letter", reason, queue => queue.MarkDeadLetter(message.MessageId, reason, message.Claim));
+                Record(message, DeliveryOutcomes.DeadLetter, reason, queue => queue.MarkDeadLetter(message.MessageId, reason, message.Claim));
                 log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Reason}", message.MessageId, message.Recipient, reason);
                 held.TryRemove(message.MessageId, out _);
                 return;
@@ -152,7 +162,7 @@ public sealed class PushDelivery : BackgroundService
             switch (outcome)
             {
                 case PushOutcome.Delivered:
-                    if (Record(message, "delivered", detail, queue => queue.MarkDelivered(message.MessageId, message.Claim)))
+                    if (Record(message, DeliveryOutcomes.Delivered, detail, queue => queue.MarkDelivered(message.MessageId, message.Claim)))
                     {
                         log.LogInformation("Delivered {MessageId} to {Recipient} ({Detail})", message.MessageId, message.Recipient, detail);
                     }
@@ -164,12 +174,12 @@ public sealed class PushDelivery : BackgroundService
 
                     break;
                 case PushOutcome.Refused:
-                    Record(message, "dead-letter", detail, queue => queue.MarkDeadLetter(message.MessageId, detail, message.Claim));
+                    Record(message, DeliveryOutcomes.DeadLetter, detail, queue => queue.MarkDeadLetter(message.MessageId, detail, message.Claim));
                     log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Detail}", message.MessageId, message.Recipient, detail);
                     break;
                 default:
                     var next = time.GetUtcNow() + Backoff(message.Attempts);
-                    Record(message, "retry", detail, queue => queue.MarkRetry(message.MessageId, next, detail, message.Claim));
+                    Record(message, DeliveryOutcomes.Retry, detail, queue => queue.MarkRetry(message.MessageId, next, detail, message.Claim));
                     log.LogInformation("Attempt {Attempt} of {MessageId} to {Recipient} failed ({Detail}); next at {Next:o}", message.Attempts + 1, message.MessageId, message.Recipient, detail, next);
                     break;
             }

@@ -27,7 +27,8 @@ public sealed class ReleaseReminders(
     GatewayAudit audit,
     TimeProvider time,
     StorageHealth storage,
-    ILogger<ReleaseReminders> log) : ScheduleWorker<DueEntry>(store, push, audit, storage, time, log)
+    GatewayMetrics metrics,
+    ILogger<ReleaseReminders> log) : ScheduleWorker<DueEntry>(store, push, audit, storage, metrics, time, log)
 {
     /// <summary>The event type the prompts to the releasing prison are stored and listed under.</summary>
     public const string PromptEventType = "release-prompt";

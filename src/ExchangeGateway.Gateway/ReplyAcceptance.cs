@@ -24,6 +24,7 @@ public sealed class ReplyAcceptance(
     IPersonKeys personKeys,
     TimeProvider time,
     StorageHealth storage,
+    GatewayMetrics metrics,
     ILogger<ReplyAcceptance> log)
 {
     /// <summary>The legal basis a reply is shared under, as recorded in decisions and the audit trail.</summary>
@@ -85,7 +86,7 @@ public sealed class ReplyAcceptance(
         {
             audit.Refused(sender, reply.SubmissionId, "reply with no recipient", 1);
             return SubmissionAcceptance.Problem(409, $"the agency that sent message {inReplyTo} is no longer in the agency directory; the reply cannot be delivered",
-                [new ValidationError("event.inReplyTo", "its sender is no longer in the agency directory")]);
+                [new ValidationError("event.inReplyTo", "its sender is no longer in the agency directory")]) with { Refusal = SubmissionRefusals.Routing };
         }
 
         var document = Encoding.UTF8.GetBytes(mapper.MapToJson(reply, []));
@@ -147,6 +148,7 @@ public sealed class ReplyAcceptance(
         storage.Succeeded();
         if (result.Outcome == AcceptOutcome.Accepted)
         {
+            metrics.Queued(messages, type);
             log.LogInformation("Accepted {EventType} {SubmissionId} from {Sender} in reply to message {InReplyTo}: {Messages} message(s)",
                 type, reply.SubmissionId, sender, inReplyTo, messages.Count);
         }

@@ -22,6 +22,7 @@ public sealed class ResponseAcceptance(
     GatewayAudit audit,
     TimeProvider time,
     StorageHealth storage,
+    GatewayMetrics metrics,
     ILogger<ResponseAcceptance> log)
 {
     // The records themselves; see Answerable.
@@ -78,8 +79,11 @@ public sealed class ResponseAcceptance(
 
         var stored = new StoredResponse(messageId, caller, ResponseOutcomes.Name(response.Outcome), canonical, at, notice?.MessageId);
         var answered = addressed;
+        var acknowledged = false;
         var (recorded, gone) = store.InTransaction(tx =>
         {
+            // Set again on every run: the store may run this work again (a deadlock between instances).
+            acknowledged = false;
             // Read again under the write: a withdrawal may have cancelled the message since it was first read.
             if (!Answerable(tx.Responses.Addressed(messageId, caller)))
             {
@@ -102,6 +106,7 @@ public sealed class ResponseAcceptance(
             if (answered.Channel == DeliveryChannel.Mailbox && tx.Mailbox.Acknowledge(caller, messageId))
             {
                 audit.Acknowledged(tx, caller, messageId);
+                acknowledged = true;
             }
 
             var detail = $"{stored.Outcome} by {caller} ({response.By.Role}) in response to message {messageId}";
@@ -121,6 +126,16 @@ public sealed class ResponseAcceptance(
         }
 
         storage.Succeeded();
+        if (notice is not null)
+        {
+            metrics.Queued([notice], NoticeEventType);
+        }
+
+        if (acknowledged)
+        {
+            metrics.Delivery(DeliveryOutcomes.Acknowledged, DeliveryChannel.Mailbox, caller);
+        }
+
         log.LogInformation("Message {MessageId} {Outcome} by {Responder}{Notice}", messageId, stored.Outcome, caller,
             notice is null ? "" : $"; notice {notice.MessageId} queued for {answered.Sender}");
         return new SubmissionAnswer(200, "application/json", Json(stored).ToJsonString(), answered.SubmissionId, notice is null ? null : [notice.MessageId]);

@@ -8,7 +8,7 @@ namespace ExchangeGateway.Gateway;
 /// fault ends the round.
 /// </summary>
 /// <typeparam name="TDue">A due entry of the schedule.</typeparam>
-public abstract class ScheduleWorker<TDue>(IGatewayStore store, PushDelivery push, GatewayAudit audit, StorageHealth storage, TimeProvider time, ILogger log)
+public abstract class ScheduleWorker<TDue>(IGatewayStore store, PushDelivery push, GatewayAudit audit, StorageHealth storage, GatewayMetrics metrics, TimeProvider time, ILogger log)
     : BackgroundService
 {
     // Schedules are about the time of day, so half a minute late is on time.
@@ -91,6 +91,11 @@ public abstract class ScheduleWorker<TDue>(IGatewayStore store, PushDelivery pus
             audit.ScheduleFired(tx, entry.EntryId, entry.Kind, entry.SubmissionId, entry.PersonKeys, decisions, messages);
             return true;
         });
+        if (settled)
+        {
+            metrics.Queued(messages, eventType);
+        }
+
         if (settled && messages.Any(m => m.Channel == DeliveryChannel.Push))
         {
             push.Wake();

@@ -11,7 +11,11 @@ using ExchangeGateway.Storage;
 namespace ExchangeGateway.Gateway;
 
 /// <summary>How a submission was answered: the HTTP status and its JSON body.</summary>
-public sealed record SubmissionAnswer(int Status, string ContentType, string Body, string? SubmissionId = null, IReadOnlyList<string>? NewMessageIds = null);
+public sealed record SubmissionAnswer(int Status, string ContentType, string Body, string? SubmissionId = null, IReadOnlyList<string>? NewMessageIds = null)
+{
+    /// <summary>The refusal's reason code for metrics (<see cref="SubmissionRefusals"/>) where the status alone does not tell it.</summary>
+    public string? Refusal { get; init; }
+}
 
 /// <summary>
 /// Turns one submission body from an authenticated sender into stored, sealed, per-recipient packages: intake,
@@ -32,6 +36,7 @@ public sealed class SubmissionAcceptance(
     LoopWatch loop,
     TimeProvider time,
     StorageHealth storage,
+    GatewayMetrics metrics,
     ILogger<SubmissionAcceptance> log)
 {
     private static readonly JsonSerializerOptions ResponseJson = new() { WriteIndented = false };
@@ -102,7 +107,7 @@ public sealed class SubmissionAcceptance(
         if (routing.Errors.Count > 0)
         {
             audit.Refused(sender, submission.SubmissionId, "routing", routing.Errors.Count);
-            return Problem(400, "The submission names agencies the gateway cannot route to", routing.Errors);
+            return Problem(400, "The submission names agencies the gateway cannot route to", routing.Errors) with { Refusal = SubmissionRefusals.Routing };
         }
 
         var withdrawnEarlier = memory?.WithdrawnAt is { } withdrawnAt && !ConsentedSince(dir.Consent, withdrawnAt);
@@ -191,6 +196,8 @@ public sealed class SubmissionAcceptance(
         {
             case AcceptOutcome.Accepted:
                 storage.Succeeded();
+                metrics.Queued(messages, submission.Event.Type);
+                metrics.Queued(alerts, UnplannedReleaseAlertMapper.DocumentType);
                 log.LogInformation(
                     "Accepted submission {SubmissionId} ({EventType}) from {Sender}: {Messages} message(s), {Alerts} alert(s), {Withheld} withheld, {Cancelled} cancelled by withdrawal",
                     submission.SubmissionId, submission.Event.Type, sender, messages.Count, alerts.Count, decisions.Count - messages.Count, result.Cancelled.Count);

@@ -71,4 +71,9 @@ internal sealed class SqlOutboxAdmin(DbSession db, TimeProvider time) : IOutboxA
     public IReadOnlyList<StoredMessageState> MessageStates() =>
         db.Rows("SELECT message_id, channel, status, attempts FROM messages ORDER BY created_ms, message_id",
             r => new StoredMessageState(r.GetString(0), r.GetString(1), r.GetString(2), Columns.Long(r, 3)));
+
+    // On the status-led push index: a scrape reads it every few seconds, so it must not scan delivered history.
+    public IReadOnlyList<PendingForAgency> PendingByAgency() =>
+        db.Rows("SELECT recipient, COUNT(*), MIN(created_ms) FROM messages WHERE status = @q GROUP BY recipient ORDER BY recipient",
+            r => new PendingForAgency(r.GetString(0), Columns.Long(r, 1), Columns.Time(r, 2)), ("@q", MessageStatus.Queued));
 }

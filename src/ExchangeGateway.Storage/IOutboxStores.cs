@@ -108,7 +108,13 @@ public interface IOutboxAdmin
 
     /// <summary>Every stored message's id, channel, status and attempts, oldest first.</summary>
     IReadOnlyList<StoredMessageState> MessageStates();
+
+    /// <summary>Per recipient agency with queued messages: how many, and when the oldest was created (one grouped read, for metrics).</summary>
+    IReadOnlyList<PendingForAgency> PendingByAgency();
 }
 
 /// <summary>A stored message as the audit cross-check sees it.</summary>
 public sealed record StoredMessageState(string MessageId, string Channel, string Status, long Attempts);
+
+/// <summary>The messages queued for one agency (not yet pushed with a 2xx, or not yet fetched from its mailbox).</summary>
+public sealed record PendingForAgency(string Agency, long Count, DateTimeOffset OldestCreatedAt);
