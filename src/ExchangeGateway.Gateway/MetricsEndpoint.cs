@@ -78,12 +78,8 @@ internal static class MetricsEndpoint
         }
 
         // A certificate is always checked, even over loopback: an agency's certificate never reads the gateway's metrics.
-        var agency = TlsIdentity.AgencyOf(certificate);
-        if (agency is not null && directory.Find(agency)?.Type == AgencyTypes.Operator)
-        {
-            return null;
-        }
-
-        return (StatusCodes.Status403Forbidden, $"The client certificate names {agency ?? "no agency"}, which is not an operator of this gateway: /metrics is for operators");
+        return OperatorFilter.Operator(context, directory) is not null
+            ? null
+            : (StatusCodes.Status403Forbidden, $"The client certificate names {TlsIdentity.AgencyOf(certificate) ?? "no agency"}, which is not an operator of this gateway: /metrics is for operators");
     }
 }
