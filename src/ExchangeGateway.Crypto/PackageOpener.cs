@@ -38,6 +38,9 @@ public sealed record OpenedPackage(
 /// </summary>
 public sealed class PackageOpener
 {
+    /// <summary>The agency id the hub's certificate names (certs/gateway.crt): the only signer of the packages agencies receive.</summary>
+    public const string GatewayAgencyId = "gateway";
+
     /// <summary>The largest package read.</summary>
     public const int MaxPackageBytes = 64 * 1024 * 1024;
 

@@ -110,8 +110,9 @@ public sealed class GatewayMetrics
         }
     }
 
-    // One measurement per agency that can be sent to (0 when nothing waits, so a series does not vanish when its queue
-    // empties), plus any agency still holding queued messages after leaving the directory. None when storage is down.
+    // One measurement per push agency (0 when nothing waits, so a series does not vanish when its queue empties), and
+    // per mailbox agency only while something waits for it: England has thousands of GP practices, and OpenTelemetry
+    // keeps 2,000 series a metric before it folds the rest into an overflow series. None when storage is down.
     private IEnumerable<Measurement<T>> Pending<T>(Func<PendingForAgency, T> value, bool fresh)
         where T : struct
     {
@@ -122,7 +123,7 @@ public sealed class GatewayMetrics
         }
 
         var byAgency = rows.ToDictionary(r => r.Agency, StringComparer.Ordinal);
-        foreach (var agency in directory.All.Where(a => a.Type != AgencyTypes.Operator))
+        foreach (var agency in directory.All.Where(a => a.Endpoint is not null))
         {
             byAgency.TryAdd(agency.Id, new PendingForAgency(agency.Id, 0, DateTimeOffset.MinValue));
         }

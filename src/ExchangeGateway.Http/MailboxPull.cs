@@ -38,11 +38,24 @@ public sealed class MailboxPull(GatewayClient client, PackageOpener opener)
             return new MailboxPullResult(listing, []);
         }
 
-        var results = new List<PulledMessage>();
-        foreach (var line in JsonNode.Parse(listing.Text)?["messages"]?.AsArray() ?? [])
+        List<MailboxEntry> entries;
+        try
         {
-            var entry = new MailboxEntry(line?["messageId"]?.GetValue<string>() ?? "", line?["eventType"]?.ToString(), line?["submissionId"]?.ToString());
-            results.Add(await PullAsync(entry, save, cancellationToken).ConfigureAwait(false));
+            entries = [.. (JsonNode.Parse(listing.Text)?["messages"]?.AsArray() ?? []).Select(line =>
+                new MailboxEntry(line?["messageId"]?.GetValue<string>() ?? "", line?["eventType"]?.ToString(), line?["submissionId"]?.ToString()))];
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            // Not a listing this client understands: reported as the gateway's answer, nothing fetched.
+            return new MailboxPullResult(listing, []);
+        }
+
+        var results = new List<PulledMessage>();
+        foreach (var entry in entries)
+        {
+            results.Add(PushReceiver.IsSafeMessageId(entry.MessageId)
+                ? await PullAsync(entry, save, cancellationToken).ConfigureAwait(false)
+                : new PulledMessage(entry, null, null, "refused: the listed message id is not a plain identifier", null));
         }
 
         return new MailboxPullResult(null, results);
@@ -62,7 +75,17 @@ public sealed class MailboxPull(GatewayClient client, PackageOpener opener)
             return new PulledMessage(entry, null, null, $"refused: {refusal}", null);
         }
 
-        var savedAs = save(entry, opened!);
+        if (PushReceiver.FromTheGateway(opened!) is { } problem)
+        {
+            return new PulledMessage(entry, null, null, problem, null);
+        }
+
+        if (opened!.MessageId != entry.MessageId)
+        {
+            return new PulledMessage(entry, null, null, $"refused: the package is signed as message {opened.MessageId}, not {entry.MessageId}", null);
+        }
+
+        var savedAs = save(entry, opened);
         var ack = await client.AcknowledgeAsync(entry.MessageId, cancellationToken).ConfigureAwait(false);
         return new PulledMessage(entry, opened, savedAs, null, ack.IsSuccess ? null : ack);
     }

@@ -39,12 +39,13 @@ public sealed class PushReceiver(PackageOpener opener)
             return new PushReceipt(400, claimed, null, false, $"cannot open it: {ex.Message}");
         }
 
-        // The signed message id, not the header, names the message: the header is not covered by the signature.
-        var messageId = opened!.MessageId ?? claimed;
-        if (!IsSafeMessageId(messageId))
+        if (FromTheGateway(opened!) is { } problem)
         {
-            return new PushReceipt(400, claimed, null, false, "the message id is not a plain identifier");
+            return new PushReceipt(400, claimed, null, false, problem);
         }
+
+        // The signed message id, not the header, names the message: the header is not covered by the signature.
+        var messageId = opened!.MessageId!;
 
         try
         {
@@ -55,6 +56,21 @@ public sealed class PushReceiver(PackageOpener opener)
             // Not the sender's fault: 503 makes the gateway try again later rather than give the message up.
             return new PushReceipt(503, messageId, null, false, $"cannot save it: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// Why an opened package is not a message from the gateway, or null: it must be signed by the hub's certificate (any
+    /// agency of the CA can sign; only the gateway routes with consent and audit) and carry a signed, plain message id.
+    /// </summary>
+    public static string? FromTheGateway(OpenedPackage opened)
+    {
+        ArgumentNullException.ThrowIfNull(opened);
+        if (opened.Signer.AgencyId != PackageOpener.GatewayAgencyId)
+        {
+            return $"refused: signed by {opened.Signer.AgencyId ?? "a certificate naming no agency"}, not by the gateway";
+        }
+
+        return opened.MessageId is { } id && IsSafeMessageId(id) ? null : "refused: the package carries no signed message id that is a plain identifier";
     }
 
     /// <summary>True for an id usable as a file name: letters, digits, '-', '_' and '.', not starting with '.'.</summary>

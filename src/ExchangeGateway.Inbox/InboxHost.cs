@@ -57,6 +57,15 @@ public static class InboxHost
         var app = builder.Build();
         app.Use(async (context, next) =>
         {
+            // DNS rebinding: a web page whose name resolves to 127.0.0.1 would reach the inbox as its own site and read
+            // it with the browser's help. Only requests addressed to a loopback name or address are answered.
+            if (!IsLoopbackHost(context.Request.Host.Host))
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await context.Response.WriteAsync("This inbox answers only requests addressed to 127.0.0.1, [::1] or localhost.\n");
+                return;
+            }
+
             var headers = context.Response.Headers;
             headers.ContentSecurityPolicy = ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
@@ -74,4 +83,9 @@ public static class InboxHost
         InboxEndpoints.Map(app);
         return app;
     }
+
+    /// <summary>True for the Host header's names of this machine: localhost, 127.0.0.1 and the rest of 127/8, [::1].</summary>
+    public static bool IsLoopbackHost(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
 }

@@ -53,6 +53,12 @@ public sealed class MailboxPolling(InboxSettings settings, InboxStore store, Gat
             {
                 return;
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One bad check must not stop the inbox: the pages and the push endpoint keep working, and the next check tries again.
+                log.LogError("Mailbox check failed ({Reason}); trying again at the next check", ex.GetType().Name);
+                await Task.Delay(settings.Poll, time, stoppingToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -71,6 +77,12 @@ public sealed class MailboxPolling(InboxSettings settings, InboxStore store, Gat
         {
             log.LogWarning("Mailbox check: the gateway could not be reached ({Reason})", ex.GetType().Name);
             return new MailboxCheck(time.GetUtcNow(), false, "The gateway could not be reached; the inbox tries again at the next check.");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // The store could not take a message (a full or read-only disk): it was not acknowledged, so it waits in the mailbox.
+            log.LogError("Mailbox check: a message could not be saved ({Reason}); it stays in the mailbox", ex.GetType().Name);
+            return new MailboxCheck(time.GetUtcNow(), true, "A message could not be saved in the inbox's folder; it stays in the mailbox. Check the disk, then Check now.");
         }
 
         if (result.ListingRefusal is { } refusal)

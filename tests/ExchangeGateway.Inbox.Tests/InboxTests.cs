@@ -187,4 +187,31 @@ public sealed class InboxTests
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("--type pharmacy: expected one of prison, cjit, community-treatment, gp", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_package_sealed_by_another_agency_of_the_ca_is_refused_and_never_listed()
+    {
+        await using var inbox = await InboxUnderTest.StartAsync();
+        var forged = InboxUnderTest.Package("B86030", signer: "HLI");
+
+        Assert.Equal(HttpStatusCode.BadRequest, await inbox.PushAsync(forged.Der));
+
+        Assert.Empty(new InboxStore(inbox.Settings.Store).List());
+    }
+
+    [Fact]
+    public async Task A_request_addressed_to_another_host_name_is_refused_against_dns_rebinding()
+    {
+        await using var inbox = await InboxUnderTest.StartAsync();
+        var package = InboxUnderTest.Package("B86030");
+        await inbox.PushAsync(package.Der);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = "attacker.example";
+
+        using var answer = await inbox.Browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.DoesNotContain("Example", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await inbox.Browser.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
+    }
 }

@@ -42,12 +42,12 @@ internal sealed partial class InboxUnderTest : IAsyncDisposable
     }
 
     /// <summary>A release summary sealed by the gateway for <paramref name="recipient"/>, as the gateway pushes it.</summary>
-    public static SealedPackage Package(string recipient, string? messageId = null)
+    public static SealedPackage Package(string recipient, string? messageId = null, string signer = "gateway")
     {
         var submission = SubmissionReader.Read(System.Text.Encoding.UTF8.GetBytes(Examples.Text(Examples.ReleaseOst))).Submission!;
         var document = System.Text.Encoding.UTF8.GetBytes(new ReleaseSummaryMapper(ProfileSet.Embedded).MapToJson(submission));
         var certs = ChromiumBrowser.DevelopmentCerts;
-        var sealer = new PackageSealer(KeyPair.Load(Path.Combine(certs, "gateway.crt"), Path.Combine(certs, "gateway.key")), TrustStore.Load(certs), TimeProvider.System);
+        var sealer = new PackageSealer(KeyPair.Load(Path.Combine(certs, signer + ".crt"), Path.Combine(certs, signer + ".key")), TrustStore.Load(certs), TimeProvider.System);
         return sealer.Seal(document, recipient, messageId ?? Guid.NewGuid().ToString());
     }
 
