@@ -27,7 +27,7 @@ internal static class ActionBodies
     {
         var submission = new JsonObject
         {
-            ["submissionId"] = Guid.NewGuid().ToString(),
+            ["submissionId"] = Guid.TryParse(form["submissionId"], out var formId) ? formId.ToString() : Guid.NewGuid().ToString(),
             ["event"] = new JsonObject
             {
                 ["type"] = kind,

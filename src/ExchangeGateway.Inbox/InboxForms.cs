@@ -42,10 +42,16 @@ internal static class InboxForms
             .Append("<button type=\"submit\" name=\"outcome\" value=\"rejected\">Reject</button></div>\n</form>\n");
     }
 
+    // Fixed when the page is made: the same form sent twice (a double click, a browser's resend) is one submission to the
+    // gateway, which answers the second with the first's answer or a 409, never a second reply.
+    private static void SubmissionId(StringBuilder form) =>
+        form.Append("<input type=\"hidden\" name=\"submissionId\" value=\"").Append(Guid.NewGuid().ToString()).Append("\">\n");
+
     private static void ReceptionReply(StringBuilder form, InboxItem item, string token)
     {
         Open(form, item, "reply", "Reply with the community prescribing record", token);
         form.Append("<input type=\"hidden\" name=\"kind\" value=\"").Append(EventTypes.ReceptionReply).Append("\">\n");
+        SubmissionId(form);
         Check(form, "on-ost", "onOst", "On opioid substitution therapy now");
         Select(form, "medication", "medication", "Medication", ["", "methadone-oral-solution-1mg-ml", "buprenorphine-sublingual", "buprenorphine-prolonged-release-injection", "buprenorphine-naloxone-sublingual", "diazepam", "other"]);
         Field(form, "dose", "doseValue", "Dose");
@@ -66,6 +72,7 @@ internal static class InboxForms
     {
         Open(form, item, "reply", "Report engagement", token);
         form.Append("<input type=\"hidden\" name=\"kind\" value=\"").Append(EventTypes.Engagement).Append("\">\n");
+        SubmissionId(form);
         Select(form, "engagement-outcome", "outcome", "Outcome", ["attended", "did-not-attend", "engaged", "disengaged", "not-known-to-service"]);
         Field(form, "engagement-date", "date", "Date of the appointment", type: "date", required: true);
         Field(form, "next-appointment", "nextAppointment", "Next appointment", type: "datetime-local");
