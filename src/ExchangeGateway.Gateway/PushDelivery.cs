@@ -81,7 +81,9 @@ public sealed class PushDelivery : BackgroundService
                 {
                     var busy = perAgency.Where(p => p.Value >= options.PushConcurrencyPerAgency).Select(p => p.Key).ToList();
                     var skip = new List<string>([.. inFlight.Keys, .. Held()]);
-                    foreach (var message in store.InTransaction(tx => tx.PushQueue.Claim(free, skip, busy, Claimant, Lease)))
+                    var claims = store.InTransaction(tx => tx.PushQueue.Claim(free, skip, busy, Claimant, Lease,
+                        agency => options.PushConcurrencyPerAgency - perAgency.GetValueOrDefault(agency)));
+                    foreach (var message in claims)
                     {
                         if (perAgency.GetValueOrDefault(message.Recipient) >= options.PushConcurrencyPerAgency || !inFlight.TryAdd(message.MessageId, message.Recipient))
                         {

@@ -50,6 +50,15 @@ public sealed class PostgreSqlStore : RelationalStore
         try
         {
             builder = new NpgsqlConnectionStringBuilder(ToConnectionString(connection));
+
+            // The gateway runs the same few dozen statements all day: let Npgsql prepare them on each connection (parse and
+            // plan once), unless the setting already says otherwise.
+            if (builder.MaxAutoPrepare == 0)
+            {
+                builder.MaxAutoPrepare = 100;
+                builder.AutoPrepareMinUsages = 2;
+            }
+
             source = NpgsqlDataSource.Create(builder);
         }
         catch (UriFormatException ex)

@@ -7,24 +7,31 @@ namespace ExchangeGateway.Storage.Relational;
 /// </summary>
 internal sealed class SqlPushQueue(DbSession db, TimeProvider time) : IPushQueue
 {
-    public IReadOnlyList<DueMessage> Claim(int max, IReadOnlyCollection<string> skip, IReadOnlyCollection<string> busyAgencies, string claimant, TimeSpan lease)
+    public IReadOnlyList<DueMessage> Claim(int max, IReadOnlyCollection<string> skip, IReadOnlyCollection<string> busyAgencies, string claimant, TimeSpan lease, Func<string, int>? roomFor = null)
     {
         ArgumentNullException.ThrowIfNull(skip);
         ArgumentNullException.ThrowIfNull(busyAgencies);
         var skipMessages = skip.ToHashSet(StringComparer.Ordinal);
         var skipAgencies = busyAgencies.ToHashSet(StringComparer.Ordinal);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var candidates = new List<(long Due, string MessageId)>();
+        var candidates = new List<(long Due, string MessageId, string Recipient)>();
+        var room = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var recipient in QueuedRecipients().Where(r => !skipAgencies.Contains(r)))
         {
+            room[recipient] = Math.Min(max, roomFor?.Invoke(recipient) ?? max);
+            if (room[recipient] <= 0)
+            {
+                continue;
+            }
+
             candidates.AddRange(db.Rows(
                 $"""
                 SELECT next_attempt_ms, message_id FROM messages
                 WHERE status = @q AND channel = 'push' AND recipient = @r AND next_attempt_ms <= @now
                 ORDER BY next_attempt_ms LIMIT @limit{db.Dialect.SkipLocked}
                 """,
-                r => (Columns.Long(r, 0), r.GetString(1)),
-                ("@q", MessageStatus.Queued), ("@r", recipient), ("@now", now), ("@limit", (long)(max + skipMessages.Count)))
+                r => (Columns.Long(r, 0), r.GetString(1), recipient),
+                ("@q", MessageStatus.Queued), ("@r", recipient), ("@now", now), ("@limit", (long)(room[recipient] + skipMessages.Count)))
                 .Where(c => !skipMessages.Contains(c.Item2)));
         }
 
@@ -33,11 +40,17 @@ internal sealed class SqlPushQueue(DbSession db, TimeProvider time) : IPushQueue
         // One token per claim: a transition made with it after the lease ran out and another instance took the message changes nothing.
         var claim = $"{claimant}/{Guid.NewGuid():N}";
         var claimed = new List<DueMessage>();
-        foreach (var (_, id) in candidates.OrderBy(c => c.Due).ThenBy(c => c.MessageId, StringComparer.Ordinal))
+        foreach (var (_, id, recipient) in candidates.OrderBy(c => c.Due).ThenBy(c => c.MessageId, StringComparer.Ordinal))
         {
             if (claimed.Count == max)
             {
                 break;
+            }
+
+            // Only as many as the agency has room for: a message claimed beyond it would wait out a whole lease unsent.
+            if (room[recipient] == 0)
+            {
+                continue;
             }
 
             if (db.Run("UPDATE messages SET next_attempt_ms = @until, claimed_by = @me WHERE message_id = @m AND status = @q AND next_attempt_ms <= @now",
@@ -46,6 +59,7 @@ internal sealed class SqlPushQueue(DbSession db, TimeProvider time) : IPushQueue
                 continue;
             }
 
+            room[recipient]--;
             claimed.Add(db.Row(
                 "SELECT message_id, recipient, endpoint, package, attempts, window_start_ms FROM messages WHERE message_id = @m",
                 r => new DueMessage(r.GetString(0), r.GetString(1), r.GetString(2), (byte[])r.GetValue(3), Columns.Int(r, 4), Columns.Long(r, 5), claim),

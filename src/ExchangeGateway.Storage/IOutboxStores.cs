@@ -38,10 +38,12 @@ public interface IPushQueue
 {
     /// <summary>
     /// Claims up to <paramref name="max"/> push messages due now, oldest first, leaving out <paramref name="skip"/> and
-    /// agencies in <paramref name="busyAgencies"/>: each claimed message is not due again for any instance until
-    /// <paramref name="lease"/> has passed, so a killed instance's claims come back after it.
+    /// agencies in <paramref name="busyAgencies"/>, and at most <paramref name="roomFor"/>(agency) for each agency (all of
+    /// <paramref name="max"/> when null): each claimed message is not due again for any instance until
+    /// <paramref name="lease"/> has passed, so a killed instance's claims come back after it. A message left unclaimed for
+    /// want of room stays due, so the next claim takes it as soon as the agency has room.
     /// </summary>
-    IReadOnlyList<DueMessage> Claim(int max, IReadOnlyCollection<string> skip, IReadOnlyCollection<string> busyAgencies, string claimant, TimeSpan lease);
+    IReadOnlyList<DueMessage> Claim(int max, IReadOnlyCollection<string> skip, IReadOnlyCollection<string> busyAgencies, string claimant, TimeSpan lease, Func<string, int>? roomFor = null);
 
     /// <summary>When the next queued push message falls due (a lease's end included), or null when none is queued.</summary>
     DateTimeOffset? NextDue();

@@ -17,6 +17,18 @@ public abstract class PushQueueConformance<TTarget> : StoreConformanceTests<TTar
     }
 
     [Fact]
+    public void A_claim_takes_no_more_for_an_agency_than_it_has_room_for_and_leaves_the_rest_due_at_once()
+    {
+        Accept(Submission("s1", messages: [Push("a1"), Push("a2"), Push("a3"), Push("n1", "CJIT-NOTTS")]));
+
+        var first = Store.InTransaction(t => t.PushQueue.Claim(10, [], [], "a", Lease, agency => agency == "CJIT-LEEDS" ? 2 : 4));
+
+        Assert.Equal(["a1", "a2", "n1"], first.Select(m => m.MessageId).Order(StringComparer.Ordinal));
+        var rest = Store.InTransaction(t => t.PushQueue.Claim(10, [], [], "a", Lease));
+        Assert.Equal(["a3"], rest.Select(m => m.MessageId));
+    }
+
+    [Fact]
     public void Mailbox_messages_are_never_claimed_for_pushing()
     {
         Accept(Submission("s1", messages: [Mail("m1")]));
