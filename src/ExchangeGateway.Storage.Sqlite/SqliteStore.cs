@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Globalization;
 using ExchangeGateway.Storage.Relational;
@@ -6,15 +7,17 @@ using Microsoft.Data.Sqlite;
 namespace ExchangeGateway.Storage.Sqlite;
 
 /// <summary>
-/// The embedded default: one SQLite file, one connection, one unit of work at a time. WAL and synchronous=FULL are
-/// read back after they are set: a filesystem that cannot do WAL must stop the gateway rather than weaken "accepted
-/// means stored".
+/// The embedded default: one SQLite file; one writing connection, one unit of work at a time; read snapshots on
+/// connections of their own, so a read never waits behind a write's fsync (WAL lets readers and the writer run
+/// together). WAL and synchronous=FULL are read back after they are set: a filesystem that cannot do WAL must stop the
+/// gateway rather than weaken "accepted means stored".
 /// </summary>
 public sealed class SqliteStore : RelationalStore
 {
     private readonly SqliteConnection connection;
     private readonly Lock gate = new();
     private readonly CommandCache cache = new();
+    private readonly ConcurrentBag<Reader> readers = [];
 
     private SqliteStore(SqliteConnection connection, string path, TimeProvider time)
         : base(new SqliteDialect(), time)
@@ -109,6 +112,11 @@ public sealed class SqliteStore : RelationalStore
     /// <inheritdoc/>
     protected override ConnectionLease Acquire(bool readOnly)
     {
+        if (readOnly)
+        {
+            return AcquireReader();
+        }
+
         gate.Enter();
         try
         {
@@ -133,6 +141,48 @@ public sealed class SqliteStore : RelationalStore
                 cache.Clear();
                 connection.Dispose();
             }
+
+            while (readers.TryTake(out var reader))
+            {
+                reader.Dispose();
+            }
+        }
+    }
+
+    // A deferred transaction on a reading connection: its snapshot starts at its first read. Connections are kept for
+    // the next snapshot, as many as snapshots ran at once.
+    private ReaderLease AcquireReader()
+    {
+        if (!readers.TryTake(out var reader))
+        {
+            var opened = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = Path,
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
+                DefaultTimeout = 30,
+            }.ToString());
+            try
+            {
+                opened.Open();
+            }
+            catch
+            {
+                opened.Dispose();
+                throw;
+            }
+
+            reader = new Reader(opened, new CommandCache());
+        }
+
+        try
+        {
+            return new ReaderLease(new DbSession(reader.Connection, reader.Connection.BeginTransaction(deferred: true), Dialect, reader.Cache), reader, readers);
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
         }
     }
 
@@ -190,6 +240,34 @@ public sealed class SqliteStore : RelationalStore
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private sealed record Reader(SqliteConnection Connection, CommandCache Cache) : IDisposable
+    {
+        public void Dispose()
+        {
+            Cache.Clear();
+            Connection.Dispose();
+        }
+    }
+
+    private sealed class ReaderLease(DbSession session, Reader reader, ConcurrentBag<Reader> pool) : ConnectionLease
+    {
+        public override DbSession Session => session;
+
+        protected override void Dispose(bool disposing)
+        {
+            try
+            {
+                session.Transaction.Dispose();
+                pool.Add(reader);
+            }
+            catch
+            {
+                reader.Dispose();
+                throw;
+            }
+        }
     }
 
     private sealed class Lease(DbSession session, Lock gate) : ConnectionLease
