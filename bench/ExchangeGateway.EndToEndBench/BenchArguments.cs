@@ -68,7 +68,8 @@ internal sealed record BenchArguments(
             throw new ArgumentException("--storage and --open-loop are different benches: choose one");
         }
 
-        // The open-loop mode's defaults are the issue's: 30 s per rate, 3 rounds.
+        // The open-loop mode's defaults are the issue's: 30 s per rate, 3 rounds. Its warm-up is 20 s because 10 s left
+        // tiered JIT (and this shared machine) still settling: the first measured round started seconds behind.
         seconds ??= positional.Count > 0 ? positional[0] : rates is null ? "6" : "30";
         rounds ??= positional.Count > 2 ? positional[2] : "3";
 
@@ -81,7 +82,7 @@ internal sealed record BenchArguments(
             int.Parse(rounds, CultureInfo.InvariantCulture),
             storage,
             rates,
-            warmUp is null ? 10 : double.Parse(warmUp, CultureInfo.InvariantCulture),
+            warmUp is null ? 20 : double.Parse(warmUp, CultureInfo.InvariantCulture),
             distinct);
     }
 

@@ -11,7 +11,8 @@ namespace ExchangeGateway.EndToEndBench;
 /// <param name="CjitQueuedAfter">Of those, the ones waiting for a push to a CJIT: the push backlog.</param>
 /// <param name="GcPauseMs">Time this process spent paused for GC during the whole schedule (lead-in included).</param>
 internal sealed record OpenLoopMeasurement(
-    OpenLoopRun Run, long PendingAfter, long CjitQueuedAfter, string QueuedByAgency, double PushRate, double GcPauseMs, int Gen2Collections, double MachineBusy);
+    OpenLoopRun Run, long PendingAfter, long CjitQueuedAfter, string QueuedByAgency, double PushRate, double GcPauseMs, int Gen2Collections, double MachineBusy,
+    int MaxPoolThreads, long MaxQueuedWorkItems, long Jitted);
 
 /// <summary>
 /// The open-loop latency mode (<c>--open-loop RATES</c>): for each rate, the audited gateway on SQLite receives one
@@ -66,6 +67,8 @@ internal static class OpenLoopBench
         Console.WriteLine(Row("GC pause during the schedule, ms", m => m.GcPauseMs, "F0"));
         Console.WriteLine(Row("gen-2 collections during the schedule", m => m.Gen2Collections, "F0"));
         Console.WriteLine(Row("machine CPU busy, % of both cores", m => m.MachineBusy * 100, "F0"));
+        Console.WriteLine(Row("thread-pool threads, most seen", m => m.MaxPoolThreads, "F0"));
+        Console.WriteLine(Row("methods JIT-compiled during the schedule", m => m.Jitted, "F0"));
         Console.WriteLine($"Lead-in {LeadInSeconds:0} s at each rate and a {arguments.WarmUpSeconds:0} s warm-up at {rates.Min():0}/s, discarded; a distinct person in every submission.");
     }
 
@@ -83,7 +86,9 @@ internal static class OpenLoopBench
         var gen2Before = GC.CollectionCount(2);
         var machineBefore = MachineCpu.Read();
         var clock = Stopwatch.StartNew();
+        var sampler = ProcessSampler.Start();
         var outcomes = await OpenLoopSchedule.RunAsync(client, bodies, rate).ConfigureAwait(false);
+        await sampler.DisposeAsync().ConfigureAwait(false);
         var elapsed = clock.Elapsed.TotalSeconds;
         var busy = MachineCpu.Read().BusyShareSince(machineBefore);
         var pushRate = (bench.Receiver.Pushed - pushedBefore) / elapsed;
@@ -108,7 +113,10 @@ internal static class OpenLoopBench
             pushRate,
             (GC.GetTotalPauseDuration() - gcBefore).TotalMilliseconds,
             GC.CollectionCount(2) - gen2Before,
-            busy);
+            busy,
+            sampler.MaxThreads,
+            sampler.MaxQueuedWorkItems,
+            sampler.Jitted);
     }
 
     private static string Describe(OpenLoopMeasurement m)
@@ -120,6 +128,7 @@ internal static class OpenLoopBench
             $"sent {r.Sent}, 202 {r.Accepted}, errors {r.Errors}{(r.FirstError is null ? "" : $" (first: {r.FirstError})")}, achieved {r.AchievedRate:F1}/s, " +
             $"p50 {r.P50:F1} p90 {r.P90:F1} p99 {r.P99:F1} p99.9 {r.P999:F1} max {r.Max:F1} ms, client late p99 {r.SendLagP99:F1} max {r.SendLagMax:F1} ms, " +
             $"worst second {worst.Second} ({worst.Requests} answers, p50 {worst.P50:F1}, max {worst.Max:F1} ms), " +
-            $"queued after: {m.QueuedByAgency}; {m.PushRate:F0} pushes/s, GC pause {m.GcPauseMs:F0} ms, gen-2 {m.Gen2Collections}, machine {m.MachineBusy * 100:F0}% busy");
+            $"queued after: {m.QueuedByAgency}; {m.PushRate:F0} pushes/s, GC pause {m.GcPauseMs:F0} ms, gen-2 {m.Gen2Collections}, machine {m.MachineBusy * 100:F0}% busy, " +
+            $"pool threads up to {m.MaxPoolThreads}, work items queued up to {m.MaxQueuedWorkItems}, {m.Jitted} methods JIT-compiled");
     }
 }

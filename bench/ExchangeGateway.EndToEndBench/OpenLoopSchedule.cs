@@ -60,7 +60,7 @@ internal static class OpenLoopSchedule
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {
             // Refused, reset or timed out: an error, not a latency (the gateway answered nothing).
-            return new ScheduledRequest(intended, sent, Stopwatch.GetTimestamp(), false, 0, ex.GetType().Name);
+            return new ScheduledRequest(intended, sent, Stopwatch.GetTimestamp(), false, 0, $"{ex.GetType().Name}: {ex.GetBaseException().Message}");
         }
     }
 }
