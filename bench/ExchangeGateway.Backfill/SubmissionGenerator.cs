@@ -17,9 +17,6 @@ public sealed class SubmissionGenerator
     /// <summary>The prisons of the development directory.</summary>
     public static IReadOnlyList<string> Prisons { get; } = ["HLI", "BMI", "SFI", "NHI", "LPI"];
 
-    /// <summary>What a deliberately invalid submission gets wrong, each refused by the gateway for its own reason.</summary>
-    public static IReadOnlyList<string> InvalidKinds { get; } = ["nhs-check-digit", "ost-without-last-dose", "unknown-recipient"];
-
     private static readonly string[] Cjits = ["CJIT-LEEDS", "CJIT-NOTTS"];
     private static readonly string[] Gps = ["B86030", "B82005"];
     private static readonly string[] ShareTypes = ["prison", "cjit", "community-treatment", "gp"];
@@ -81,8 +78,8 @@ public sealed class SubmissionGenerator
         string? invalid = null;
         if (random.NextDouble() < invalidShare)
         {
-            invalid = InvalidKinds[random.Next(InvalidKinds.Count)];
-            BreakIt(json, invalid, person);
+            invalid = InvalidSubmissions.Kinds[random.Next(InvalidSubmissions.Kinds.Count)];
+            InvalidSubmissions.Break(json, invalid, person);
         }
 
         return new GeneratedSubmission($"{index + 1:D7}.json", id, json["event"]!["type"]!.GetValue<string>(), from, json, invalid);
@@ -247,37 +244,6 @@ public sealed class SubmissionGenerator
         }
 
         return new JsonObject { ["recordedAt"] = Stamp(new DateTimeOffset(assessedOn.ToDateTime(new TimeOnly(11, 0)), TimeSpan.Zero)), ["shareWith"] = share };
-    }
-
-    private static void BreakIt(JsonObject json, string kind, MadePerson person)
-    {
-        var dir = json["dir"]!.AsObject();
-        switch (kind)
-        {
-            case "nhs-check-digit":
-                var good = person.NhsNumber[9] - '0';
-                dir["client"]!["nhsNumber"] = person.NhsNumber[..9] + ((good + 1) % 10).ToString(CultureInfo.InvariantCulture);
-                break;
-            case "ost-without-last-dose":
-                // A transfer of a person on OST must give the last dose; this one does not.
-                var from = json["event"]!["from"]!.GetValue<string>();
-                json["event"] = new JsonObject { ["type"] = "transfer", ["occurredAt"] = json["event"]!["occurredAt"]!.GetValue<string>(), ["from"] = from, ["to"] = from == "HLI" ? "BMI" : "HLI" };
-                dir.Remove("releasePlan");
-                json["prescribing"] = new JsonObject { ["onOst"] = true };
-                break;
-            default:
-                // An agency the directory does not hold, in the field that routes this event type.
-                if (json["event"]!["type"]!.GetValue<string>() == "transfer")
-                {
-                    json["event"]!["to"] = "ZZI";
-                    break;
-                }
-
-                var plan = dir["releasePlan"] as JsonObject ?? [];
-                plan["cjitArea"] = "CJIT-ATLANTIS";
-                dir["releasePlan"] = plan;
-                break;
-        }
     }
 
     private static JsonArray SubstanceList(Random random)

@@ -61,7 +61,7 @@ public sealed class SubmissionGeneratorTests
             Assert.Contains(errors, e => e.Path == expected);
         }
 
-        Assert.Equal(SubmissionGenerator.InvalidKinds.Order(StringComparer.Ordinal), kinds.Order(StringComparer.Ordinal));
+        Assert.Equal(InvalidSubmissions.Kinds.Order(StringComparer.Ordinal), kinds.Order(StringComparer.Ordinal));
     }
 
     [Fact]
