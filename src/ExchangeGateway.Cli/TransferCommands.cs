@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Net.Http;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -32,11 +31,17 @@ public static class TransferCommands
     private static Command Send(TextWriter output, TextWriter error)
     {
         var file = new Argument<string?>("SUBMISSION") { Description = "A submission JSON file.", Arity = ArgumentArity.ZeroOrOne };
-        var folder = new Option<string?>("--dir") { Description = "Send every *.json submission in this folder instead, showing progress." };
+        var folder = new Option<string?>("--dir") { Description = "Send every *.json submission in this folder instead, showing progress; files whose event.from is not --as are not sent." };
         var gateway = GatewayOption();
         var asAgency = AsOption("The sending agency; it must be the submission's event.from.");
         var certs = CertsOption();
-        var command = new Command("send", "Submit a submission (or a folder of them) to the gateway as an agency, over mutual TLS.") { file, folder, gateway, asAgency, certs };
+        var concurrency = new Option<int>("--concurrency") { Description = "With --dir: requests in flight at once (1 to 64).", DefaultValueFactory = _ => 8 };
+        var stateFile = new Option<string?>("--state") { Description = "With --dir: the state file that makes a second run skip what was answered (default DIR/.exg-send-state)." };
+        var command = new Command(
+            "send",
+            "Submit a submission (or a folder of them) to the gateway as an agency, over mutual TLS. With --dir: every *.json in name order, "
+            + "N at a time, resumable (a second run skips what was accepted or refused), with a summary; exit 0 only when every file is accepted.")
+        { file, folder, gateway, asAgency, certs, concurrency, stateFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var single = parse.GetValue(file);
@@ -58,24 +63,17 @@ public static class TransferCommands
                 throw new UsageException($"{many} is not a folder");
             }
 
-            var files = Directory.GetFiles(many!, "*.json").Order(StringComparer.Ordinal).ToList();
-            var failed = 0;
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < files.Count; i++)
+            if (parse.GetValue(concurrency) is < 1 or > 64)
             {
-                var response = await Call(() => client.SubmitAsync(InputFiles.Read(files[i], 2 * 1024 * 1024), cancellationToken)).ConfigureAwait(false);
-                if (!response.IsSuccess)
-                {
-                    failed++;
-                    Report(response, output, error, files[i]);
-                }
-
-                error.Write($"\rsent {i + 1}/{files.Count}, {failed} refused, {(i + 1) / Math.Max(clock.Elapsed.TotalSeconds, 0.001):0.0}/s");
+                throw new UsageException("--concurrency must be 1 to 64");
             }
 
-            error.WriteLine();
-            output.WriteLine($"{files.Count - failed} accepted, {failed} refused");
-            return failed == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
+            var files = Directory.GetFiles(many!, "*.json").Order(StringComparer.Ordinal).ToList();
+            using var state = SendStateFile.Open(parse.GetValue(stateFile) ?? Path.Combine(many!, ".exg-send-state"));
+            var terminal = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+            var progress = new SendProgress(error, files.Count, terminal);
+            var results = await new FolderSend(client, parse.GetValue(asAgency)!, parse.GetValue(concurrency), state, progress).RunAsync(files, cancellationToken).ConfigureAwait(false);
+            return FolderSendReport.Write(results, progress.Elapsed, progress.Sent, output) ? ExitCodes.Ok : ExitCodes.InvalidInput;
         });
         return command;
     }

@@ -11,6 +11,9 @@ public sealed record GatewayResponse(HttpStatusCode Status, string? MediaType, b
 
     /// <summary>The body as UTF-8 text.</summary>
     public string Text => System.Text.Encoding.UTF8.GetString(Body);
+
+    /// <summary>How long the gateway asked the caller to wait before sending again (a 503's Retry-After), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }
 
 /// <summary>Talks to the gateway's API over mutual TLS as one agency: submit, track, mailbox, fetch, acknowledge.</summary>
@@ -70,7 +73,10 @@ public sealed class GatewayClient : IDisposable
         {
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return new GatewayResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+            var retryAfter = response.Headers.RetryAfter is { } header
+                ? header.Delta ?? (header.Date is { } date ? date - DateTimeOffset.UtcNow : null)
+                : null;
+            return new GatewayResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body) { RetryAfter = retryAfter };
         }
     }
 }

@@ -43,9 +43,12 @@ internal sealed class SqlEscalationStore(DbSession db) : IEscalationStore
         var ids = new List<string>();
         foreach (var key in personKeys)
         {
+            // CROSS JOIN keeps SQLite's join order: by the person first. With a plain JOIN its planner took the
+            // (status, due_ms) index and walked every pending escalation for each accept, which grew without bound
+            // in a backfill. PostgreSQL plans it like any inner join.
             ids.AddRange(db.Rows($"""
-                SELECT e.entry_id FROM escalation_persons p JOIN escalations e ON e.entry_id = p.entry_id
-                WHERE p.person_key = @k AND e.kind = @kind AND e.status = @p{Watching(watchRecipient)} ORDER BY e.due_ms, e.entry_id
+                SELECT e.entry_id FROM escalation_persons p CROSS JOIN escalations e
+                WHERE e.entry_id = p.entry_id AND p.person_key = @k AND e.kind = @kind AND e.status = @p{Watching(watchRecipient)} ORDER BY e.due_ms, e.entry_id
                 """,
                 r => r.GetString(0), [("@k", key), ("@kind", kind), ("@p", EscalationStatus.Pending), .. Watched(watchRecipient)]));
         }

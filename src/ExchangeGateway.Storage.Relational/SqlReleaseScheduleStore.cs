@@ -117,8 +117,10 @@ internal sealed class SqlReleaseScheduleStore(DbSession db) : IReleaseScheduleSt
         var settled = new List<string>();
         foreach (var key in personKeys)
         {
+            // By the person first (CROSS JOIN fixes SQLite's join order), never by the status index: that walked every
+            // pending entry of every person on each notice and release (see SqlEscalationStore.CloseForPerson).
             var ids = db.Rows(
-                "SELECT s.entry_id, s.kind FROM release_schedule_persons p JOIN release_schedule s ON s.entry_id = p.entry_id WHERE p.person_key = @k AND s.status = @p ORDER BY s.due_ms, s.entry_id",
+                "SELECT s.entry_id, s.kind FROM release_schedule_persons p CROSS JOIN release_schedule s WHERE s.entry_id = p.entry_id AND p.person_key = @k AND s.status = @p ORDER BY s.due_ms, s.entry_id",
                 r => (Id: r.GetString(0), Kind: r.GetString(1)), ("@k", key), ("@p", ScheduleStatus.Pending))
                 .Where(e => kinds is null || kinds.Contains(e.Kind)).Select(e => e.Id).ToList();
             settled.AddRange(ids.Where(id => db.Run(
