@@ -165,9 +165,11 @@ public sealed class OperatorConsoleTests(ChromiumBrowser chromium) : IClassFixtu
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(gateway.Address, "/console/").ToString());
 
+        // The click posts and follows the redirect: wait for that page, so the next navigation does not cut across it.
         await page.Locator("#audit button", new() { HasText = "Verify now" }).ClickAsync();
+        await page.WaitForURLAsync("**/console/?verifying=1");
         await GatewayUnderTest.Eventually(() => gateway.Service<AuditVerifying>().Last is not null, Patience, "the verification");
-        await page.ReloadAsync();
+        await page.GotoAsync(new Uri(gateway.Address, "/console/").ToString());
 
         Assert.StartsWith("valid, ", await page.Locator("#last-verify").InnerTextAsync(), StringComparison.Ordinal);
     }
