@@ -17,12 +17,13 @@ internal static class InboxForms
 
         var forms = new StringBuilder("<section class=\"actions\">\n");
         Answer(forms, item, token);
-        if (item.EventType == EventTypes.Reception && !settings.IsPrison)
+        // Only the replies the gateway would take from this agency's type: the intake's own rule.
+        if (item.EventType == EventTypes.Reception && EventSenders.MayFileReply(EventTypes.ReceptionReply, settings.AgencyType))
         {
             ReceptionReply(forms, item, token);
         }
 
-        if (item.EventType == EventTypes.Release && settings.IsCommunityService)
+        if (item.EventType == EventTypes.Release && EventSenders.MayFileReply(EventTypes.Engagement, settings.AgencyType))
         {
             Engagement(forms, item, token);
         }

@@ -29,12 +29,18 @@ public sealed record InboxSettings(Uri Gateway, string Agency, string AgencyType
             .Where(n => n.GetSingleElementType().Value == "2.5.4.11")
             .Select(n => n.GetSingleElementValue())
             .FirstOrDefault();
-        return unit switch
+        // The unit is the development PKI's AgencyType name, as it writes it: parsed by that enum, not by a second list of names.
+        if (unit is null || !Enum.GetNames<Crypto.AgencyType>().Contains(unit, StringComparer.Ordinal))
         {
-            "Prison" => AgencyTypes.Prison,
-            "Cjit" => AgencyTypes.Cjit,
-            "Provider" => AgencyTypes.CommunityTreatment,
-            "GpPractice" => AgencyTypes.Gp,
+            return null;
+        }
+
+        return Enum.Parse<Crypto.AgencyType>(unit) switch
+        {
+            Crypto.AgencyType.Prison => AgencyTypes.Prison,
+            Crypto.AgencyType.Cjit => AgencyTypes.Cjit,
+            Crypto.AgencyType.Provider => AgencyTypes.CommunityTreatment,
+            Crypto.AgencyType.GpPractice => AgencyTypes.Gp,
             _ => null,
         };
     }
@@ -75,9 +81,4 @@ public sealed record InboxSettings(Uri Gateway, string Agency, string AgencyType
         return null;
     }
 
-    /// <summary>True for a CJIT or community treatment provider: they report engagement after a release.</summary>
-    public bool IsCommunityService => AgencyType is AgencyTypes.Cjit or AgencyTypes.CommunityTreatment;
-
-    /// <summary>True for a prison: it asks with a reception, it does not answer one.</summary>
-    public bool IsPrison => AgencyType == AgencyTypes.Prison;
 }
