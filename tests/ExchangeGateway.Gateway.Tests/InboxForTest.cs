@@ -62,7 +62,21 @@ internal sealed class InboxForTest : IAsyncDisposable
         while (await page.Locator($"a[href='/messages/{messageId}']").CountAsync() == 0)
         {
             Assert.True(DateTime.UtcNow < deadline, $"message {messageId} never showed in the inbox");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Check now" }).ClickAsync();
+            // The check posts and is redirected to the list: wait for that page's load, or a click that follows could be
+            // cut short by this navigation still under way.
+            var loaded = new TaskCompletionSource();
+            void OnLoad(object? sender, IPage loadedPage) => loaded.TrySetResult();
+            page.Load += OnLoad;
+            try
+            {
+                await page.GetByRole(AriaRole.Button, new() { Name = "Check now" }).ClickAsync();
+                await loaded.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            }
+            finally
+            {
+                page.Load -= OnLoad;
+            }
+
             await Task.Delay(200);
         }
     }
