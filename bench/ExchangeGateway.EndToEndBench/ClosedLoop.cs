@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ExchangeGateway.Http;
 using ExchangeGateway.Storage;
+using ExchangeGateway.Storage.Sqlite;
 
 namespace ExchangeGateway.EndToEndBench;
 
@@ -74,10 +75,17 @@ internal static class ClosedLoop
         var submissions = latencies.Count + WarmUpSubmissions;
         return new Run(
             latencies.Count / elapsed, Statistics.Percentile(latencies, 0.5), Statistics.Percentile(latencies, 0.99), submissions, entries, cpu, pushRate, serverCpu, busy,
-            measuredMessages / elapsed, totals, jitted);
+            measuredMessages / elapsed, totals, jitted)
+        {
+            GroupedShare = gateway.Store is SqliteStore sqlite ? sqlite.Grouped.Units / (double)submissions : 0,
+        };
     }
 }
 
 /// <summary>One measured round: CPU per submission in ms, machine busy as a share of both cores, packages per second from the 202s, methods JIT-compiled meanwhile.</summary>
 internal sealed record Run(
-    double Rate, double P50, double P99, long Count, long AuditEntries, double CpuMs, double PushRate, double ServerCpuMs, double MachineBusy, double MessageRate, OutboxTotals Totals, long Jitted);
+    double Rate, double P50, double P99, long Count, long AuditEntries, double CpuMs, double PushRate, double ServerCpuMs, double MachineBusy, double MessageRate, OutboxTotals Totals, long Jitted)
+{
+    /// <summary>Of the accepts, the share committed in a group with others (SQLite's group commit).</summary>
+    public double GroupedShare { get; init; }
+}

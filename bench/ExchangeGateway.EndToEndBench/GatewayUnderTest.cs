@@ -45,7 +45,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         var gateway = new GatewayUnderTest(server);
         try
         {
-            gateway.database = storage == StorageMode.Sqlite ? null : await server!.Cluster.CreateDatabaseAsync().ConfigureAwait(false);
+            gateway.database = storage is StorageMode.Sqlite or StorageMode.Sqlite1 ? null : await server!.Cluster.CreateDatabaseAsync().ConfigureAwait(false);
             for (var n = 0; n < (storage == StorageMode.Pg2 ? 2 : 1); n++)
             {
                 var data = Path.Combine(gateway.work, $"data{n}");
@@ -56,7 +56,8 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
                     File.Copy(PersonKeys.PathIn(Path.Combine(gateway.work, "data0")), PersonKeys.PathIn(data));
                 }
 
-                string[] gatewayArgs = ["--urls", "https://127.0.0.1:0", "--data", data, "--certs", certs, "--log-level", "Warning", .. gateway.database is null ? [] : (string[])["--database", gateway.database]];
+                string[] gatewayArgs = ["--urls", "https://127.0.0.1:0", "--data", data, "--certs", certs, "--log-level", "Warning", .. gateway.database is null ? [] : (string[])["--database", gateway.database],
+                    .. storage == StorageMode.Sqlite1 ? (string[])["--Gateway:GroupCommitLimit", "1"] : []];
                 var app = GatewayHost.Build(gatewayArgs, withAudit ? null : services => services.AddSingleton(sp => new GatewayAudit(
                     sp.GetRequiredService<IGatewayStore>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>()) { Recording = false }));
                 gateway.apps.Add(app);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ExchangeGateway.Http;
 using ExchangeGateway.Storage;
+using ExchangeGateway.Storage.Sqlite;
 using static ExchangeGateway.EndToEndBench.Statistics;
 
 namespace ExchangeGateway.EndToEndBench;
@@ -12,7 +13,11 @@ namespace ExchangeGateway.EndToEndBench;
 /// <param name="GcPauseMs">Time this process spent paused for GC during the whole schedule (lead-in included).</param>
 internal sealed record OpenLoopMeasurement(
     OpenLoopRun Run, long PendingAfter, long CjitQueuedAfter, string QueuedByAgency, double PushRate, double GcPauseMs, int Gen2Collections, double MachineBusy,
-    int MaxPoolThreads, long MaxQueuedWorkItems, long Jitted);
+    int MaxPoolThreads, long MaxQueuedWorkItems, long Jitted)
+{
+    /// <summary>Of the accepts, the share committed in a group with others (SQLite's group commit).</summary>
+    public double GroupedShare { get; init; }
+}
 
 /// <summary>
 /// The open-loop latency mode (<c>--open-loop RATES</c>): for each rate, the audited gateway on SQLite receives one
@@ -27,28 +32,30 @@ internal static class OpenLoopBench
     public static async Task RunAsync(BenchContext bench)
     {
         var arguments = bench.Arguments;
-        var rates = arguments.OpenLoopRates!;
-        var warm = await MeasureAsync(bench, rates.Min(), arguments.WarmUpSeconds, 0).ConfigureAwait(false);
+        // Each rate on each storage mode asked for (SQLite with group commit on, and off with "sqlite1"): the columns.
+        var modes = arguments.Storage ?? [StorageMode.Sqlite];
+        var columns = arguments.OpenLoopRates!.SelectMany(rate => modes.Select(mode => (Rate: rate, Mode: mode))).ToList();
+        var warm = await MeasureAsync(bench, columns[0].Rate, modes[0], arguments.WarmUpSeconds, 0).ConfigureAwait(false);
         Console.Error.WriteLine($"warm-up {warm.Run.Rate:0}/s × {arguments.WarmUpSeconds:0} s (discarded): {Describe(warm)}");
 
-        var runs = rates.ToDictionary(r => r, _ => new List<OpenLoopMeasurement>());
+        var runs = columns.ToDictionary(c => c, _ => new List<OpenLoopMeasurement>());
         for (var round = 0; round < arguments.Rounds; round++)
         {
-            // Alternate the order so drift in the machine's load falls on every rate.
-            foreach (var rate in round % 2 == 0 ? rates : rates.Reverse())
+            // Alternate the order so drift in the machine's load falls on every column.
+            foreach (var column in round % 2 == 0 ? columns : Enumerable.Reverse(columns))
             {
-                var measurement = await MeasureAsync(bench, rate, arguments.Seconds, LeadInSeconds).ConfigureAwait(false);
-                runs[rate].Add(measurement);
-                Console.Error.WriteLine($"round {round + 1}, {rate:0}/s: {Describe(measurement)}");
+                var measurement = await MeasureAsync(bench, column.Rate, column.Mode, arguments.Seconds, LeadInSeconds).ConfigureAwait(false);
+                runs[column].Add(measurement);
+                Console.Error.WriteLine($"round {round + 1}, {Heading(column, modes)}: {Describe(measurement)}");
                 Console.Error.WriteLine($"  max latency in each second, ms: {measurement.Run.MaxPerSecond()}");
             }
         }
 
         string Row(string measure, Func<OpenLoopMeasurement, double> value, string format) =>
-            $"| {measure} | {string.Join(" | ", rates.Select(rate => MedianWithSpread([.. runs[rate].Select(value)], format)))} |";
+            $"| {measure} | {string.Join(" | ", columns.Select(column => MedianWithSpread([.. runs[column].Select(value)], format)))} |";
 
-        Console.WriteLine($"| measure (median of {arguments.Rounds} rounds × {arguments.Seconds:0} s; min–max) | {string.Join(" | ", rates.Select(r => $"{r:0}/s"))} |");
-        Console.WriteLine($"|---|{string.Concat(rates.Select(_ => "---:|"))}");
+        Console.WriteLine($"| measure (median of {arguments.Rounds} rounds × {arguments.Seconds:0} s; min–max) | {string.Join(" | ", columns.Select(c => Heading(c, modes)))} |");
+        Console.WriteLine($"|---|{string.Concat(columns.Select(_ => "---:|"))}");
         Console.WriteLine(Row("requests sent (due in the measured window)", m => m.Run.Sent, "F0"));
         Console.WriteLine(Row("answered 202", m => m.Run.Accepted, "F0"));
         Console.WriteLine(Row("errors (other status, reset, timeout)", m => m.Run.Errors, "F0"));
@@ -69,17 +76,21 @@ internal static class OpenLoopBench
         Console.WriteLine(Row("machine CPU busy, % of both cores", m => m.MachineBusy * 100, "F0"));
         Console.WriteLine(Row("thread-pool threads, most seen", m => m.MaxPoolThreads, "F0"));
         Console.WriteLine(Row("methods JIT-compiled during the schedule", m => m.Jitted, "F0"));
-        Console.WriteLine($"Lead-in {LeadInSeconds:0} s at each rate and a {arguments.WarmUpSeconds:0} s warm-up at {rates.Min():0}/s, discarded; a distinct person in every submission.");
+        Console.WriteLine(Row("accepts committed in a group with others, %", m => m.GroupedShare * 100, "F0"));
+        Console.WriteLine($"Lead-in {LeadInSeconds:0} s at each rate and a {arguments.WarmUpSeconds:0} s warm-up at {columns[0].Rate:0}/s, discarded; a distinct person in every submission.");
     }
 
-    private static async Task<OpenLoopMeasurement> MeasureAsync(BenchContext bench, double rate, double seconds, double leadInSeconds)
+    private static string Heading((double Rate, StorageMode Mode) column, IReadOnlyList<StorageMode> modes) =>
+        modes.Count == 1 ? $"{column.Rate:0}/s" : $"{column.Rate:0}/s, {StorageComparison.Name(column.Mode)}";
+
+    private static async Task<OpenLoopMeasurement> MeasureAsync(BenchContext bench, double rate, StorageMode mode, double seconds, double leadInSeconds)
     {
         // Every body made before the gateway starts, so that making them costs the schedule nothing.
         bench.Bodies.Restart();
         var leadIn = (int)Math.Round(rate * leadInSeconds);
         var bodies = Enumerable.Range(0, leadIn + (int)Math.Round(rate * seconds)).Select(_ => bench.Bodies.Next()).ToList();
 
-        await using var gateway = await GatewayUnderTest.StartAsync(bench.Certs, withAudit: true).ConfigureAwait(false);
+        await using var gateway = await GatewayUnderTest.StartAsync(bench.Certs, withAudit: true, mode).ConfigureAwait(false);
         using var client = new GatewayClient(gateway.Addresses[0], TlsIdentity.Load(bench.Certs, "HLI", TimeProvider.System));
         var pushedBefore = bench.Receiver.Pushed;
         var gcBefore = GC.GetTotalPauseDuration();
@@ -116,7 +127,10 @@ internal static class OpenLoopBench
             busy,
             sampler.MaxThreads,
             sampler.MaxQueuedWorkItems,
-            sampler.Jitted);
+            sampler.Jitted)
+        {
+            GroupedShare = gateway.Store is SqliteStore sqlite ? sqlite.Grouped.Units / (double)Math.Max(1, run.Accepted + leadIn) : 0,
+        };
     }
 
     private static string Describe(OpenLoopMeasurement m)

@@ -11,7 +11,7 @@ internal static class StorageComparison
 {
     public static async Task RunAsync(BenchContext bench, IReadOnlyList<StorageMode> modes)
     {
-        await using var cluster = modes.Any(m => m != StorageMode.Sqlite) ? await PostgresCluster.StartAsync().ConfigureAwait(false) : null;
+        await using var cluster = modes.Any(m => m is not (StorageMode.Sqlite or StorageMode.Sqlite1)) ? await PostgresCluster.StartAsync().ConfigureAwait(false) : null;
         var server = cluster is null ? null : new PostgresServer(cluster, ServerCpu.Postmaster(cluster.Port));
         if (server is not null)
         {
@@ -58,6 +58,7 @@ internal static class StorageComparison
         Console.WriteLine(Row("**CPU ms per submission, total**", m => Cell(m, r => r.CpuMs + r.ServerCpuMs, "F2")));
         Console.WriteLine(Row("machine CPU busy, % of both cores (everything running)", m => Cell(m, r => r.MachineBusy * 100, "F0")));
         Console.WriteLine(Row("CJIT pushes delivered per second", m => Cell(m, r => r.PushRate, "F0")));
+        Console.WriteLine(Row("accepts committed in a group with others (SQLite), %", m => Cell(m, r => r.GroupedShare * 100, "F0")));
         Console.WriteLine(Row("audit entries per submission", m => Cell(m, r => r.AuditEntries / (double)r.Count, "F1")));
         Console.WriteLine(Row("outbox totals balance and equal the messages accepted", m => $"yes, {runs[m].Count} of {runs[m].Count} rounds ({runs[m].Sum(r => r.Totals.Accepted):N0} messages)"));
         var baseline = Median(runs[modes[0]].Select(r => r.Rate));
@@ -67,9 +68,11 @@ internal static class StorageComparison
         Console.WriteLine($"{(bench.Bodies.DistinctPeople ? "A distinct person" : "One and the same person")} in every submission; CJIT pushes delivered during the runs: {bench.Receiver.Pushed}");
     }
 
-    private static string Name(StorageMode mode) => mode switch
+    /// <summary>The mode as a column heading.</summary>
+    internal static string Name(StorageMode mode) => mode switch
     {
         StorageMode.Sqlite => "SQLite",
+        StorageMode.Sqlite1 => "SQLite, group commit off",
         StorageMode.Pg1 => "PostgreSQL, 1 instance",
         _ => "PostgreSQL, 2 instances",
     };

@@ -19,8 +19,13 @@ public static class DataFolder
     /// why. Every instance on one database must hold the same person key (copy <c>audit.key</c> from the first), or
     /// the same person would be two people in the trail and the outbox: a different key is refused.
     /// </summary>
-    public static (IGatewayStore Store, PersonKeys PersonKeys) Open(string folder, string? database, TimeProvider time)
+    public static (IGatewayStore Store, PersonKeys PersonKeys) Open(string folder, string? database, TimeProvider time, int groupCommitLimit = 32)
     {
+        if (groupCommitLimit < 1)
+        {
+            throw new DataFolderException($"Gateway:GroupCommitLimit is {groupCommitLimit}; it must be at least 1 (1 commits each accept alone)");
+        }
+
         var full = Path.GetFullPath(folder);
 
         // Read, and named for messages, before anything is opened: the catch below must not parse (and throw) again.
@@ -41,7 +46,7 @@ public static class DataFolder
             Directory.CreateDirectory(full);
             ProveWritable(full);
             var personKeys = PersonKeys.LoadOrCreate(full);
-            store = StorageSelection.Open(location, time, migrate: true);
+            store = StorageSelection.Open(location, time, migrate: true, groupCommitLimit);
             store.ProveWritable();
             var fingerprint = Fingerprint(personKeys);
             var stored = store.InTransaction(tx => tx.ClaimSetting(PersonKeySetting, fingerprint));

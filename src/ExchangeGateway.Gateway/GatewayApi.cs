@@ -39,7 +39,7 @@ public static class GatewayApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapPost("/messages/{messageId}/response", (HttpContext context, string messageId, ResponseAcceptance responses, PushDelivery push) =>
-            Take(context, ResponseReader.MaxBytes, push, (body, caller) => responses.Answer(messageId, body, caller)))
+            Take(context, ResponseReader.MaxBytes, push, (body, caller) => Task.FromResult(responses.Answer(messageId, body, caller))))
             .WithName("Respond")
             .WithSummary("Records the recipient's business response (JSON) to a message it received")
             .Accepts<JsonObject>(JsonMediaType)
@@ -197,7 +197,7 @@ public static class GatewayApi
         var sender = KnownCallerFilter.CallerOf(context);
         try
         {
-            return await Take(context, Intake.SubmissionReader.MaxBytes, push, acceptance.Accept, (body, answer) =>
+            return await Take(context, Intake.SubmissionReader.MaxBytes, push, acceptance.AcceptAsync, (body, answer) =>
             {
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 if (answer.Status is >= 200 and < 300)
@@ -224,11 +224,11 @@ public static class GatewayApi
     }
 
     // A JSON body from the calling agency, answered as the acceptance answers it; new messages wake the push worker at once.
-    private static async Task<IResult> Take(HttpContext context, int maxBytes, PushDelivery push, Func<byte[], string, SubmissionAnswer> accept, Action<byte[], SubmissionAnswer>? answered = null)
+    private static async Task<IResult> Take(HttpContext context, int maxBytes, PushDelivery push, Func<byte[], string, Task<SubmissionAnswer>> accept, Action<byte[], SubmissionAnswer>? answered = null)
     {
         var caller = KnownCallerFilter.CallerOf(context);
         var body = await ReadBodyAsync(context.Request, maxBytes + 1, context.RequestAborted).ConfigureAwait(false);
-        var answer = accept(body, caller);
+        var answer = await accept(body, caller).ConfigureAwait(false);
         answered?.Invoke(body, answer);
         if (answer.NewMessageIds is { Count: > 0 })
         {

@@ -85,7 +85,7 @@ public static class GatewayHost
         var signer = KeyPair.Load(Path.Combine(options.Certs, "gateway.crt"), Path.Combine(options.Certs, "gateway.key"));
         var zone = ReleasePlanning.FindZone(options.TimeZone);
         var nationalCodes = DeploymentTerminology.Load(options.Terminology);
-        var (store, personKeys) = DataFolder.Open(options.Data, options.Database, time);
+        var (store, personKeys) = DataFolder.Open(options.Data, options.Database, time, options.GroupCommitLimit);
 
         builder.Services.AddSingleton<StorageHealth>();
         builder.Services.AddGatewayMetrics();

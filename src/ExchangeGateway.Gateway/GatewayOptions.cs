@@ -48,6 +48,9 @@ public sealed class GatewayOptions
     /// <summary>How many pushes may be in flight to one agency at once, so a slow agency cannot take every slot.</summary>
     public int PushConcurrencyPerAgency { get; set; } = 4;
 
+    /// <summary>On SQLite, the most accepts committed together with one fsync (1: one commit each); PostgreSQL groups its own WAL flushes.</summary>
+    public int GroupCommitLimit { get; set; } = 32;
+
     /// <summary>How often the push worker looks for due messages when nothing wakes it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -33,7 +33,7 @@ public sealed class ReplyAcceptance(
     private static readonly string[] AllTypes = [AgencyTypes.Prison, AgencyTypes.Cjit, AgencyTypes.CommunityTreatment, AgencyTypes.Gp];
 
     /// <summary>Routes, seals and stores a valid reply from <paramref name="sender"/>; the caller has checked the sender is <c>event.from</c>.</summary>
-    public SubmissionAnswer Accept(Submission reply, string sender, string bodyHash)
+    public async Task<SubmissionAnswer> AcceptAsync(Submission reply, string sender, string bodyHash)
     {
         ArgumentNullException.ThrowIfNull(reply);
         var type = reply.Event.Type;
@@ -124,7 +124,7 @@ public sealed class ReplyAcceptance(
         var auditBatch = audit.Accepted(reply, sender, bodyHash, keys, [.. recipients.Select(r => r.Recipient)], consentDecisions, messages);
         var factsWork = ReportFacts.WorkFor(reply, keys);
         var now = time.GetUtcNow();
-        var result = store.InTransaction(tx =>
+        var result = await store.InTransactionAsync(tx =>
         {
             var stored = tx.Submissions.Accept(accepted);
             if (stored.Outcome == AcceptOutcome.Accepted)
@@ -138,7 +138,7 @@ public sealed class ReplyAcceptance(
             }
 
             return stored;
-        });
+        }).ConfigureAwait(false);
         if (result.Outcome == AcceptOutcome.Conflict)
         {
             return SubmissionAcceptance.Problem(409, $"submissionId {reply.SubmissionId} was already used for a different submission",

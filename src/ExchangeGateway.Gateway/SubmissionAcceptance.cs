@@ -42,7 +42,7 @@ public sealed class SubmissionAcceptance(
     private static readonly JsonSerializerOptions ResponseJson = new() { WriteIndented = false };
 
     /// <summary>Checks and accepts a submission body sent by <paramref name="sender"/> (the agency named by its client certificate).</summary>
-    public SubmissionAnswer Accept(byte[] body, string sender)
+    public async Task<SubmissionAnswer> AcceptAsync(byte[] body, string sender)
     {
         ArgumentNullException.ThrowIfNull(body);
         var intake = SubmissionReader.Read(body, DateOnly.FromDateTime(time.GetLocalNow().DateTime));
@@ -76,7 +76,7 @@ public sealed class SubmissionAcceptance(
         if (submission.Dir is null)
         {
             // A reply names no recipient: it is routed from the message it answers.
-            return replies.Accept(submission, sender, bodyHash);
+            return await replies.AcceptAsync(submission, sender, bodyHash).ConfigureAwait(false);
         }
 
         // Routing and consent are decided outside the transaction (sealing is the slow part); the store refuses the
@@ -85,7 +85,7 @@ public sealed class SubmissionAcceptance(
         {
             try
             {
-                return Decide(submission, sender, canonical, bodyHash);
+                return await DecideAsync(submission, sender, canonical, bodyHash).ConfigureAwait(false);
             }
             catch (StaleDecisionException) when (attempt < 3)
             {
@@ -98,7 +98,7 @@ public sealed class SubmissionAcceptance(
         }
     }
 
-    private SubmissionAnswer Decide(Submission submission, string sender, string canonical, string bodyHash)
+    private async Task<SubmissionAnswer> DecideAsync(Submission submission, string sender, string canonical, string bodyHash)
     {
         var dir = submission.Dir ?? throw new InvalidOperationException("only a submission with a DIR reaches routing");
         var keys = personKeys.For(dir.Client);
@@ -167,7 +167,8 @@ public sealed class SubmissionAcceptance(
         var loopWork = loop.WorkFor(submission, keys, messages, canonical);
         var factsWork = ReportFacts.WorkFor(submission, keys);
         var auditBatch = audit.Accepted(submission, sender, bodyHash, keys, routing.Recipients, consentDecisions, messages, alerts);
-        var result = store.InTransaction(transaction =>
+        // Awaited, not blocked on: under load the request waits for the writer (and shares its commit) without a thread.
+        var result = await store.InTransactionAsync(transaction =>
         {
             var stored = transaction.Submissions.Accept(accepted);
             if (stored.Outcome == AcceptOutcome.Accepted)
@@ -191,7 +192,7 @@ public sealed class SubmissionAcceptance(
             }
 
             return stored;
-        });
+        }).ConfigureAwait(false);
         switch (result.Outcome)
         {
             case AcceptOutcome.Accepted:

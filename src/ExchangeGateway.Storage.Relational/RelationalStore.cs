@@ -35,6 +35,20 @@ public abstract class RelationalStore : IGatewayStore
     public T InTransaction<T>(Func<IStoreTransaction, T> work) => Run(work, readOnly: false);
 
     /// <inheritdoc/>
+    /// <remarks>Here the unit runs on the caller's thread; an adapter with one writer overrides this to group commits.</remarks>
+    public virtual Task<T> InTransactionAsync<T>(Func<IStoreTransaction, T> work)
+    {
+        try
+        {
+            return Task.FromResult(InTransaction(work));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<T>(ex);
+        }
+    }
+
+    /// <inheritdoc/>
     public T Snapshot<T>(Func<IStoreTransaction, T> work) => Run(work, readOnly: true);
 
     /// <inheritdoc/>
@@ -64,6 +78,9 @@ public abstract class RelationalStore : IGatewayStore
 
     /// <summary>Releases the adapter's connections.</summary>
     protected abstract void Dispose(bool disposing);
+
+    /// <summary>The stores of every role, enlisted in <paramref name="session"/>'s transaction (for an adapter's own unit-of-work loop).</summary>
+    protected IStoreTransaction Enlist(DbSession session) => new RelationalTransaction(session, Time);
 
     /// <summary>A connection with a transaction begun on it (read-only: a consistent snapshot), held until the lease is disposed.</summary>
     protected abstract ConnectionLease Acquire(bool readOnly);

@@ -18,13 +18,14 @@ public static class StorageSelection
     /// Opens the store at <paramref name="location"/>. With <paramref name="migrate"/> (the gateway, at start) its
     /// schema is brought up to date; without (the admin commands) nothing in the schema is changed and a database whose
     /// schema is not exactly this build's is refused with a <see cref="StorageSchemaException"/> naming both versions.
+    /// <paramref name="groupCommitLimit"/> is the most units of work SQLite commits together (1: one commit each).
     /// </summary>
-    public static IGatewayStore Open(DatabaseLocation location, TimeProvider time, bool migrate = true)
+    public static IGatewayStore Open(DatabaseLocation location, TimeProvider time, bool migrate = true, int groupCommitLimit = SqliteStore.DefaultGroupLimit)
     {
         ArgumentNullException.ThrowIfNull(location);
         return location.Kind switch
         {
-            DatabaseKind.Sqlite => SqliteStore.Open(location.Target, time, migrate),
+            DatabaseKind.Sqlite => SqliteStore.Open(location.Target, time, migrate).WithGroupLimit(groupCommitLimit),
             DatabaseKind.PostgreSql => PostgreSqlStore.Open(location.Target, time, migrate),
             _ => throw new ArgumentOutOfRangeException(nameof(location), location.Kind, "no adapter for this kind of database"),
         };

@@ -10,9 +10,10 @@ namespace ExchangeGateway.Storage.Sqlite;
 /// The embedded default: one SQLite file; one writing connection, one unit of work at a time; read snapshots on
 /// connections of their own, so a read never waits behind a write's fsync (WAL lets readers and the writer run
 /// together). WAL and synchronous=FULL are read back after they are set: a filesystem that cannot do WAL must stop the
-/// gateway rather than weaken "accepted means stored".
+/// gateway rather than weaken "accepted means stored". Units of work awaited by requests are committed in groups
+/// (<see cref="InTransactionAsync{T}"/>).
 /// </summary>
-public sealed class SqliteStore : RelationalStore
+public sealed partial class SqliteStore : RelationalStore
 {
     private readonly SqliteConnection connection;
     private readonly Lock gate = new();
@@ -24,6 +25,7 @@ public sealed class SqliteStore : RelationalStore
     {
         this.connection = connection;
         Path = path;
+        writing = Task.Run(WriteGroups);
     }
 
     /// <summary>The database file.</summary>
@@ -136,6 +138,7 @@ public sealed class SqliteStore : RelationalStore
     {
         if (disposing)
         {
+            StopGroups();
             lock (gate)
             {
                 cache.Clear();

@@ -17,6 +17,14 @@ public interface IGatewayStore : IDisposable
     /// </summary>
     T InTransaction<T>(Func<IStoreTransaction, T> work);
 
+    /// <summary>
+    /// As <see cref="InTransaction{T}"/>, for a caller that should wait for its turn without holding a thread (a request):
+    /// an adapter may commit concurrent units of work together, one durable commit for the group. The task completes only
+    /// once the commit holding <paramref name="work"/> is durable; work that throws fails alone, and a group whose commit
+    /// fails is run again unit by unit, so each caller hears its own outcome.
+    /// </summary>
+    Task<T> InTransactionAsync<T>(Func<IStoreTransaction, T> work);
+
     /// <summary>Runs read-only <paramref name="work"/> on one consistent snapshot (the verifier, exports, reports).</summary>
     T Snapshot<T>(Func<IStoreTransaction, T> work);
 

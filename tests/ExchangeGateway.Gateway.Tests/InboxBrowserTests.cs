@@ -41,8 +41,10 @@ public sealed class InboxBrowserTests(ChromiumBrowser chromium) : GatewayWithAge
 
     private static async Task OpenMessage(IPage page, string messageId)
     {
+        // Waits for the message page's own content rather than its load event, which a loaded machine was seen to miss.
         await page.Locator($"a[href='/messages/{messageId}']").ClickAsync();
-        await page.WaitForURLAsync($"**/messages/{messageId}");
+        await page.WaitForURLAsync($"**/messages/{messageId}", new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator(".status .state").WaitForAsync();
     }
 
     private static async Task Answer(IPage page, string name, string? reason = null)

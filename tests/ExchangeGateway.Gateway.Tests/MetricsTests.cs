@@ -242,6 +242,8 @@ public sealed class MetricsTests : GatewayWithAgencies
 
         public T InTransaction<T>(Func<IStoreTransaction, T> work) => Snapshot(work);
 
+        public Task<T> InTransactionAsync<T>(Func<IStoreTransaction, T> work) => Task.FromResult(Snapshot(work));
+
         public T Snapshot<T>(Func<IStoreTransaction, T> work)
         {
             Reads++;

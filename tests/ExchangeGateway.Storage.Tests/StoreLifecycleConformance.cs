@@ -135,6 +135,55 @@ public abstract class StoreLifecycleConformance<TTarget> : StoreConformanceTests
     }
 
     [Fact]
+    public async Task Units_of_work_awaited_at_once_are_each_committed_and_answered_with_their_own_result()
+    {
+        var units = Enumerable.Range(0, 40).Select(i => Store.InTransactionAsync(t => (i, t.Submissions.Accept(Submission($"s{i}", messages: [Push($"m{i}")])).Outcome))).ToList();
+
+        var answers = await Task.WhenAll(units);
+
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => (i, AcceptOutcome.Accepted)), answers);
+        Assert.Equal(40, Totals().Accepted);
+        Assert.Equal(40, Read(t => Enumerable.Range(0, 40).Count(i => t.Submissions.Find($"s{i}") is not null)));
+    }
+
+    [Fact]
+    public async Task A_unit_of_work_that_throws_among_others_awaited_at_once_fails_alone_and_keeps_nothing()
+    {
+        var units = Enumerable.Range(0, 20).Select(i => Store.InTransactionAsync(t =>
+        {
+            t.Submissions.Accept(Submission($"s{i}", messages: [Push($"m{i}")]));
+            return i == 7 ? throw new InvalidOperationException("unit 7 refused") : i;
+        })).ToList();
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => units[7]);
+
+        Assert.Equal("unit 7 refused", refused.Message);
+        Assert.Equal(Enumerable.Range(0, 20).Where(i => i != 7), await Task.WhenAll(units.Where((_, i) => i != 7)));
+        Assert.Null(Read(t => t.Submissions.Find("s7")));
+        Assert.Equal(19, Totals().Accepted);
+    }
+
+    [Fact]
+    public async Task Units_of_work_awaited_on_a_full_disk_each_fail_as_storage_unavailable_and_nothing_is_half_written()
+    {
+        Accept(Submission("s1", messages: [Push("m1")]));
+        Store.Simulate(SimulatedStorageFault.Full);
+
+        var big = new byte[256 * 1024];
+        var units = Enumerable.Range(2, 10).Select(i => Store.InTransactionAsync(t => t.Submissions.Accept(Submission($"s{i}", messages: [Push($"m{i}") with { Package = big }])))).ToList();
+
+        foreach (var unit in units)
+        {
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => unit);
+        }
+
+        Assert.Equal(1, Totals().Accepted);
+        Store.Simulate(SimulatedStorageFault.None);
+        Assert.Equal(AcceptOutcome.Accepted, (await Store.InTransactionAsync(t => t.Submissions.Accept(Submission("s2", messages: [Push("m2") with { Package = big }])))).Outcome);
+        Assert.Equal(2, Totals().Accepted);
+    }
+
+    [Fact]
     public void Proving_a_writable_store_writable_changes_nothing()
     {
         Accept(Submission("s1", messages: [Push("m1")]));
