@@ -18,6 +18,10 @@ public sealed class ProfileSet
     private readonly Dictionary<string, ConceptMap> conceptMapsByUrl = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<Coding>> expansions = new(StringComparer.Ordinal);
 
+    // Every concept of every CodeSystem by code (the first in document order wins, as a search in order would find it):
+    // displays are looked up for every coded element of every document mapped.
+    private readonly Dictionary<(string Url, string Code), CodeSystem.ConceptDefinitionComponent> concepts = [];
+
     private ProfileSet(IEnumerable<(string Name, string Json)> files)
     {
         var deserializer = new FhirJsonDeserializer(new DeserializerSettings());
@@ -34,6 +38,14 @@ public sealed class ProfileSet
             }
 
             Add(name, resource);
+        }
+
+        foreach (var codeSystem in codeSystemsByUrl.Values)
+        {
+            foreach (var concept in Flatten(codeSystem.Concept).Where(c => c.Code is not null))
+            {
+                concepts.TryAdd((codeSystem.Url!, concept.Code!), concept);
+            }
         }
 
         foreach (var valueSet in valueSetsByUrl.Values)
@@ -127,8 +139,8 @@ public sealed class ProfileSet
         return reader.ReadToEnd();
     }
 
-    private static CodeSystem.ConceptDefinitionComponent? FindConcept(CodeSystem codeSystem, string code) =>
-        Flatten(codeSystem.Concept).FirstOrDefault(c => c.Code == code);
+    private CodeSystem.ConceptDefinitionComponent? FindConcept(CodeSystem codeSystem, string code) =>
+        codeSystem.Url is { } url && concepts.TryGetValue((url, code), out var concept) ? concept : null;
 
     private static IEnumerable<CodeSystem.ConceptDefinitionComponent> Flatten(IEnumerable<CodeSystem.ConceptDefinitionComponent> concepts) =>
         concepts.SelectMany(c => Flatten(c.Concept).Prepend(c));

@@ -29,6 +29,9 @@ public sealed partial class ReleaseSummaryMapper(ProfileSet profiles, NationalCo
     /// </summary>
     public string MapToJson(Submission document, IReadOnlyList<SafetyFlag> flags) => FhirJsonSerializer.Default.SerializeToString(Map(document, flags), true);
 
+    /// <summary>One recipient's document (as <see cref="MapToJson(Submission, IReadOnlyList{SafetyFlag})"/>) as compact UTF-8 JSON, the form the gateway seals.</summary>
+    public byte[] MapToUtf8(Submission document, IReadOnlyList<SafetyFlag> flags) => DocumentJson.Utf8(Map(document, flags));
+
     /// <summary>The document as a Bundle; firstNotifiedAt is when the gateway first heard of a planned release (see SafetyFlags.Raise).</summary>
     public Bundle Map(Submission submission, string? firstNotifiedAt = null)
     {

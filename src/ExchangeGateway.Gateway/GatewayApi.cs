@@ -240,20 +240,28 @@ public static class GatewayApi
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
-        // Read at most one byte past the intake's limit: enough for it to refuse an oversized body by name, without buffering the rest.
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        // Read at most one byte past the intake's limit: enough for it to refuse an oversized body by name, without buffering
+        // the rest. The chunk is pooled and the buffer sized from Content-Length: a fresh 80 KB per request showed in profiles.
+        using var buffer = new MemoryStream(request.ContentLength is { } length and > 0 ? (int)Math.Min(length, limit) : 0);
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            var take = Math.Min(read, limit - (int)buffer.Length);
-            buffer.Write(chunk, 0, take);
-            if (buffer.Length >= limit)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                break;
+                var take = Math.Min(read, limit - (int)buffer.Length);
+                buffer.Write(chunk, 0, take);
+                if (buffer.Length >= limit)
+                {
+                    break;
+                }
             }
         }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
 
-        return buffer.ToArray();
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
     }
 }

@@ -89,7 +89,7 @@ public sealed class ReplyAcceptance(
                 [new ValidationError("event.inReplyTo", "its sender is no longer in the agency directory")]) with { Refusal = SubmissionRefusals.Routing };
         }
 
-        var document = Encoding.UTF8.GetBytes(mapper.MapToJson(reply, []));
+        var document = mapper.MapToUtf8(reply, []);
         var decisions = new List<RecipientDecision>();
         var consentDecisions = new List<ConsentDecision>();
         var messages = new List<OutgoingMessage>();

@@ -130,7 +130,7 @@ public sealed class SubmissionAcceptance(
             if (decision.Outcome is ConsentOutcome.Shared or ConsentOutcome.Overridden)
             {
                 var minimised = RecordMinimiser.For(submission, agency.Type);
-                var document = Encoding.UTF8.GetBytes(mapper.MapToJson(minimised, flags));
+                var document = mapper.MapToUtf8(minimised, flags);
                 OutgoingMessage message;
                 try
                 {

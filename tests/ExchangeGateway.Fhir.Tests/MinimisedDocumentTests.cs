@@ -30,6 +30,21 @@ public class MinimisedDocumentTests
 
     [Theory]
     [MemberData(nameof(ExamplesAndRecipients))]
+    public void The_sealed_form_of_each_copy_is_the_pretty_document_compacted_and_passes_the_profiles(string example, string recipientType)
+    {
+        var minimised = RecordMinimiser.For(Read(example), recipientType);
+
+        var compact = Mapper.MapToUtf8(minimised, []);
+        var pretty = Mapper.MapToJson(minimised, []);
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(pretty), JsonNode.Parse(compact)));
+        Assert.True(compact.Length < Encoding.UTF8.GetByteCount(pretty) * 0.9, $"{compact.Length} bytes compact against {Encoding.UTF8.GetByteCount(pretty)} pretty");
+        Assert.Equal(compact, Mapper.MapToUtf8(minimised, []));
+        Assert.Empty(Validator.ValidateJson(Encoding.UTF8.GetString(compact)));
+    }
+
+    [Theory]
+    [MemberData(nameof(ExamplesAndRecipients))]
     public void Each_recipients_copy_passes_the_profiles_and_unmaps_to_the_minimised_submission(string example, string recipientType)
     {
         var minimised = RecordMinimiser.For(Read(example), recipientType);
