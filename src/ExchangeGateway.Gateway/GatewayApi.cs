@@ -259,7 +259,8 @@ public static class GatewayApi
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+            // Cleared: the pool is shared, and a body is a person's record.
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk, clearArray: true);
         }
 
         return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();

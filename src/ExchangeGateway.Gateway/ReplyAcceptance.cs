@@ -40,7 +40,7 @@ public sealed class ReplyAcceptance(
         var agency = directory.Find(sender) ?? throw new InvalidOperationException("the sender was found in the directory before");
         if (!EventSenders.MayFileReply(type, agency.Type))
         {
-            audit.Refused(sender, reply.SubmissionId, "reply from an agency type that does not send it", 1);
+            await audit.RefusedAsync(sender, reply.SubmissionId, "reply from an agency type that does not send it", 1).ConfigureAwait(false);
             var who = type == EventTypes.Engagement ? "a CJIT or a community treatment provider" : "a GP practice, a CJIT or a community treatment provider";
             return SubmissionAcceptance.Problem(400, "The submission is not valid",
                 [new ValidationError("event.type", $"a {type} is sent by {who}; {sender} is {agency.Type}")]);
@@ -51,14 +51,14 @@ public sealed class ReplyAcceptance(
         if (origin is null || origin.Status == MessageStatus.Cancelled)
         {
             // Whether the message does not exist or is another agency's, the answer is the same.
-            audit.Refused(sender, reply.SubmissionId, "reply to a message not addressed to the sender", 1);
+            await audit.RefusedAsync(sender, reply.SubmissionId, "reply to a message not addressed to the sender", 1).ConfigureAwait(false);
             return SubmissionAcceptance.Problem(404, $"no message {inReplyTo} addressed to {sender}",
                 [new ValidationError("event.inReplyTo", "not a message this agency received")]);
         }
 
         if (!Answers(type, origin.EventType))
         {
-            audit.Refused(sender, reply.SubmissionId, "reply to a message of another event type", 1);
+            await audit.RefusedAsync(sender, reply.SubmissionId, "reply to a message of another event type", 1).ConfigureAwait(false);
             var expected = type == EventTypes.ReceptionReply ? "a reception" : "a release or release-notice";
             return SubmissionAcceptance.Problem(400, "The submission is not valid",
                 [new ValidationError("event.inReplyTo", $"message {inReplyTo} is a {origin.EventType}; a {type} answers {expected} message")]);
@@ -75,7 +75,7 @@ public sealed class ReplyAcceptance(
         var replyKeys = personKeys.For(reply.Client ?? throw new InvalidOperationException("the contract requires client on a reply"));
         if (SamePerson(replyKeys, originKeys) is { } mismatch)
         {
-            audit.Refused(sender, reply.SubmissionId, "reply about another person than the message it answers", 1);
+            await audit.RefusedAsync(sender, reply.SubmissionId, "reply about another person than the message it answers", 1).ConfigureAwait(false);
             return SubmissionAcceptance.Problem(400, "The submission is not valid",
                 [new ValidationError(mismatch, $"does not match the person of message {inReplyTo}: check the message id and the person")]);
         }
@@ -84,7 +84,7 @@ public sealed class ReplyAcceptance(
         var recipients = Recipients(type, origin, memory, lines, sender);
         if (recipients.Count == 0)
         {
-            audit.Refused(sender, reply.SubmissionId, "reply with no recipient", 1);
+            await audit.RefusedAsync(sender, reply.SubmissionId, "reply with no recipient", 1).ConfigureAwait(false);
             return SubmissionAcceptance.Problem(409, $"the agency that sent message {inReplyTo} is no longer in the agency directory; the reply cannot be delivered",
                 [new ValidationError("event.inReplyTo", "its sender is no longer in the agency directory")]) with { Refusal = SubmissionRefusals.Routing };
         }

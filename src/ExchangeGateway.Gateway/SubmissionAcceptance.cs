@@ -48,20 +48,20 @@ public sealed class SubmissionAcceptance(
         var intake = SubmissionReader.Read(body, DateOnly.FromDateTime(time.GetLocalNow().DateTime));
         if (!intake.IsValid)
         {
-            audit.Refused(sender, null, "invalid submission", intake.Errors.Count);
+            await audit.RefusedAsync(sender, null, "invalid submission", intake.Errors.Count).ConfigureAwait(false);
             return Problem(400, "The submission is not valid", intake.Errors);
         }
 
         var submission = intake.Submission!;
         if (directory.Find(sender) is null)
         {
-            audit.Refused(sender, submission.SubmissionId, "sender not in the agency directory", 0);
+            await audit.RefusedAsync(sender, submission.SubmissionId, "sender not in the agency directory", 0).ConfigureAwait(false);
             return Problem(403, $"Agency {sender} is not in the agency directory", []);
         }
 
         if (!string.Equals(submission.Event.From, sender, StringComparison.Ordinal))
         {
-            audit.Refused(sender, submission.SubmissionId, "event.from is not the sender", 0);
+            await audit.RefusedAsync(sender, submission.SubmissionId, "event.from is not the sender", 0).ConfigureAwait(false);
             return Problem(403, $"event.from is {submission.Event.From} but the client certificate is {sender}'s; an agency can send only as itself", []);
         }
 
@@ -106,7 +106,7 @@ public sealed class SubmissionAcceptance(
         var routing = RecipientRouter.Route(submission, directory, memory?.Agencies);
         if (routing.Errors.Count > 0)
         {
-            audit.Refused(sender, submission.SubmissionId, "routing", routing.Errors.Count);
+            await audit.RefusedAsync(sender, submission.SubmissionId, "routing", routing.Errors.Count).ConfigureAwait(false);
             return Problem(400, "The submission names agencies the gateway cannot route to", routing.Errors) with { Refusal = SubmissionRefusals.Routing };
         }
 

@@ -25,7 +25,7 @@ public static class StorageSelection
         ArgumentNullException.ThrowIfNull(location);
         return location.Kind switch
         {
-            DatabaseKind.Sqlite => SqliteStore.Open(location.Target, time, migrate).WithGroupLimit(groupCommitLimit),
+            DatabaseKind.Sqlite => SqliteStore.Open(location.Target, time, migrate, groupCommitLimit),
             DatabaseKind.PostgreSql => PostgreSqlStore.Open(location.Target, time, migrate),
             _ => throw new ArgumentOutOfRangeException(nameof(location), location.Kind, "no adapter for this kind of database"),
         };

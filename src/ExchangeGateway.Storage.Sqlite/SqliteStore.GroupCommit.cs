@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using ExchangeGateway.Storage.Relational;
-using Microsoft.Data.Sqlite;
 
 namespace ExchangeGateway.Storage.Sqlite;
 
@@ -19,20 +18,12 @@ public sealed partial class SqliteStore
     /// <summary>The most units committed together unless told otherwise.</summary>
     public const int DefaultGroupLimit = 32;
 
-    private int groupLimit = DefaultGroupLimit;
     private long groupsCommitted;
     private long unitsGrouped;
 
     /// <summary>How many groups of two or more units were committed together so far, and how many units they held.</summary>
     public (long Groups, long Units) Grouped => (Interlocked.Read(ref groupsCommitted), Interlocked.Read(ref unitsGrouped));
 
-    /// <summary>This store, committing at most <paramref name="limit"/> units together (1: each alone, one fsync each).</summary>
-    public SqliteStore WithGroupLimit(int limit)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        groupLimit = limit;
-        return this;
-    }
 
     /// <inheritdoc/>
     public override Task<T> InTransactionAsync<T>(Func<IStoreTransaction, T> work)
@@ -110,9 +101,10 @@ public sealed partial class SqliteStore
 
                 transaction.Commit();
             }
-            catch (Exception ex) when (ex is SqliteException or StorageUnavailableException or InvalidOperationException)
+            catch (Exception)
             {
-                // A fault of the database (full, read-only, I/O): nothing of the group was kept, and each unit is run alone.
+                // A fault of the database (full, read-only, I/O) or anything else the group as a whole met: the transaction
+                // has rolled back, nothing of the group was kept, and each unit is run alone to meet its own outcome.
                 return false;
             }
 

@@ -20,10 +20,13 @@ public sealed partial class SqliteStore : RelationalStore
     private readonly CommandCache cache = new();
     private readonly ConcurrentBag<Reader> readers = [];
 
-    private SqliteStore(SqliteConnection connection, string path, TimeProvider time)
+    private readonly int groupLimit;
+
+    private SqliteStore(SqliteConnection connection, string path, TimeProvider time, int groupLimit)
         : base(new SqliteDialect(), time)
     {
         this.connection = connection;
+        this.groupLimit = groupLimit;
         Path = path;
         writing = Task.Run(WriteGroups);
     }
@@ -43,11 +46,13 @@ public sealed partial class SqliteStore : RelationalStore
     /// Opens the database file. With <paramref name="migrate"/> (the gateway) the file is created if needed and its
     /// schema brought up to date; without (the admin commands) the file must exist and its schema be exactly this
     /// build's, or a <see cref="StorageSchemaException"/> is thrown before anything in the file is changed.
+    /// <paramref name="groupLimit"/> is the most units of work committed together (1: each alone, one fsync each).
     /// </summary>
-    public static SqliteStore Open(string path, TimeProvider time, bool migrate = true)
+    public static SqliteStore Open(string path, TimeProvider time, bool migrate = true, int groupLimit = DefaultGroupLimit)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(time);
+        ArgumentOutOfRangeException.ThrowIfLessThan(groupLimit, 1);
         var full = System.IO.Path.GetFullPath(path);
         if (migrate)
         {
@@ -65,7 +70,7 @@ public sealed partial class SqliteStore : RelationalStore
         try
         {
             connection.Open();
-            store = new SqliteStore(connection, full, time);
+            store = new SqliteStore(connection, full, time, groupLimit);
             if (migrate)
             {
                 Configure(connection, full);

@@ -41,6 +41,7 @@ public class MinimisedDocumentTests
         Assert.True(compact.Length < Encoding.UTF8.GetByteCount(pretty) * 0.9, $"{compact.Length} bytes compact against {Encoding.UTF8.GetByteCount(pretty)} pretty");
         Assert.Equal(compact, Mapper.MapToUtf8(minimised, []));
         Assert.Empty(Validator.ValidateJson(Encoding.UTF8.GetString(compact)));
+        Assert.Contains("<div xmlns=", Encoding.UTF8.GetString(compact), StringComparison.Ordinal);
     }
 
     [Theory]

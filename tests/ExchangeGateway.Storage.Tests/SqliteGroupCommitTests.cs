@@ -33,12 +33,21 @@ public sealed class SqliteGroupCommitTests : StoreConformanceTests<SqliteTarget>
     [Fact]
     public async Task A_group_limit_of_one_commits_each_unit_alone()
     {
-        var sqlite = Assert.IsType<SqliteStore>(Store).WithGroupLimit(1);
+        using var sqlite = SqliteStore.Open(Path.Combine(Directory.CreateTempSubdirectory("exg-group-").FullName, "gateway.db"), Clock, groupLimit: 1);
 
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Store.InTransactionAsync(t => t.Submissions.Accept(Submission($"s{i}", messages: [Push($"m{i}")])))));
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => sqlite.InTransactionAsync(t => t.Submissions.Accept(Submission($"s{i}", messages: [Push($"m{i}")])))));
 
         Assert.Equal((0L, 0L), sqlite.Grouped);
-        Assert.Equal(20, Totals().Accepted);
+        Assert.Equal(20, sqlite.Snapshot(t => t.Admin.Totals()).Accepted);
+    }
+
+    [Fact]
+    public void A_group_limit_below_one_is_refused_before_the_file_is_created()
+    {
+        var folder = Directory.CreateTempSubdirectory("exg-group-").FullName;
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => SqliteStore.Open(Path.Combine(folder, "gateway.db"), Clock, groupLimit: 0));
+        Assert.False(File.Exists(Path.Combine(folder, "gateway.db")));
     }
 
     [Fact]
