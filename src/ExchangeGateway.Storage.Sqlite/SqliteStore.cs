@@ -85,6 +85,7 @@ public sealed partial class SqliteStore : RelationalStore
                 Configure(connection, full);
             }
 
+            store.StartCheckpointing();
             return store;
         }
         catch (Exception ex) when (new SqliteDialect().IsFault(ex))
@@ -144,6 +145,7 @@ public sealed partial class SqliteStore : RelationalStore
         if (disposing)
         {
             StopGroups();
+            StopCheckpointing();
             lock (gate)
             {
                 cache.Clear();
