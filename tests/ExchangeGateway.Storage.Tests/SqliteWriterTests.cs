@@ -2,8 +2,8 @@ using ExchangeGateway.Storage.Sqlite;
 
 namespace ExchangeGateway.Storage.Tests;
 
-/// <summary>SQLite's group commit: what queues behind a commit is committed together, once.</summary>
-public sealed class SqliteGroupCommitTests : StoreConformanceTests<SqliteTarget>
+/// <summary>SQLite's one writer: what queues behind a commit is committed together, once; the WAL is copied into the file in the background.</summary>
+public sealed class SqliteWriterTests : StoreConformanceTests<SqliteTarget>
 {
     [Fact]
     public async Task Units_that_queue_behind_a_commit_are_committed_together_in_one_transaction()
@@ -61,5 +61,27 @@ public sealed class SqliteGroupCommitTests : StoreConformanceTests<SqliteTarget>
         await Assert.ThrowsAsync<ObjectDisposedException>(() => Store.InTransactionAsync(t => t.Now));
         using var reopened = Target.Open(Clock);
         Assert.Equal(10, reopened.Snapshot(t => t.Admin.Totals()).Accepted);
+    }
+
+    [Fact]
+    public async Task Committed_pages_reach_the_database_file_in_the_background_long_before_the_writer_s_own_threshold()
+    {
+        var sqlite = Assert.IsType<SqliteStore>(Store);
+        var before = new FileInfo(sqlite.Path).Length;
+
+        // About 1,700 pages of WAL: far below the writer's backstop of 10,000, so only the background checkpoint copies them.
+        for (var i = 0; i < 100; i++)
+        {
+            Accept(Submission($"s{i}", messages: [Push($"m{i}") with { Package = new byte[64 * 1024] }]));
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (new FileInfo(sqlite.Path).Length < before + (4 * 1024 * 1024) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(new FileInfo(sqlite.Path).Length >= before + (4 * 1024 * 1024), $"the database file is {new FileInfo(sqlite.Path).Length} bytes after 100 accepts of 64 KB");
+        Assert.Equal(100, Totals().Accepted);
     }
 }
