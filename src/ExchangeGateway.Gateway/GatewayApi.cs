@@ -39,7 +39,7 @@ public static class GatewayApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapPost("/messages/{messageId}/response", (HttpContext context, string messageId, ResponseAcceptance responses, PushDelivery push) =>
-            Take(context, ResponseReader.MaxBytes, push, (body, caller) => Task.FromResult(responses.Answer(messageId, body, caller))))
+            Take(context, ResponseReader.MaxBytes, push, (body, caller) => responses.AnswerAsync(messageId, body, caller)))
             .WithName("Respond")
             .WithSummary("Records the recipient's business response (JSON) to a message it received")
             .Accepts<JsonObject>(JsonMediaType)
@@ -132,11 +132,12 @@ public static class GatewayApi
             .WithSummary("Lists the messages waiting in the caller's mailbox")
             .Produces<JsonObject>(StatusCodes.Status200OK, JsonMediaType);
 
-        api.MapGet("/mailbox/{messageId}", (HttpContext context, string messageId, IGatewayStore store, GatewayAudit audit) =>
+        api.MapGet("/mailbox/{messageId}", async (HttpContext context, string messageId, IGatewayStore store, GatewayAudit audit) =>
         {
             var caller = KnownCallerFilter.CallerOf(context);
 
-            var package = store.InTransaction(tx =>
+            // Awaited: a fetch writes (its audit entry), and a request waits for the writer without holding a thread.
+            var package = await store.InTransactionAsync(tx =>
             {
                 var found = tx.Mailbox.Fetch(caller, messageId);
                 if (found is not null)
@@ -145,7 +146,7 @@ public static class GatewayApi
                 }
 
                 return found;
-            });
+            }).ConfigureAwait(false);
             return package is null ? NotFound($"no message {messageId} in the mailbox of {caller}") : Results.Bytes(package, PackageMediaType);
         })
             .WithName("FetchMessage")
@@ -153,11 +154,11 @@ public static class GatewayApi
             .Produces<byte[]>(StatusCodes.Status200OK, PackageMediaType)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapPost("/mailbox/{messageId}/ack", (HttpContext context, string messageId, IGatewayStore store, GatewayAudit audit, GatewayMetrics metrics) =>
+        api.MapPost("/mailbox/{messageId}/ack", async (HttpContext context, string messageId, IGatewayStore store, GatewayAudit audit, GatewayMetrics metrics) =>
         {
             var caller = KnownCallerFilter.CallerOf(context);
 
-            var acknowledged = store.InTransaction(tx =>
+            var acknowledged = await store.InTransactionAsync(tx =>
             {
                 if (!tx.Mailbox.Acknowledge(caller, messageId))
                 {
@@ -166,7 +167,7 @@ public static class GatewayApi
 
                 audit.Acknowledged(tx, caller, messageId);
                 return true;
-            });
+            }).ConfigureAwait(false);
             if (!acknowledged)
             {
                 return NotFound($"no message {messageId} waiting in the mailbox of {caller}");

@@ -33,7 +33,7 @@ public sealed class ResponseAcceptance(
     public const string NoticeEventType = "message-response";
 
     /// <summary>Answers <paramref name="messageId"/> for <paramref name="caller"/> (the agency named by its client certificate).</summary>
-    public SubmissionAnswer Answer(string messageId, byte[] body, string caller)
+    public async Task<SubmissionAnswer> AnswerAsync(string messageId, byte[] body, string caller)
     {
         ArgumentNullException.ThrowIfNull(body);
         var read = ResponseReader.Read(body);
@@ -46,7 +46,7 @@ public sealed class ResponseAcceptance(
 
         if (errors.Count > 0 || read.Response is not { } response)
         {
-            audit.Refused(caller, null, "invalid response to a message", errors.Count);
+            await audit.RefusedAsync(caller, null, "invalid response to a message", errors.Count).ConfigureAwait(false);
             return SubmissionAcceptance.Problem(400, "The response is not valid", errors);
         }
 
@@ -80,7 +80,7 @@ public sealed class ResponseAcceptance(
         var stored = new StoredResponse(messageId, caller, ResponseOutcomes.Name(response.Outcome), canonical, at, notice?.MessageId);
         var answered = addressed;
         var acknowledged = false;
-        var (recorded, gone) = store.InTransaction(tx =>
+        var (recorded, gone) = await store.InTransactionAsync(tx =>
         {
             // Set again on every run: the store may run this work again (a deadlock between instances).
             acknowledged = false;
@@ -114,7 +114,7 @@ public sealed class ResponseAcceptance(
                 + tx.Escalations.Close(EscalationKinds.ReleaseAcceptanceDue, answered.SubmissionId, caller, EscalationStatus.Answered, detail, at).Count;
             audit.Responded(tx, caller, answered, keys, response, notice, closed);
             return (null, false);
-        });
+        }).ConfigureAwait(false);
         if (gone)
         {
             return NotAddressed(messageId, caller);
