@@ -28,15 +28,25 @@ public sealed class PostgreSqlInstancesTests(ITestOutputHelper output)
         var folder = Directory.CreateTempSubdirectory("exg-instances-test-").FullName;
         var directory = await CrashTests.WriteDirectory(folder, agencies.Url!);
         var log = Path.Combine(folder, "gateway.log");
-        var (argsA, addressA) = Instance(folder, "a", database, directory);
-        var (argsB, addressB) = Instance(folder, "b", database, directory);
-
-        var a = await CrashTests.Start(argsA, log, addressA);
+        var (a, argsA, addressA) = await StartInstance(folder, "a", database, directory, log);
 
         // Every instance on one database holds the same person key (the gateway refuses to start with another).
         Directory.CreateDirectory(Path.Combine(folder, "b"));
         File.Copy(Path.Combine(folder, "a", "audit.key"), Path.Combine(folder, "b", "audit.key"));
-        var b = await CrashTests.Start(argsB, log, addressB);
+        System.Diagnostics.Process b;
+        string[] argsB;
+        Uri addressB;
+        try
+        {
+            (b, argsB, addressB) = await StartInstance(folder, "b", database, directory, log);
+        }
+        catch
+        {
+            // Not left running (it would hold what its parent held, the CI's build lock among them).
+            a.Kill(entireProcessTree: true);
+            throw;
+        }
+
         var accepted = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var kills = 0;
         try
@@ -120,6 +130,22 @@ public sealed class PostgreSqlInstancesTests(ITestOutputHelper output)
         Assert.Contains("Storage: PostgreSQL", File.ReadAllText(log), StringComparison.Ordinal);
         Assert.DoesNotContain(password, File.ReadAllText(log) + lenientReport + strictReport, StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);
+    }
+
+    // A port found free can be taken by another process before the gateway binds it (CI saw it): then another is tried.
+    private static async Task<(System.Diagnostics.Process Process, string[] Args, Uri Address)> StartInstance(string folder, string name, string database, string directory, string log)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (args, address) = Instance(folder, name, database, directory);
+            try
+            {
+                return (await CrashTests.Start(args, log, address), args, address);
+            }
+            catch (InvalidOperationException) when (attempt < 3 && File.ReadAllText(log).Contains($"127.0.0.1:{address.Port}: address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
     }
 
     private static (string[] Args, Uri Address) Instance(string folder, string name, string database, string directory)
