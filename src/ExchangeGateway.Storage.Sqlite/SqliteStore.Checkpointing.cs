@@ -49,13 +49,7 @@ public sealed partial class SqliteStore
 
     private async Task CheckpointInBackground()
     {
-        using var checkpointer = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWrite,
-            Pooling = false,
-            DefaultTimeout = 30,
-        }.ToString());
+        using var checkpointer = Connection(Path, SqliteOpenMode.ReadWrite);
         using var timer = new PeriodicTimer(CheckpointEvery);
         while (await timer.WaitForNextTickAsync(stopCheckpoints.Token).ConfigureAwait(false))
         {

@@ -59,13 +59,7 @@ public sealed partial class SqliteStore : RelationalStore
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         }
 
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = full,
-            Mode = migrate ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
-            Pooling = false,
-            DefaultTimeout = 30,
-        }.ToString());
+        var connection = Connection(full, migrate ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite);
         SqliteStore? store = null;
         try
         {
@@ -128,8 +122,8 @@ public sealed partial class SqliteStore : RelationalStore
         gate.Enter();
         try
         {
-            // IMMEDIATE for writes (two writers cannot read the same audit head); deferred for a read snapshot.
-            var transaction = connection.BeginTransaction(deferred: readOnly);
+            // IMMEDIATE (two writers cannot read the same audit head); read snapshots took their own connection above.
+            var transaction = connection.BeginTransaction(deferred: false);
             return new Lease(new DbSession(connection, transaction, Dialect, cache), gate);
         }
         catch
@@ -165,13 +159,7 @@ public sealed partial class SqliteStore : RelationalStore
     {
         if (!readers.TryTake(out var reader))
         {
-            var opened = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = Path,
-                Mode = SqliteOpenMode.ReadOnly,
-                Pooling = false,
-                DefaultTimeout = 30,
-            }.ToString());
+            var opened = Connection(Path, SqliteOpenMode.ReadOnly);
             try
             {
                 opened.Open();
@@ -195,6 +183,15 @@ public sealed partial class SqliteStore : RelationalStore
             throw;
         }
     }
+
+    // Every connection to the file alike: the writer, the readers and the checkpointer; unpooled, as each is kept open.
+    private static SqliteConnection Connection(string path, SqliteOpenMode mode) => new(new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = mode,
+        Pooling = false,
+        DefaultTimeout = 30,
+    }.ToString());
 
     private static void Close(SqliteStore? store, SqliteConnection connection)
     {
