@@ -19,7 +19,7 @@ public static class DataFolder
     /// why. Every instance on one database must hold the same person key (copy <c>audit.key</c> from the first), or
     /// the same person would be two people in the trail and the outbox: a different key is refused.
     /// </summary>
-    public static (IGatewayStore Store, PersonKeys PersonKeys) Open(string folder, string? database, TimeProvider time, int groupCommitLimit = 32)
+    public static (IGatewayStore Store, PersonKeys PersonKeys) Open(string folder, string? database, TimeProvider time, int groupCommitLimit = StorageSelection.DefaultGroupCommitLimit)
     {
         if (groupCommitLimit < 1)
         {

@@ -16,23 +16,16 @@ public sealed partial class GatewayAudit(IGatewayStore store, AuditLog log, Time
     /// <summary>False only in the benchmark that measures what auditing costs; there is no setting for it.</summary>
     internal bool Recording { get; init; } = true;
 
-    /// <summary>A submission was refused before anything was stored.</summary>
-    public void Refused(string sender, string? submissionId, string reason, int errorCount) =>
-        store.InTransaction(tx => Append(tx, RefusalRecord(sender, submissionId, reason, errorCount)));
-
-    /// <summary>As <see cref="Refused"/>, for a request: awaits the writer (and shares its commit) instead of blocking a thread on it.</summary>
+    /// <summary>A submission was refused before anything was stored: awaits the writer (and shares its commit) instead of blocking a thread on it.</summary>
     public Task RefusedAsync(string sender, string? submissionId, string reason, int errorCount) =>
         store.InTransactionAsync(tx =>
         {
-            Append(tx, RefusalRecord(sender, submissionId, reason, errorCount));
+            Append(tx, new AuditRecord(AuditEventTypes.SubmissionRefused, ActorOf(sender))
+            {
+                Details = Details(("submissionId", submissionId), ("reason", reason), ("errors", errorCount), ("sender", sender)),
+            });
             return true;
         });
-
-    private static AuditRecord RefusalRecord(string sender, string? submissionId, string reason, int errorCount) =>
-        new(AuditEventTypes.SubmissionRefused, ActorOf(sender))
-        {
-            Details = Details(("submissionId", submissionId), ("reason", reason), ("errors", errorCount), ("sender", sender)),
-        };
 
     /// <summary>
     /// What accepting a submission writes (received, one consent decision per recipient, one sealed package per message and per

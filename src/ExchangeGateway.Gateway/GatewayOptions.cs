@@ -49,7 +49,7 @@ public sealed class GatewayOptions
     public int PushConcurrencyPerAgency { get; set; } = 4;
 
     /// <summary>On SQLite, the most accepts committed together with one fsync (1: one commit each); PostgreSQL groups its own WAL flushes.</summary>
-    public int GroupCommitLimit { get; set; } = 32;
+    public int GroupCommitLimit { get; set; } = Storage.Selection.StorageSelection.DefaultGroupCommitLimit;
 
     /// <summary>How often the push worker looks for due messages when nothing wakes it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -6,6 +6,9 @@ namespace ExchangeGateway.Storage.Selection;
 /// <summary>Opens the store a <see cref="DatabaseLocation"/> names: migrated for the gateway, checked but unchanged for the admin commands.</summary>
 public static class StorageSelection
 {
+    /// <summary>The most accepts SQLite commits together unless told otherwise (PostgreSQL groups its own WAL flushes).</summary>
+    public const int DefaultGroupCommitLimit = SqliteStore.DefaultGroupLimit;
+
     /// <summary>
     /// Opens the store for the <c>--database</c> setting (<paramref name="setting"/>, may be null) and the data folder
     /// (the SQLite default), with its schema brought up to date. FormatException for a setting that names no database;
@@ -20,7 +23,7 @@ public static class StorageSelection
     /// schema is not exactly this build's is refused with a <see cref="StorageSchemaException"/> naming both versions.
     /// <paramref name="groupCommitLimit"/> is the most units of work SQLite commits together (1: one commit each).
     /// </summary>
-    public static IGatewayStore Open(DatabaseLocation location, TimeProvider time, bool migrate = true, int groupCommitLimit = SqliteStore.DefaultGroupLimit)
+    public static IGatewayStore Open(DatabaseLocation location, TimeProvider time, bool migrate = true, int groupCommitLimit = DefaultGroupCommitLimit)
     {
         ArgumentNullException.ThrowIfNull(location);
         return location.Kind switch

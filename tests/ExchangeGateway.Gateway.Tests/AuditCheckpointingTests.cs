@@ -26,7 +26,7 @@ public sealed class AuditCheckpointingTests : IDisposable
     {
         var checkpointing = Checkpointing(seconds: 10);
         await checkpointing.StartAsync(CancellationToken.None);
-        audit.Refused("HLI", null, "not JSON", 1);
+        await audit.RefusedAsync("HLI", null, "not JSON", 1);
 
         // Moved on until the worker's delay has begun and run out: it signs once, then not again while nothing is appended.
         await GatewayUnderTest.Eventually(() => { clock.Advance(TimeSpan.FromSeconds(10)); return Checkpoints().Count == 1; }, TimeSpan.FromSeconds(10), "a timer checkpoint");
@@ -37,7 +37,7 @@ public sealed class AuditCheckpointingTests : IDisposable
         }
 
         var timer = Assert.Single(Checkpoints());
-        audit.Refused("HLI", null, "not JSON", 1);
+        await audit.RefusedAsync("HLI", null, "not JSON", 1);
         await GatewayUnderTest.Eventually(() => { clock.Advance(TimeSpan.FromSeconds(10)); return Checkpoints().Count == 2; }, TimeSpan.FromSeconds(10), "a second timer checkpoint");
         await checkpointing.StopAsync(CancellationToken.None);
 
@@ -50,7 +50,7 @@ public sealed class AuditCheckpointingTests : IDisposable
     {
         var checkpointing = Checkpointing(seconds: 10);
         await checkpointing.StartAsync(CancellationToken.None);
-        audit.Refused("HLI", null, "not JSON", 1);
+        await audit.RefusedAsync("HLI", null, "not JSON", 1);
 
         clock.Advance(TimeSpan.FromSeconds(9));
         await Task.Delay(200);
@@ -62,8 +62,8 @@ public sealed class AuditCheckpointingTests : IDisposable
     [Fact]
     public async Task The_gateway_signs_a_startup_checkpoint_when_the_stored_head_is_unsigned_and_none_when_it_is_signed()
     {
-        audit.Refused("HLI", null, "not JSON", 1);
-        audit.Refused("BMI", null, "not JSON", 1);
+        await audit.RefusedAsync("HLI", null, "not JSON", 1);
+        await audit.RefusedAsync("BMI", null, "not JSON", 1);
 
         var first = Checkpointing(seconds: 0);
         await first.StartAsync(CancellationToken.None);
