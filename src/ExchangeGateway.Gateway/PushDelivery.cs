@@ -81,8 +81,9 @@ public sealed class PushDelivery : BackgroundService
                 {
                     var busy = perAgency.Where(p => p.Value >= options.PushConcurrencyPerAgency).Select(p => p.Key).ToList();
                     var skip = new List<string>([.. inFlight.Keys, .. Held()]);
-                    var claims = store.InTransaction(tx => tx.PushQueue.Claim(free, skip, busy, Claimant, Lease,
-                        agency => options.PushConcurrencyPerAgency - perAgency.GetValueOrDefault(agency)));
+                    // Awaited: on SQLite the claim shares the writer's next group commit with the accepts instead of an fsync of its own.
+                    var claims = await store.InTransactionAsync(tx => tx.PushQueue.Claim(free, skip, busy, Claimant, Lease,
+                        agency => options.PushConcurrencyPerAgency - perAgency.GetValueOrDefault(agency))).ConfigureAwait(false);
                     foreach (var message in claims)
                     {
                         if (perAgency.GetValueOrDefault(message.Recipient) >= options.PushConcurrencyPerAgency || !inFlight.TryAdd(message.MessageId, message.Recipient))
@@ -126,9 +127,10 @@ public sealed class PushDelivery : BackgroundService
     private TimeSpan Lease => options.PushTimeout + TimeSpan.FromSeconds(30);
 
     // A delivery state change and its audit entry, in one transaction; nothing is audited (or counted) for a message no longer queued.
-    private bool Record(DueMessage message, string result, string detail, Func<IPushQueue, bool> transition)
+    // Awaited like the claim, so delivery results are committed in groups with the accepts.
+    private async Task<bool> RecordAsync(DueMessage message, string result, string detail, Func<IPushQueue, bool> transition)
     {
-        var recorded = store.InTransaction(transaction =>
+        var recorded = await store.InTransactionAsync(transaction =>
         {
             if (!transition(transaction.PushQueue))
             {
@@ -137,7 +139,7 @@ public sealed class PushDelivery : BackgroundService
 
             audit.DeliveryResult(transaction, message.MessageId, message.Recipient, result, detail);
             return true;
-        });
+        }).ConfigureAwait(false);
         if (recorded)
         {
             metrics.Delivery(result, DeliveryChannel.Push, message.Recipient);
@@ -154,7 +156,7 @@ public sealed class PushDelivery : BackgroundService
             if (now - DateTimeOffset.FromUnixTimeMilliseconds(message.WindowStartMs) > options.GiveUpAfter)
             {
                 var reason = $"gave up after {options.GiveUpAfter.TotalHours:0.#} h without a 2xx ({message.Attempts} attempts)";
-                Record(message, DeliveryOutcomes.DeadLetter, reason, queue => queue.MarkDeadLetter(message.MessageId, reason, message.Claim));
+                await RecordAsync(message, DeliveryOutcomes.DeadLetter, reason, queue => queue.MarkDeadLetter(message.MessageId, reason, message.Claim));
                 log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Reason}", message.MessageId, message.Recipient, reason);
                 held.TryRemove(message.MessageId, out _);
                 return;
@@ -164,7 +166,7 @@ public sealed class PushDelivery : BackgroundService
             switch (outcome)
             {
                 case PushOutcome.Delivered:
-                    if (Record(message, DeliveryOutcomes.Delivered, detail, queue => queue.MarkDelivered(message.MessageId, message.Claim)))
+                    if (await RecordAsync(message, DeliveryOutcomes.Delivered, detail, queue => queue.MarkDelivered(message.MessageId, message.Claim)))
                     {
                         log.LogInformation("Delivered {MessageId} to {Recipient} ({Detail})", message.MessageId, message.Recipient, detail);
                     }
@@ -176,12 +178,12 @@ public sealed class PushDelivery : BackgroundService
 
                     break;
                 case PushOutcome.Refused:
-                    Record(message, DeliveryOutcomes.DeadLetter, detail, queue => queue.MarkDeadLetter(message.MessageId, detail, message.Claim));
+                    await RecordAsync(message, DeliveryOutcomes.DeadLetter, detail, queue => queue.MarkDeadLetter(message.MessageId, detail, message.Claim));
                     log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Detail}", message.MessageId, message.Recipient, detail);
                     break;
                 default:
                     var next = time.GetUtcNow() + Backoff(message.Attempts);
-                    Record(message, DeliveryOutcomes.Retry, detail, queue => queue.MarkRetry(message.MessageId, next, detail, message.Claim));
+                    await RecordAsync(message, DeliveryOutcomes.Retry, detail, queue => queue.MarkRetry(message.MessageId, next, detail, message.Claim));
                     log.LogInformation("Attempt {Attempt} of {MessageId} to {Recipient} failed ({Detail}); next at {Next:o}", message.Attempts + 1, message.MessageId, message.Recipient, detail, next);
                     break;
             }

@@ -127,7 +127,8 @@ public sealed class ReleasePlanning(IGatewayStore store, TimeZoneInfo zone, Time
             return null;
         }
 
-        var stored = store.InTransaction(tx => tx.Schedule.FirstNotified(personKeys, releaseDate));
+        // A read: from a snapshot, never queued behind the writer.
+        var stored = store.Snapshot(tx => tx.Schedule.FirstNotified(personKeys, releaseDate));
         var occurred = DateTimeOffset.Parse(submission.Event.OccurredAt, CultureInfo.InvariantCulture);
         return stored is { } first && first < occurred
             ? TimeZoneInfo.ConvertTime(first, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)
