@@ -86,6 +86,6 @@ internal static class ClosedLoop
 internal sealed record Run(
     double Rate, double P50, double P99, long Count, long AuditEntries, double CpuMs, double PushRate, double ServerCpuMs, double MachineBusy, double MessageRate, OutboxTotals Totals, long Jitted)
 {
-    /// <summary>Of the accepts, the share committed in a group with others (SQLite's group commit).</summary>
+    /// <summary>Units of work committed in a group with others (accepts, push claims, delivery results: SQLite's group commit), per accept.</summary>
     public double GroupedShare { get; init; }
 }

@@ -15,7 +15,7 @@ internal sealed record OpenLoopMeasurement(
     OpenLoopRun Run, long PendingAfter, long CjitQueuedAfter, string QueuedByAgency, double PushRate, double GcPauseMs, int Gen2Collections, double MachineBusy,
     int MaxPoolThreads, long MaxQueuedWorkItems, long Jitted)
 {
-    /// <summary>Of the accepts, the share committed in a group with others (SQLite's group commit).</summary>
+    /// <summary>Units of work committed in a group with others (accepts, push claims, delivery results: SQLite's group commit), per accept.</summary>
     public double GroupedShare { get; init; }
 }
 
@@ -76,7 +76,7 @@ internal static class OpenLoopBench
         Console.WriteLine(Row("machine CPU busy, % of both cores", m => m.MachineBusy * 100, "F0"));
         Console.WriteLine(Row("thread-pool threads, most seen", m => m.MaxPoolThreads, "F0"));
         Console.WriteLine(Row("methods JIT-compiled during the schedule", m => m.Jitted, "F0"));
-        Console.WriteLine(Row("accepts committed in a group with others, %", m => m.GroupedShare * 100, "F0"));
+        Console.WriteLine(Row("writes committed in a group with others (accepts, push claims and results), per 100 accepts", m => m.GroupedShare * 100, "F0"));
         Console.WriteLine($"Lead-in {LeadInSeconds:0} s at each rate and a {arguments.WarmUpSeconds:0} s warm-up at {columns[0].Rate:0}/s, discarded; a distinct person in every submission.");
     }
 

@@ -58,7 +58,7 @@ internal static class StorageComparison
         Console.WriteLine(Row("**CPU ms per submission, total**", m => Cell(m, r => r.CpuMs + r.ServerCpuMs, "F2")));
         Console.WriteLine(Row("machine CPU busy, % of both cores (everything running)", m => Cell(m, r => r.MachineBusy * 100, "F0")));
         Console.WriteLine(Row("CJIT pushes delivered per second", m => Cell(m, r => r.PushRate, "F0")));
-        Console.WriteLine(Row("accepts committed in a group with others (SQLite), %", m => Cell(m, r => r.GroupedShare * 100, "F0")));
+        Console.WriteLine(Row("writes committed in a group with others (accepts, push claims and results; SQLite), per 100 accepts", m => Cell(m, r => r.GroupedShare * 100, "F0")));
         Console.WriteLine(Row("audit entries per submission", m => Cell(m, r => r.AuditEntries / (double)r.Count, "F1")));
         Console.WriteLine(Row("outbox totals balance and equal the messages accepted", m => $"yes, {runs[m].Count} of {runs[m].Count} rounds ({runs[m].Sum(r => r.Totals.Accepted):N0} messages)"));
         var baseline = Median(runs[modes[0]].Select(r => r.Rate));

@@ -13,7 +13,13 @@ public sealed class TrustStore
 {
     private const int MaxPathLength = 6;
     private readonly IReadOnlyList<(X509Crl Crl, string Fingerprint)> crls;
-    private readonly ConcurrentDictionary<string, bool> signatureChecks = new(StringComparer.Ordinal);
+
+    // Whether a signature of one certificate (or CRL) verifies under another's key is a fact of their bytes (keyed by
+    // fingerprints), so it is shared by every trust store of the process: a store loaded again (a gateway restarted in
+    // process, each client's handler) does not repeat BouncyCastle's parse of the issuer's RSA key, whose probable-prime
+    // test of the modulus cost tens of milliseconds a handshake in profiles. Bounded: cleared if it ever grows large.
+    private static readonly ConcurrentDictionary<string, bool> SignatureChecks = new(StringComparer.Ordinal);
+    private const int MaxSignatureChecks = 4096;
 
     // Paths and each issuer's newest CRL depend only on signatures and the folder, never on the time: work them out once.
     private readonly ConcurrentDictionary<string, (List<AgencyCertificate>? Path, AgencyCertificate? Anchor)> paths = new(StringComparer.Ordinal);
@@ -185,7 +191,7 @@ public sealed class TrustStore
         }
 
         // Certificate signatures are checked once per pair: the answer cannot change, and it saves a public-key operation per package.
-        return signatureChecks.GetOrAdd(child.Fingerprint + ">" + issuer.Fingerprint, _ =>
+        return CheckedOnce(child.Fingerprint + ">" + issuer.Fingerprint, () =>
         {
             try
             {
@@ -235,10 +241,25 @@ public sealed class TrustStore
             : null;
     }
 
+    private static bool CheckedOnce(string key, Func<bool> check)
+    {
+        if (SignatureChecks.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        if (SignatureChecks.Count >= MaxSignatureChecks)
+        {
+            SignatureChecks.Clear();
+        }
+
+        return SignatureChecks.GetOrAdd(key, _ => check());
+    }
+
     private bool IsCrlSignedBy(X509Crl crl, string crlFingerprint, AgencyCertificate issuer)
     {
         var key = crlFingerprint + ">" + issuer.Fingerprint;
-        return signatureChecks.GetOrAdd(key, _ =>
+        return CheckedOnce(key, () =>
         {
             try
             {

@@ -1,5 +1,18 @@
 namespace ExchangeGateway.Domain;
 
+/// <summary>Which cut of a record a recipient type sees: types with the same view get the same copy.</summary>
+public enum RecordView
+{
+    /// <summary>Everything (a prison).</summary>
+    Whole,
+
+    /// <summary>The CJIT's cut: no BBV, mental-health need, keyworker notes, bridging or naloxone.</summary>
+    Cjit,
+
+    /// <summary>Community treatment and GP: everything but offence and keyworker notes.</summary>
+    Clinical,
+}
+
 /// <summary>The copy of a submission each recipient type may see (the spec's "What each recipient may see" table).</summary>
 public static class RecordMinimiser
 {
@@ -8,7 +21,19 @@ public static class RecordMinimiser
     /// medication and dose, the last dose its medication, dose and date. community-treatment and gp: everything but
     /// offence and keyworker notes.
     /// </summary>
-    public static Submission For(Submission s, string recipientType)
+    public static Submission For(Submission s, string recipientType) => For(s, ViewOf(recipientType));
+
+    /// <summary>The view a recipient type gets; two types with one view may share one mapped document.</summary>
+    public static RecordView ViewOf(string recipientType) => recipientType switch
+    {
+        AgencyTypes.Prison => RecordView.Whole,
+        AgencyTypes.Cjit => RecordView.Cjit,
+        AgencyTypes.CommunityTreatment or AgencyTypes.Gp => RecordView.Clinical,
+        _ => throw new ArgumentOutOfRangeException(nameof(recipientType), recipientType, "not a recipient type of the contract"),
+    };
+
+    /// <summary>The copy of <paramref name="s"/> for <paramref name="view"/>.</summary>
+    public static Submission For(Submission s, RecordView view)
     {
         ArgumentNullException.ThrowIfNull(s);
         if (s.Dir is not { } dir)
@@ -17,16 +42,16 @@ public static class RecordMinimiser
             return s;
         }
 
-        return recipientType switch
+        return view switch
         {
-            AgencyTypes.Prison => s,
-            AgencyTypes.Cjit => s with
+            RecordView.Whole => s,
+            RecordView.Cjit => s with
             {
                 Dir = dir with { Risks = CjitRisks(dir.Risks), KeyworkerNotes = null },
                 Prescribing = CjitPrescribing(s.Prescribing),
             },
-            AgencyTypes.CommunityTreatment or AgencyTypes.Gp => s with { Dir = dir with { Offence = null, KeyworkerNotes = null } },
-            _ => throw new ArgumentOutOfRangeException(nameof(recipientType), recipientType, "not a recipient type of the contract"),
+            RecordView.Clinical => s with { Dir = dir with { Offence = null, KeyworkerNotes = null } },
+            _ => throw new ArgumentOutOfRangeException(nameof(view), view, "not a record view"),
         };
     }
 

@@ -119,6 +119,8 @@ public sealed class SubmissionAcceptance(
         var alerts = new List<OutgoingMessage>();
         var consentDecisions = new List<ConsentDecision>();
         var lines = new JsonArray();
+        // Recipient types that see the same cut (a GP and a community provider) get the same document, mapped once.
+        var documents = new Dictionary<RecordView, (Submission Minimised, byte[] Document)>();
         foreach (var recipient in routing.Recipients)
         {
             var agency = recipient.Agency;
@@ -129,8 +131,14 @@ public sealed class SubmissionAcceptance(
             string? messageId = null;
             if (decision.Outcome is ConsentOutcome.Shared or ConsentOutcome.Overridden)
             {
-                var minimised = RecordMinimiser.For(submission, agency.Type);
-                var document = mapper.MapToUtf8(minimised, flags);
+                var view = RecordMinimiser.ViewOf(agency.Type);
+                if (!documents.TryGetValue(view, out var cut))
+                {
+                    var copy = RecordMinimiser.For(submission, view);
+                    cut = documents[view] = (copy, mapper.MapToUtf8(copy, flags));
+                }
+
+                var (minimised, document) = cut;
                 OutgoingMessage message;
                 try
                 {

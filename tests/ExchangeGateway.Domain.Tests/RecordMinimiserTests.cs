@@ -80,6 +80,19 @@ public class RecordMinimiserTests
     }
 
     [Fact]
+    public void Gp_and_community_treatment_share_one_view_and_each_type_gets_its_views_copy()
+    {
+        Assert.Equal(RecordMinimiser.ViewOf(AgencyTypes.Gp), RecordMinimiser.ViewOf(AgencyTypes.CommunityTreatment));
+        Assert.Equal(3, new[] { AgencyTypes.Prison, AgencyTypes.Cjit, AgencyTypes.Gp }.Select(RecordMinimiser.ViewOf).Distinct().Count());
+
+        // The CJIT's copy builds new lists (record equality compares them by reference); its content is pinned above.
+        foreach (var type in new[] { AgencyTypes.Prison, AgencyTypes.Gp, AgencyTypes.CommunityTreatment })
+        {
+            Assert.Equal(RecordMinimiser.For(Full, RecordMinimiser.ViewOf(type)), RecordMinimiser.For(Full, type));
+        }
+    }
+
+    [Fact]
     public void An_unknown_recipient_type_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => RecordMinimiser.For(Full, "pharmacy"));
 }
