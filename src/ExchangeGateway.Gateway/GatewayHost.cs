@@ -101,8 +101,8 @@ public static class GatewayHost
         // Registered before the workers that append, so it starts before them and stops after them (the shutdown checkpoint signs their last entries).
         builder.Services.AddSingleton<AuditCheckpointing>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointing>());
-        builder.Services.AddSingleton<AuditPersonIndexing>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditPersonIndexing>());
+        builder.Services.AddSingleton<AuditIndexing>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditIndexing>());
         builder.Services.AddSingleton<SubmissionAcceptance>();
         builder.Services.AddSingleton<ReplyAcceptance>();
         builder.Services.AddSingleton<ResponseAcceptance>();

@@ -126,6 +126,22 @@ internal sealed class SqlAuditStore(DbSession db) : IAuditStore
         }
     }
 
+    public void LockTree() => db.Dialect.Lock(db, StoreLock.AuditTree);
+
+    public long TreeSize() => (db.Long("SELECT MAX(idx) FROM audit_tree WHERE level = 0") ?? -1) + 1;
+
+    public byte[]? TreeNode(int level, long index) =>
+        db.Row("SELECT hash FROM audit_tree WHERE level = @level AND idx = @idx", r => (byte[])r.GetValue(0), ("@level", level), ("@idx", index));
+
+    public void InsertTreeNodes(IReadOnlyList<(int Level, long Index, byte[] Hash)> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        foreach (var (level, index, hash) in nodes)
+        {
+            db.Run("INSERT INTO audit_tree (level, idx, hash) VALUES (@level, @idx, @hash)", ("@level", level), ("@idx", index), ("@hash", hash));
+        }
+    }
+
     private static StoredRow<StoredAuditEntry> ReadEntry(DbDataReader r)
     {
         var seq = Columns.Long(r, 0);

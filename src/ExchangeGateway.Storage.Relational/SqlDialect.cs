@@ -57,4 +57,7 @@ public enum StoreLock
 
     /// <summary>Extending the audit person index.</summary>
     AuditIndex = 3,
+
+    /// <summary>Extending the audit trail's Merkle tree.</summary>
+    AuditTree = 4,
 }

@@ -57,6 +57,18 @@ public interface IAuditStore
 
     /// <summary>Every person-index run, by first seq.</summary>
     IEnumerable<(string SubjectKey, long FirstSeq, long LastSeq)> IndexRuns();
+
+    /// <summary>Serialises Merkle tree builders until the unit of work ends, across every instance: call before reading the tree's size to extend it.</summary>
+    void LockTree();
+
+    /// <summary>How many leaves the stored Merkle tree has (the entries it covers, from seq 1).</summary>
+    long TreeSize();
+
+    /// <summary>The stored hash of the complete subtree at <paramref name="level"/> (2^level leaves) number <paramref name="index"/>, or null.</summary>
+    byte[]? TreeNode(int level, long index);
+
+    /// <summary>Stores tree nodes: leaves (level 0) in order, and the complete subtrees they finish.</summary>
+    void InsertTreeNodes(IReadOnlyList<(int Level, long Index, byte[] Hash)> nodes);
 }
 
 /// <summary>An audit entry as stored: time in its stored text form, subjects and details in the canonical JSON the hash covers.</summary>

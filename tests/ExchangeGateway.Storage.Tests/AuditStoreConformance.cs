@@ -141,6 +141,31 @@ public abstract class AuditStoreConformance<TTarget> : StoreConformanceTests<TTa
     }
 
     // Appends entries in one unit of work, as an appender does; returns the new head's hash.
+    [Fact]
+    public void Tree_nodes_read_back_by_level_and_index_and_leaves_come_in_order_for_stored_entries_only()
+    {
+        Append(3);
+        var leaf = (long i) => SHA256.HashData(Encoding.UTF8.GetBytes($"leaf {i}"));
+        Assert.Equal(0, Read(t => t.Audit.TreeSize()));
+        Assert.Null(Read(t => t.Audit.TreeNode(0, 0)));
+
+        Store.InTransaction(t =>
+        {
+            t.Audit.LockTree();
+            t.Audit.InsertTreeNodes([(0, 0, leaf(0)), (0, 1, leaf(1)), (1, 0, leaf(10))]);
+        });
+
+        Assert.Equal(2, Read(t => t.Audit.TreeSize()));
+        Assert.Equal(leaf(1), Read(t => t.Audit.TreeNode(0, 1)));
+        Assert.Equal(leaf(10), Read(t => t.Audit.TreeNode(1, 0)));
+        AssertProviderRefusal(Record.Exception(() => Store.InTransaction(t => t.Audit.InsertTreeNodes([(0, 3, leaf(3))]))), "append-only");
+        AssertProviderRefusal(Record.Exception(() => Store.InTransaction(t => t.Audit.InsertTreeNodes([(0, 2, leaf(2)), (0, 3, leaf(3))]))), "append-only");
+        Assert.Equal(2, Read(t => t.Audit.TreeSize()));
+        AssertProviderRefusal(Record.Exception(() => Target.Execute("UPDATE audit_tree SET level = 5")), "append-only");
+        AssertProviderRefusal(Record.Exception(() => Target.Execute("DELETE FROM audit_tree")), "append-only");
+        Assert.Contains("audit_tree_in_order", Read(t => t.Audit.Triggers()));
+    }
+
     private string Append(int count, Func<long, string>? subjects = null) => Store.InTransaction(t =>
     {
         t.Audit.LockHead();

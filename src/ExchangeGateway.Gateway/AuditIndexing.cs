@@ -1,16 +1,17 @@
 namespace ExchangeGateway.Gateway;
 
 /// <summary>
-/// Keeps the audit trail's person index up with the trail, a batch each second and once more at shutdown. Accepts write
-/// only their entries; indexing them here, many at a time, keeps that work out of the serialised accept transaction.
-/// Queries by person are complete either way: they read the entries the index has not reached yet.
+/// Keeps the audit trail's person index and Merkle tree up with the trail, a batch each second and once more at
+/// shutdown. Accepts write only their entries; indexing them here, many at a time, keeps that work out of the
+/// serialised accept transaction. Queries by person are complete either way (they read the entries the index has not
+/// reached yet); tree heads and proofs cover what the tree has reached.
 /// </summary>
-public sealed class AuditPersonIndexing(GatewayAudit audit, TimeProvider time, StorageHealth storage, ILogger<AuditPersonIndexing> log) : BackgroundService
+public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, StorageHealth storage, ILogger<AuditIndexing> log) : BackgroundService
 {
     /// <summary>Entries indexed per transaction: small enough that submissions never wait long for the database.</summary>
     public const int Batch = 2_000;
 
-    /// <summary>Indexes everything not indexed yet, a batch per transaction; returns how many entries it read.</summary>
+    /// <summary>Indexes and adds to the tree everything not covered yet, a batch per transaction; returns how many entries the index read.</summary>
     public long RunOnce()
     {
         long total = 0;
@@ -21,6 +22,14 @@ public sealed class AuditPersonIndexing(GatewayAudit audit, TimeProvider time, S
             total += read;
         }
         while (read == Batch);
+
+        int added;
+        do
+        {
+            added = audit.ExtendTree(Batch);
+        }
+        while (added == Batch);
+
         return total;
     }
 
@@ -61,11 +70,11 @@ public sealed class AuditPersonIndexing(GatewayAudit audit, TimeProvider time, S
         }
         catch (Exception ex) when (StorageHealth.IsFault(ex))
         {
-            storage.Failed(ex, "extending the audit person index");
+            storage.Failed(ex, "extending the audit person index and tree");
         }
         catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException)
         {
-            log.LogError(ex, "Could not extend the audit person index; queries still read the entries it has not reached");
+            log.LogError(ex, "Could not extend the audit person index or tree; queries still read the entries the index has not reached");
         }
     }
 }

@@ -1,0 +1,91 @@
+using System.Numerics;
+using ExchangeGateway.Storage;
+
+namespace ExchangeGateway.Audit;
+
+/// <summary>The Merkle tree over the trail, stored as its complete subtrees and extended behind the trail.</summary>
+public sealed partial class AuditLog
+{
+    /// <summary>
+    /// Extends the stored tree over up to <paramref name="maxEntries"/> entries it does not cover yet, in the caller's
+    /// unit of work: each entry's leaf, and every complete subtree that leaf finishes. Returns how many entries it
+    /// added; a caller that gets <paramref name="maxEntries"/> back knows there is more. Stops before a malformed
+    /// entry (its leaf cannot be known; the verifier reports it), so the tree never covers a row it could not read.
+    /// </summary>
+    public static int ExtendTree(IAuditStore store, int maxEntries = 10_000)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
+
+        // Two instances extending at once would both start from the same size; the second waits and reads the new one.
+        store.LockTree();
+        var size = store.TreeSize();
+        var added = new Dictionary<(int Level, long Index), byte[]>();
+        var nodes = new List<(int Level, long Index, byte[] Hash)>();
+        var count = 0;
+        foreach (var row in ReadRows(store, size + 1).Take(maxEntries).ToList())
+        {
+            if (row.Entry is null || row.Seq != size + count + 1)
+            {
+                break;
+            }
+
+            var (level, index, hash) = (0, size + count, AuditTree.Leaf(row.Entry));
+            Add(level, index, hash);
+
+            // A right child completes its parent: hash up while this node is one.
+            while ((index & 1) == 1)
+            {
+                var left = added.GetValueOrDefault((level, index - 1)) ?? store.TreeNode(level, index - 1)
+                    ?? throw new InvalidOperationException($"audit tree node {level}/{index - 1} is missing");
+                (level, index, hash) = (level + 1, index >> 1, MerkleTree.NodeHash(left, hash));
+                Add(level, index, hash);
+            }
+
+            count++;
+        }
+
+        store.InsertTreeNodes(nodes);
+        return count;
+
+        void Add(int level, long index, byte[] hash)
+        {
+            added[(level, index)] = hash;
+            nodes.Add((level, index, hash));
+        }
+    }
+
+    /// <summary>How many entries the stored tree covers.</summary>
+    public static long TreeSize(IAuditStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.TreeSize();
+    }
+
+    /// <summary>The stored tree as <see cref="IMerkleNodes"/>: a subtree's hash is read when it is a complete one, else computed from those.</summary>
+    public static IMerkleNodes TreeNodes(IAuditStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return new StoredTree(store);
+    }
+
+    /// <summary>The root of the first <paramref name="size"/> entries' tree, from stored nodes (at most the stored size).</summary>
+    public static byte[] TreeRoot(IAuditStore store, long size)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var stored = store.TreeSize();
+        if (size < 0 || size > stored)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size), size, $"the stored tree covers {stored} entries");
+        }
+
+        return size == 0 ? MerkleTree.EmptyRoot() : MerkleTree.Root(new StoredTree(store), 0, size);
+    }
+
+    // Complete subtrees are stored by (level, index): the one over leaves [start, start + 2^level) with start = index × 2^level.
+    private sealed class StoredTree(IAuditStore store) : IMerkleNodes
+    {
+        public byte[]? Find(long start, long count) =>
+            BitOperations.IsPow2(count) && start % count == 0 ? store.TreeNode(BitOperations.Log2((ulong)count), start / count) : null;
+    }
+}

@@ -1,0 +1,47 @@
+namespace ExchangeGateway.Audit.Tests;
+
+/// <summary>The Merkle tree as stored behind the trail: built in batches, it gives the roots and proofs of the tree over the entries.</summary>
+[Collection(PkiCollection.Name)]
+public sealed class StoredTreeTests(PkiFixture pki)
+{
+    [Fact]
+    public void The_tree_built_in_batches_has_the_root_of_the_entries_leaves_at_every_size_and_proofs_from_stored_nodes_verify()
+    {
+        using var trail = new Trail(pki, entries: 13, shutdown: false);
+        Assert.Equal(0, trail.Read(AuditLog.TreeSize));
+
+        Assert.Equal(5, trail.Write(audit => AuditLog.ExtendTree(audit, 5)));
+        Assert.Equal(8, trail.Write(audit => AuditLog.ExtendTree(audit)));
+        Assert.Equal(0, trail.Write(audit => AuditLog.ExtendTree(audit)));
+
+        var leaves = trail.Entries().Select(AuditTree.Leaf).ToList();
+        Assert.Equal(13, trail.Read(AuditLog.TreeSize));
+        for (var size = 0; size <= 13; size++)
+        {
+            Assert.Equal(MerkleTree.Root(leaves[..size]), trail.Read(audit => AuditLog.TreeRoot(audit, size)));
+        }
+
+        var root = MerkleTree.Root(leaves);
+        for (var index = 0; index < 13; index++)
+        {
+            var proof = trail.Read(audit => MerkleTree.InclusionProof(AuditLog.TreeNodes(audit), index, 13));
+            Assert.True(MerkleTree.VerifyInclusion(index, 13, leaves[index], proof, root));
+        }
+
+        var consistency = trail.Read(audit => MerkleTree.ConsistencyProof(AuditLog.TreeNodes(audit), 6, 13));
+        Assert.True(MerkleTree.VerifyConsistency(6, 13, MerkleTree.Root(leaves[..6]), root, consistency));
+    }
+
+    [Fact]
+    public void Entries_appended_after_the_tree_are_covered_by_the_next_extension_and_a_size_beyond_the_tree_is_refused()
+    {
+        using var trail = new Trail(pki, entries: 4, shutdown: false);
+        trail.Write(audit => AuditLog.ExtendTree(audit));
+        trail.Add(5);
+        trail.Add(6);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => trail.Read(audit => AuditLog.TreeRoot(audit, 6)));
+        Assert.Equal(2, trail.Write(audit => AuditLog.ExtendTree(audit)));
+        Assert.Equal(MerkleTree.Root(trail.Entries().Select(AuditTree.Leaf).ToList()), trail.Read(audit => AuditLog.TreeRoot(audit, 6)));
+    }
+}
