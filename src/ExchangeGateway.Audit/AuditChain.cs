@@ -108,8 +108,11 @@ public static class AuditChain
             CanonicalJson.Value(type));
 
         /// <summary>The entry's hash at <paramref name="seq"/> after <paramref name="prevHash"/>; <paramref name="time"/> is <c>CanonicalJson.Value(FormatTime(t))</c>.</summary>
-        public string Hash(string prevHash, long seq, string time) => Sha256Hex(string.Concat(
-            [BeforePrevHash, CanonicalJson.Value(prevHash), ",\"seq\":", seq.ToString(CultureInfo.InvariantCulture), ",\"subjects\":", Subjects, ",\"time\":", time, ",\"type\":", Type, "}"]));
+        public string Hash(string prevHash, long seq, string time) => Sha256Hex(Canonical(prevHash, seq, time));
+
+        /// <summary>The entry's canonical form at <paramref name="seq"/> after <paramref name="prevHash"/>.</summary>
+        public string Canonical(string prevHash, long seq, string time) => string.Concat(
+            [BeforePrevHash, CanonicalJson.Value(prevHash), ",\"seq\":", seq.ToString(CultureInfo.InvariantCulture), ",\"subjects\":", Subjects, ",\"time\":", time, ",\"type\":", Type, "}"]);
     }
 
     private static IEnumerable<KeyValuePair<string, object>> Members(AuditEntry entry) =>

@@ -23,14 +23,16 @@ public sealed partial class AuditLog
         var added = new Dictionary<(int Level, long Index), byte[]>();
         var nodes = new List<(int Level, long Index, byte[] Hash)>();
         var count = 0;
-        foreach (var row in ReadRows(store, size + 1).Take(maxEntries).ToList())
+        foreach (var row in store.Entries(size + 1).Take(maxEntries).ToList())
         {
-            if (row.Entry is null || row.Seq != size + count + 1)
+            // The leaf covers the very bytes the row's chain hash covers, put together from the stored text as the
+            // appender did; a row whose text does not give its hash (malformed or altered) ends the batch.
+            if (row.Row is not { } stored || stored.Seq != size + count + 1 || LeafOf(stored) is not { } leaf)
             {
                 break;
             }
 
-            var (level, index, hash) = (0, size + count, AuditTree.Leaf(row.Entry));
+            var (level, index, hash) = (0, size + count, leaf);
             Add(level, index, hash);
 
             // A right child completes its parent: hash up while this node is one.
@@ -53,6 +55,15 @@ public sealed partial class AuditLog
             added[(level, index)] = hash;
             nodes.Add((level, index, hash));
         }
+    }
+
+    // The leaf of a stored row, or null when its text does not give its stored hash.
+    private static byte[]? LeafOf(StoredAuditEntry stored)
+    {
+        var canonical = AuditChain.EntryForm.Of(stored.Actor, stored.Details, stored.Subjects, stored.Type)
+            .Canonical(stored.PrevHash, stored.Seq, CanonicalJson.Value(stored.Time));
+        var bytes = System.Text.Encoding.UTF8.GetBytes(canonical);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) == stored.Hash ? MerkleTree.LeafHash(bytes) : null;
     }
 
     /// <summary>How many entries the stored tree covers.</summary>

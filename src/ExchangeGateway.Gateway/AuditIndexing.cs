@@ -11,14 +11,18 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
     /// <summary>Entries indexed per transaction: small enough that submissions never wait long for the database.</summary>
     public const int Batch = 2_000;
 
+    /// <summary>Entries added to the Merkle tree per transaction: each costs two hashes and about two rows, and a unit of work
+    /// in the writer's queue delays the accepts behind it, so smaller than the index's batch.</summary>
+    public const int TreeBatch = 500;
+
     /// <summary>Indexes and adds to the tree everything not covered yet, a batch per transaction; returns how many entries the index read.</summary>
-    public long RunOnce()
+    public async Task<long> RunOnceAsync()
     {
         long total = 0;
         int read;
         do
         {
-            read = audit.IndexPeople(Batch);
+            read = await audit.IndexPeopleAsync(Batch).ConfigureAwait(false);
             total += read;
         }
         while (read == Batch);
@@ -26,9 +30,9 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
         int added;
         do
         {
-            added = audit.ExtendTree(Batch);
+            added = await audit.ExtendTreeAsync(TreeBatch).ConfigureAwait(false);
         }
-        while (added == Batch);
+        while (added == TreeBatch);
 
         return total;
     }
@@ -37,7 +41,7 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        TryRunOnce();
+        await TryRunOnceAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -45,7 +49,7 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            TryRunOnce();
+            await TryRunOnceAsync().ConfigureAwait(false);
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
@@ -57,7 +61,7 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
         }
     }
 
-    private void TryRunOnce()
+    private async Task TryRunOnceAsync()
     {
         if (storage.IsPaused)
         {
@@ -66,7 +70,7 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
 
         try
         {
-            RunOnce();
+            await RunOnceAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (StorageHealth.IsFault(ex))
         {

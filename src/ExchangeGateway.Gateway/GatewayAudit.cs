@@ -213,10 +213,11 @@ public sealed partial class GatewayAudit(IGatewayStore store, AuditLog log, Time
         }));
 
     /// <summary>Extends the trail's person index over up to <paramref name="maxEntries"/> entries (<see cref="AuditLog.IndexSubjects"/>); returns how many it read.</summary>
-    public int IndexPeople(int maxEntries) => store.InTransaction(tx => AuditLog.IndexSubjects(tx.Audit, maxEntries));
+    /// <remarks>Awaited through the store's writer queue, as accepts are, rather than holding its lock meanwhile.</remarks>
+    public Task<int> IndexPeopleAsync(int maxEntries) => store.InTransactionAsync(tx => AuditLog.IndexSubjects(tx.Audit, maxEntries));
 
     /// <summary>Extends the trail's Merkle tree over up to <paramref name="maxEntries"/> entries (<see cref="AuditLog.ExtendTree"/>); returns how many it added.</summary>
-    public int ExtendTree(int maxEntries) => store.InTransaction(tx => AuditLog.ExtendTree(tx.Audit, maxEntries));
+    public Task<int> ExtendTreeAsync(int maxEntries) => store.InTransactionAsync(tx => AuditLog.ExtendTree(tx.Audit, maxEntries));
 
     /// <summary>Signs a checkpoint of the trail's head (at shutdown).</summary>
     public void Checkpoint() => store.InTransaction(tx => log.Checkpoint(tx.Audit, time.GetUtcNow()));

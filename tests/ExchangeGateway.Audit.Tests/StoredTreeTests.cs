@@ -44,4 +44,15 @@ public sealed class StoredTreeTests(PkiFixture pki)
         Assert.Equal(2, trail.Write(audit => AuditLog.ExtendTree(audit)));
         Assert.Equal(MerkleTree.Root(trail.Entries().Select(AuditTree.Leaf).ToList()), trail.Read(audit => AuditLog.TreeRoot(audit, 6)));
     }
+
+    [Fact]
+    public void The_tree_stops_before_a_row_whose_stored_text_no_longer_gives_its_hash()
+    {
+        using var trail = new Trail(pki, entries: 5, shutdown: false);
+        trail.DropTriggers();
+        trail.Sql("UPDATE audit_entries SET actor = 'mallory' WHERE seq = 3");
+
+        Assert.Equal(2, trail.Write(audit => AuditLog.ExtendTree(audit)));
+        Assert.Equal(2, trail.Read(AuditLog.TreeSize));
+    }
 }

@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS audit_tree (
     idx INTEGER NOT NULL,
     hash BLOB NOT NULL,
     PRIMARY KEY (level, idx)
-);
+) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS audit_tree_no_update BEFORE UPDATE ON audit_tree
     BEGIN SELECT RAISE(ABORT, 'audit_tree is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_tree_no_delete BEFORE DELETE ON audit_tree
