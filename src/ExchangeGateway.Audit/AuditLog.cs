@@ -22,7 +22,7 @@ public sealed partial class AuditLog
         "audit_subjects_no_update", "audit_subjects_no_delete", "audit_subjects_in_order",
         "audit_subjects_indexed_forward", "audit_subjects_indexed_no_delete",
         "audit_checkpoints_no_update", "audit_checkpoints_no_delete", "audit_checkpoints_in_order",
-        "audit_tree_no_update", "audit_tree_no_delete", "audit_tree_in_order",
+        "audit_tree_no_update", "audit_tree_no_delete", "audit_tree_in_order", "audit_tree_over_leaves",
     ];
 
     // The person index (audit_subjects) holds one row per person per run of consecutive entries about the same people

@@ -159,7 +159,7 @@ public static class MerkleTree
 
     /// <summary>
     /// True when <paramref name="proof"/> shows the tree of <paramref name="secondRoot"/> extends the tree of
-    /// <paramref name="firstRoot"/> (RFC 9162 §2.1.4.2); an empty old tree is extended by any, an equal size needs equal roots and no proof.
+    /// <paramref name="firstRoot"/> (RFC 9162 §2.1.4.2); the empty tree (its root, or none given) is extended by any, an equal size needs equal roots and no proof.
     /// </summary>
     public static bool VerifyConsistency(long first, long second, ReadOnlySpan<byte> firstRoot, ReadOnlySpan<byte> secondRoot, IReadOnlyList<byte[]> proof)
     {
@@ -171,7 +171,7 @@ public static class MerkleTree
 
         if (first == 0)
         {
-            return proof.Count == 0;
+            return proof.Count == 0 && (firstRoot.IsEmpty || firstRoot.SequenceEqual(EmptyRoot()));
         }
 
         if (firstRoot.Length != HashSize)

@@ -58,15 +58,23 @@ public sealed record TreeHead(string Origin, long Size, byte[] RootHash)
             throw new FormatException($"line 3: '{lines[2]}' is not the base64 of a {MerkleTree.HashSize}-byte hash");
         }
 
+        for (var i = 3; i < lines.Length - 1; i++)
+        {
+            if (lines[i].Length == 0)
+            {
+                throw new FormatException($"line {i + 1}: an extension line is empty");
+            }
+        }
+
         return new TreeHead(lines[0], size, root);
     }
 
     /// <summary>Signed as a note by <paramref name="key"/>.</summary>
     public string Sign(NoteKey key) => SignedNote.Sign(Text, key);
 
-    /// <summary>The tree head of a note signed by the named key; null when that key's signature is missing or wrong.</summary>
-    public static TreeHead? Verified(string note, string keyName, ReadOnlySpan<byte> publicKey) =>
-        SignedNote.VerifiedText(note, keyName, publicKey) is { } text ? Parse(text) : null;
+    /// <summary>The tree head of a note signed by the named key for the expected log (<paramref name="origin"/>); null when that key's signature is missing or wrong, or the note is another log's.</summary>
+    public static TreeHead? Verified(string note, string origin, string keyName, ReadOnlySpan<byte> publicKey) =>
+        SignedNote.VerifiedText(note, keyName, publicKey) is { } text && Parse(text) is { } head && head.Origin == origin ? head : null;
 
     /// <summary>Equal when origin, size and root are.</summary>
     public bool Equals(TreeHead? other) =>

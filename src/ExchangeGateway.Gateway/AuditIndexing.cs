@@ -15,8 +15,12 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
     /// in the writer's queue delays the accepts behind it, so smaller than the index's batch.</summary>
     public const int TreeBatch = 500;
 
+    // How long the shutdown's last pass may take before it leaves the rest to the next start.
+    private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(5);
+
     /// <summary>Indexes and adds to the tree everything not covered yet, a batch per transaction; returns how many entries the index read.</summary>
-    public async Task<long> RunOnceAsync()
+    /// <remarks>Stops between batches once <paramref name="stop"/> is cancelled: at shutdown the backlog (the whole trail, the first time the tree is built) must not hold up the shutdown checkpoint.</remarks>
+    public async Task<long> RunOnceAsync(CancellationToken stop = default)
     {
         long total = 0;
         int read;
@@ -25,14 +29,14 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
             read = await audit.IndexPeopleAsync(Batch).ConfigureAwait(false);
             total += read;
         }
-        while (read == Batch);
+        while (read == Batch && !stop.IsCancellationRequested);
 
         int added;
         do
         {
             added = await audit.ExtendTreeAsync(TreeBatch).ConfigureAwait(false);
         }
-        while (added == TreeBatch);
+        while (added == TreeBatch && !stop.IsCancellationRequested);
 
         return total;
     }
@@ -41,7 +45,11 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await TryRunOnceAsync().ConfigureAwait(false);
+
+        // Whatever is left after the shutdown's grace period is picked up at the next start.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(StopBudget);
+        await TryRunOnceAsync(bounded.Token).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -49,7 +57,7 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            await TryRunOnceAsync().ConfigureAwait(false);
+            await TryRunOnceAsync(stoppingToken).ConfigureAwait(false);
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
@@ -61,7 +69,7 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
         }
     }
 
-    private async Task TryRunOnceAsync()
+    private async Task TryRunOnceAsync(CancellationToken stop)
     {
         if (storage.IsPaused)
         {
@@ -70,14 +78,16 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
 
         try
         {
-            await RunOnceAsync().ConfigureAwait(false);
+            await RunOnceAsync(stop).ConfigureAwait(false);
         }
         catch (Exception ex) when (StorageHealth.IsFault(ex))
         {
             storage.Failed(ex, "extending the audit person index and tree");
         }
-        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Anything else (a constraint the database refused, a tree node missing) is logged, never allowed to stop the
+            // host: the trail itself is untouched, and `exg audit verify` says what is wrong.
             log.LogError(ex, "Could not extend the audit person index or tree; queries still read the entries the index has not reached");
         }
     }

@@ -124,6 +124,8 @@ public class MerkleTreeTests
         Assert.False(MerkleTree.VerifyConsistency(3, 7, MerkleTree.Root(leaves[..3]), root, []));
         Assert.False(MerkleTree.VerifyConsistency(7, 3, root, MerkleTree.Root(leaves[..3]), []));
         Assert.False(MerkleTree.VerifyConsistency(0, 7, [], root, [root]));
+        Assert.False(MerkleTree.VerifyConsistency(0, 7, root, root, []));
+        Assert.True(MerkleTree.VerifyConsistency(0, 7, MerkleTree.EmptyRoot(), root, []));
     }
 
     [Fact]

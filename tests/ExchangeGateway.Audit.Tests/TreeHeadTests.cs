@@ -32,6 +32,7 @@ public class TreeHeadTests
     [InlineData("origin\nfive\nROOT\n", "line 2")]
     [InlineData("origin\n5\nAAAA\n", "line 3")]
     [InlineData("origin\n5\nROOT", "at least three lines")]
+    [InlineData("origin\n5\nROOT\n\n", "line 4")]
     public void A_malformed_checkpoint_is_refused_naming_the_line(string text, string named)
     {
         var ex = Assert.Throws<FormatException>(() => TreeHead.Parse(text.Replace("ROOT", Convert.ToBase64String(Root), StringComparison.Ordinal)));
@@ -44,8 +45,9 @@ public class TreeHeadTests
         var head = TreeHead.Of(Origin, 8, Root);
         var note = head.Sign(Key);
 
-        Assert.Equal(head, TreeHead.Verified(note, Key.Name, Key.PublicKey));
-        Assert.Null(TreeHead.Verified(note.Replace("\n8\n", "\n7\n", StringComparison.Ordinal), Key.Name, Key.PublicKey));
+        Assert.Equal(head, TreeHead.Verified(note, Origin, Key.Name, Key.PublicKey));
+        Assert.Null(TreeHead.Verified(note.Replace("\n8\n", "\n7\n", StringComparison.Ordinal), Origin, Key.Name, Key.PublicKey));
+        Assert.Null(TreeHead.Verified(TreeHead.Of("another.example/log", 8, Root).Sign(Key), Origin, Key.Name, Key.PublicKey));
     }
 
     [Fact]

@@ -160,10 +160,13 @@ public abstract class AuditStoreConformance<TTarget> : StoreConformanceTests<TTa
         Assert.Equal(leaf(10), Read(t => t.Audit.TreeNode(1, 0)));
         AssertProviderRefusal(Record.Exception(() => Store.InTransaction(t => t.Audit.InsertTreeNodes([(0, 3, leaf(3))]))), "append-only");
         AssertProviderRefusal(Record.Exception(() => Store.InTransaction(t => t.Audit.InsertTreeNodes([(0, 2, leaf(2)), (0, 3, leaf(3))]))), "append-only");
+        AssertProviderRefusal(Record.Exception(() => Store.InTransaction(t => t.Audit.InsertTreeNodes([(1, 1, leaf(11))]))), "over stored leaves");
+        AssertProviderRefusal(Record.Exception(() => Store.InTransaction(t => t.Audit.InsertTreeNodes([(2, 0, leaf(20))]))), "over stored leaves");
         Assert.Equal(2, Read(t => t.Audit.TreeSize()));
         AssertProviderRefusal(Record.Exception(() => Target.Execute("UPDATE audit_tree SET level = 5")), "append-only");
         AssertProviderRefusal(Record.Exception(() => Target.Execute("DELETE FROM audit_tree")), "append-only");
         Assert.Contains("audit_tree_in_order", Read(t => t.Audit.Triggers()));
+        Assert.Contains("audit_tree_over_leaves", Read(t => t.Audit.Triggers()));
     }
 
     private string Append(int count, Func<long, string>? subjects = null) => Store.InTransaction(t =>
