@@ -3,6 +3,9 @@ using ExchangeGateway.Storage;
 
 namespace ExchangeGateway.Audit;
 
+/// <summary>What one extension of the tree did: entries added, and the seq of a row it stopped at because the row's text no longer gives its hash.</summary>
+public sealed record TreeExtension(int Added, long? StoppedAtSeq);
+
 /// <summary>The Merkle tree over the trail, stored as its complete subtrees and extended behind the trail.</summary>
 public sealed partial class AuditLog
 {
@@ -10,9 +13,10 @@ public sealed partial class AuditLog
     /// Extends the stored tree over up to <paramref name="maxEntries"/> entries it does not cover yet, in the caller's
     /// unit of work: each entry's leaf, and every complete subtree that leaf finishes. Returns how many entries it
     /// added; a caller that gets <paramref name="maxEntries"/> back knows there is more. Stops before a malformed
-    /// entry (its leaf cannot be known; the verifier reports it), so the tree never covers a row it could not read.
+    /// entry (its leaf cannot be known; the verifier reports it), so the tree never covers a row it could not read, and
+    /// says so (<see cref="TreeExtension.StoppedAtSeq"/>) for the caller to report.
     /// </summary>
-    public static int ExtendTree(IAuditStore store, int maxEntries = 10_000)
+    public static TreeExtension ExtendTree(IAuditStore store, int maxEntries = 10_000)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
@@ -23,12 +27,14 @@ public sealed partial class AuditLog
         var added = new Dictionary<(int Level, long Index), byte[]>();
         var nodes = new List<(int Level, long Index, byte[] Hash)>();
         var count = 0;
+        long? stoppedAt = null;
         foreach (var row in store.Entries(size + 1).Take(maxEntries).ToList())
         {
             // The leaf covers the very bytes the row's chain hash covers, put together from the stored text as the
             // appender did; a row whose text does not give its hash (malformed or altered) ends the batch.
             if (row.Row is not { } stored || stored.Seq != size + count + 1 || LeafOf(stored) is not { } leaf)
             {
+                stoppedAt = row.Key ?? size + count + 1;
                 break;
             }
 
@@ -48,7 +54,7 @@ public sealed partial class AuditLog
         }
 
         store.InsertTreeNodes(nodes);
-        return count;
+        return new TreeExtension(count, stoppedAt);
 
         void Add(int level, long index, byte[] hash)
         {

@@ -1,3 +1,5 @@
+using ExchangeGateway.Audit;
+
 namespace ExchangeGateway.Gateway;
 
 /// <summary>
@@ -18,6 +20,8 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
     // How long the shutdown's last pass may take before it leaves the rest to the next start.
     private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(5);
 
+    private long reportedStop;
+
     /// <summary>Indexes and adds to the tree everything not covered yet, a batch per transaction; returns how many entries the index read.</summary>
     /// <remarks>Stops between batches once <paramref name="stop"/> is cancelled: at shutdown the backlog (the whole trail, the first time the tree is built) must not hold up the shutdown checkpoint.</remarks>
     public async Task<long> RunOnceAsync(CancellationToken stop = default)
@@ -31,12 +35,18 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
         }
         while (read == Batch && !stop.IsCancellationRequested);
 
-        int added;
+        TreeExtension extension;
         do
         {
-            added = await audit.ExtendTreeAsync(TreeBatch).ConfigureAwait(false);
+            extension = await audit.ExtendTreeAsync(TreeBatch).ConfigureAwait(false);
         }
-        while (added == TreeBatch && !stop.IsCancellationRequested);
+        while (extension.Added == TreeBatch && !stop.IsCancellationRequested);
+
+        // Tree heads cannot move past such a row: say so once per row, loudly, rather than let them stall unseen.
+        if (extension.StoppedAtSeq is { } seq && seq != Interlocked.Exchange(ref reportedStop, seq))
+        {
+            log.LogError("The audit tree stops before entry {Seq}: its stored text no longer gives its hash; run exg audit verify", seq);
+        }
 
         return total;
     }

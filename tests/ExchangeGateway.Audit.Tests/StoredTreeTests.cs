@@ -10,9 +10,9 @@ public sealed class StoredTreeTests(PkiFixture pki)
         using var trail = new Trail(pki, entries: 13, shutdown: false);
         Assert.Equal(0, trail.Read(AuditLog.TreeSize));
 
-        Assert.Equal(5, trail.Write(audit => AuditLog.ExtendTree(audit, 5)));
-        Assert.Equal(8, trail.Write(audit => AuditLog.ExtendTree(audit)));
-        Assert.Equal(0, trail.Write(audit => AuditLog.ExtendTree(audit)));
+        Assert.Equal(new TreeExtension(5, null), trail.Write(audit => AuditLog.ExtendTree(audit, 5)));
+        Assert.Equal(new TreeExtension(8, null), trail.Write(audit => AuditLog.ExtendTree(audit)));
+        Assert.Equal(new TreeExtension(0, null), trail.Write(audit => AuditLog.ExtendTree(audit)));
 
         var leaves = trail.Entries().Select(AuditTree.Leaf).ToList();
         Assert.Equal(13, trail.Read(AuditLog.TreeSize));
@@ -41,7 +41,7 @@ public sealed class StoredTreeTests(PkiFixture pki)
         trail.Add(6);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => trail.Read(audit => AuditLog.TreeRoot(audit, 6)));
-        Assert.Equal(2, trail.Write(audit => AuditLog.ExtendTree(audit)));
+        Assert.Equal(2, trail.Write(audit => AuditLog.ExtendTree(audit)).Added);
         Assert.Equal(MerkleTree.Root(trail.Entries().Select(AuditTree.Leaf).ToList()), trail.Read(audit => AuditLog.TreeRoot(audit, 6)));
     }
 
@@ -52,7 +52,7 @@ public sealed class StoredTreeTests(PkiFixture pki)
         trail.DropTriggers();
         trail.Sql("UPDATE audit_entries SET actor = 'mallory' WHERE seq = 3");
 
-        Assert.Equal(2, trail.Write(audit => AuditLog.ExtendTree(audit)));
+        Assert.Equal(new TreeExtension(2, 3), trail.Write(audit => AuditLog.ExtendTree(audit)));
         Assert.Equal(2, trail.Read(AuditLog.TreeSize));
     }
 }
