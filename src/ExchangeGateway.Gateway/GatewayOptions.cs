@@ -48,7 +48,7 @@ public sealed class GatewayOptions
     /// <summary>How many pushes may be in flight to one agency at once, so a slow agency cannot take every slot.</summary>
     public int PushConcurrencyPerAgency { get; set; } = 4;
 
-    /// <summary>On SQLite, the most accepts committed together with one fsync (1: one commit each); PostgreSQL groups its own WAL flushes.</summary>
+    /// <summary>On SQLite, the most units of work (accepts, push claims and results) committed together with one fsync (1: one commit each); PostgreSQL groups its own WAL flushes.</summary>
     public int GroupCommitLimit { get; set; } = Storage.Selection.StorageSelection.DefaultGroupCommitLimit;
 
     /// <summary>How often the push worker looks for due messages when nothing wakes it.</summary>

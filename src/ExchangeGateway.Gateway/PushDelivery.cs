@@ -156,7 +156,7 @@ public sealed class PushDelivery : BackgroundService
             if (now - DateTimeOffset.FromUnixTimeMilliseconds(message.WindowStartMs) > options.GiveUpAfter)
             {
                 var reason = $"gave up after {options.GiveUpAfter.TotalHours:0.#} h without a 2xx ({message.Attempts} attempts)";
-                await RecordAsync(message, DeliveryOutcomes.DeadLetter, reason, queue => queue.MarkDeadLetter(message.MessageId, reason, message.Claim));
+                await RecordAsync(message, DeliveryOutcomes.DeadLetter, reason, queue => queue.MarkDeadLetter(message.MessageId, reason, message.Claim)).ConfigureAwait(false);
                 log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Reason}", message.MessageId, message.Recipient, reason);
                 held.TryRemove(message.MessageId, out _);
                 return;
@@ -166,7 +166,7 @@ public sealed class PushDelivery : BackgroundService
             switch (outcome)
             {
                 case PushOutcome.Delivered:
-                    if (await RecordAsync(message, DeliveryOutcomes.Delivered, detail, queue => queue.MarkDelivered(message.MessageId, message.Claim)))
+                    if (await RecordAsync(message, DeliveryOutcomes.Delivered, detail, queue => queue.MarkDelivered(message.MessageId, message.Claim)).ConfigureAwait(false))
                     {
                         log.LogInformation("Delivered {MessageId} to {Recipient} ({Detail})", message.MessageId, message.Recipient, detail);
                     }
@@ -178,12 +178,12 @@ public sealed class PushDelivery : BackgroundService
 
                     break;
                 case PushOutcome.Refused:
-                    await RecordAsync(message, DeliveryOutcomes.DeadLetter, detail, queue => queue.MarkDeadLetter(message.MessageId, detail, message.Claim));
+                    await RecordAsync(message, DeliveryOutcomes.DeadLetter, detail, queue => queue.MarkDeadLetter(message.MessageId, detail, message.Claim)).ConfigureAwait(false);
                     log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Detail}", message.MessageId, message.Recipient, detail);
                     break;
                 default:
                     var next = time.GetUtcNow() + Backoff(message.Attempts);
-                    await RecordAsync(message, DeliveryOutcomes.Retry, detail, queue => queue.MarkRetry(message.MessageId, next, detail, message.Claim));
+                    await RecordAsync(message, DeliveryOutcomes.Retry, detail, queue => queue.MarkRetry(message.MessageId, next, detail, message.Claim)).ConfigureAwait(false);
                     log.LogInformation("Attempt {Attempt} of {MessageId} to {Recipient} failed ({Detail}); next at {Next:o}", message.Attempts + 1, message.MessageId, message.Recipient, detail, next);
                     break;
             }

@@ -6,7 +6,7 @@ namespace ExchangeGateway.Storage.Selection;
 /// <summary>Opens the store a <see cref="DatabaseLocation"/> names: migrated for the gateway, checked but unchanged for the admin commands.</summary>
 public static class StorageSelection
 {
-    /// <summary>The most accepts SQLite commits together unless told otherwise (PostgreSQL groups its own WAL flushes).</summary>
+    /// <summary>The most units of work (accepts, push claims and results) SQLite commits together unless told otherwise (PostgreSQL groups its own WAL flushes).</summary>
     public const int DefaultGroupCommitLimit = SqliteStore.DefaultGroupLimit;
 
     /// <summary>
