@@ -109,7 +109,7 @@ internal sealed class Corpus
             var keys = PersonKeys.LoadOrCreate(folder);
             string[] people = [keys.ForNhsNumber("9434765919"), keys.ForPrisonNumber("A1234BC")];
             using var store = SqliteStore.Open(Path.Combine(folder, DatabaseLocation.SqliteFileName), TimeProvider.System);
-            var log = new AuditLog(new CheckpointSigner(gateway), checkpointInterval: 4);
+            var log = new AuditLog(CheckpointSigner.Load(Certs), checkpointInterval: 4);
             for (var i = 1; i <= 10; i++)
             {
                 var draft = new AuditRecord(AuditEventTypes.All[i % AuditEventTypes.All.Count], i % 2 == 0 ? "HLI" : AuditActors.Gateway)
@@ -121,7 +121,8 @@ internal sealed class Corpus
             }
 
             using var text = new StringWriter();
-            store.Snapshot(tx => AuditJsonl.Write(tx.Audit, text, new CheckpointSigner(gateway), Now));
+            store.InTransaction(tx => log.ExtendTree(tx.Audit));
+            store.Snapshot(tx => AuditJsonl.Write(tx.Audit, text, CheckpointSigner.Load(Certs), Now));
             return Encoding.UTF8.GetBytes(text.ToString());
         }
         finally

@@ -169,7 +169,7 @@ internal sealed class SignedDataTarget(Corpus corpus) : FuzzTarget
 /// </summary>
 internal sealed class AuditExportTarget(Corpus corpus) : FuzzTarget
 {
-    private readonly AuditVerifier verifier = new(TrustStore.Load(corpus.Certs), new FixedTime(corpus.Now));
+    private readonly AuditVerifier verifier = new(CheckpointKeys.Load(corpus.Certs));
 
     public override InputShape Shape => InputShape.JsonLines;
 

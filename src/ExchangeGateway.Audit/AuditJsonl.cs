@@ -35,9 +35,15 @@ public static class AuditJsonl
         var checkpoints = AuditLog.Checkpoints(store).ToLookup(c => c.Seq);
         long count = 0;
         var written = new HashSet<long>();
+        var tree = new MerkleRange();
         foreach (var entry in AuditLog.Entries(store))
         {
             written.Add(entry.Seq);
+            if (entry.Seq == tree.Size + 1)
+            {
+                tree.Append(AuditTree.Leaf(entry));
+            }
+
             output.Write(AuditChain.ExportLine(entry));
             output.Write('\n');
             foreach (var checkpoint in checkpoints[entry.Seq])
@@ -59,8 +65,14 @@ public static class AuditJsonl
         if (signer is not null)
         {
             // Numbered after the stored ones but not stored: a later export never holds it mid-file, where a cut after it would pass.
+            // The tree head is computed from the entries just written, not from the stored tree, which may lag the snapshot's head.
+            if (tree.Size != head.Seq)
+            {
+                throw new AuditIntegrityException($"refusing to sign the export: the entries stop being consecutive at {tree.Size + 1}; run exg audit verify");
+            }
+
             var number = AuditLog.NextCheckpointNumber(store);
-            output.Write(AuditChain.ExportLine(signer.Checkpoint(number, head, AuditChain.ToStoredPrecision(time), CheckpointReason.Export)));
+            output.Write(AuditChain.ExportLine(signer.Checkpoint(number, head, tree.Root(), AuditChain.ToStoredPrecision(time), CheckpointReason.Export)));
             output.Write('\n');
         }
 

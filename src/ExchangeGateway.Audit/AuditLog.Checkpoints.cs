@@ -33,7 +33,8 @@ public sealed partial class AuditLog
     {
         ArgumentNullException.ThrowIfNull(store);
 
-        // The head lock first, as for an append: another instance's entry must not land between the check and the signature.
+        // The head lock first, as for an append: another instance's entry must not land between the check and the
+        // signature; then the tree's, under which checkpoints are numbered.
         store.LockHead();
         var head = store.Head();
         if (head is null || (onlyWhenUncovered && LastCheckpointSeq(store) == head.Value.Seq))
@@ -41,17 +42,25 @@ public sealed partial class AuditLog
             return null;
         }
 
+        store.LockTree();
         if (TailProblem(store, CheckpointInterval) is { } problem)
         {
             throw new AuditIntegrityException($"refusing to sign the audit trail's head (entry {head.Value.Seq}): {problem}; run exg audit verify");
         }
 
-        return Sign(store, head.Value, AuditChain.ToStoredPrecision(time), reason);
+        // The tree is built behind the trail; a tree head needs it to reach the head (which may sign interval checkpoints on the way).
+        ExtendTreeToHead(store, head.Value.Seq);
+        if (onlyWhenUncovered && LastCheckpointSeq(store) == head.Value.Seq)
+        {
+            return null;
+        }
+
+        return Sign(store, head.Value, TreeRoot(store, head.Value.Seq), AuditChain.ToStoredPrecision(time), reason);
     }
 
-    private AuditCheckpoint Sign(IAuditStore store, (long Seq, string Hash) head, DateTimeOffset time, CheckpointReason reason)
+    private AuditCheckpoint Sign(IAuditStore store, (long Seq, string Hash) head, byte[] root, DateTimeOffset time, CheckpointReason reason)
     {
-        var checkpoint = Signer.Checkpoint(NextCheckpointNumber(store), head, time, reason);
+        var checkpoint = Signer.Checkpoint(NextCheckpointNumber(store), head, root, time, reason);
         store.Insert(new StoredCheckpoint(
             checkpoint.Number, checkpoint.Seq, checkpoint.Hash, AuditChain.FormatTime(checkpoint.Time), AuditChain.ReasonName(checkpoint.Reason), checkpoint.Signer, checkpoint.Signature));
         return checkpoint;

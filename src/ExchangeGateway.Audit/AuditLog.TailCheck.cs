@@ -6,8 +6,9 @@ namespace ExchangeGateway.Audit;
 public sealed class AuditIntegrityException(string message) : InvalidOperationException(message);
 
 /// <summary>
-/// Before signing a head: the entries no checkpoint covers yet must be few (one is signed every
-/// <see cref="CheckpointInterval"/> entries in the appending unit of work) and must chain to the newest checkpoint.
+/// Before signing a head: the tree must not reach past a multiple of <see cref="CheckpointInterval"/> the newest
+/// checkpoint does not cover (the tree signs one at each), its stored root must be the one the newest checkpoint
+/// signed, and the entries after it must chain to it.
 /// Without this, deleting the checkpoints and rewriting the entries would be made good by the next signature (at the
 /// next start, on the timer, or by an export).
 /// </summary>
@@ -24,14 +25,21 @@ public sealed partial class AuditLog
         }
 
         // Only the newest checkpoint matters here, and this runs on the gateway's timer: one row, not the whole table.
+        // The tree signs one every interval entries as it grows, so past the last multiple it covers there must be one.
         var newest = store.NewestCheckpoint();
         var coveredSeq = newest?.Seq ?? 0;
-        var uncovered = head.Value.Seq - coveredSeq;
-        if (uncovered > checkpointInterval)
+        var treeSize = store.TreeSize();
+        var lastMultiple = treeSize - (treeSize % checkpointInterval);
+        if (lastMultiple > coveredSeq)
         {
             return newest is null
-                ? $"no checkpoint covers any of its {head.Value.Seq} entries, though one is signed every {checkpointInterval}: checkpoints were deleted"
-                : $"{uncovered} entries follow the newest checkpoint (#{newest.Value.Number}, entry {newest.Value.Seq}), more than the {checkpointInterval} between checkpoints: checkpoints were deleted";
+                ? $"no checkpoint covers any of its entries, though the tree covers {treeSize} and one is signed every {checkpointInterval}: checkpoints were deleted"
+                : $"the tree covers {treeSize} entries but the newest checkpoint (#{newest.Number}) signs entry {newest.Seq}, though one is signed every {checkpointInterval}: checkpoints were deleted";
+        }
+
+        if (newest is not null && TreeProblem(store, newest, treeSize) is { } treeProblem)
+        {
+            return treeProblem;
         }
 
         // One pass from the signed entry (or the first) to the head.
@@ -41,9 +49,9 @@ public sealed partial class AuditLog
         {
             if (!signedSeen)
             {
-                if (entry.Seq != newest!.Value.Seq || entry.Hash != newest.Value.Hash)
+                if (entry.Seq != newest!.Seq || entry.Hash != newest.Hash)
                 {
-                    return $"entry {newest.Value.Seq} is not the entry checkpoint #{newest.Value.Number} signed";
+                    return $"entry {newest.Seq} is not the entry checkpoint #{newest.Number} signed";
                 }
 
                 signedSeen = true;
@@ -59,7 +67,30 @@ public sealed partial class AuditLog
             previous = entry.Hash;
         }
 
-        return signedSeen ? null : $"entry {newest!.Value.Seq} is not the entry checkpoint #{newest.Value.Number} signed";
+        return signedSeen ? null : $"entry {newest!.Seq} is not the entry checkpoint #{newest.Number} signed";
+    }
+
+    // The stored tree must still give the root the newest checkpoint signed: proofs are made from it.
+    private static string? TreeProblem(IAuditStore store, StoredCheckpoint newest, long treeSize)
+    {
+        if (treeSize < newest.Seq)
+        {
+            return $"the stored tree covers {treeSize} entries, fewer than checkpoint #{newest.Number} signs ({newest.Seq}): tree nodes were deleted";
+        }
+
+        byte[] signedRoot;
+        try
+        {
+            signedRoot = TreeHead.Parse(SignedNote.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(newest.Signature))).Text).RootHash;
+        }
+        catch (FormatException)
+        {
+            return $"checkpoint #{newest.Number} is not a signed tree head";
+        }
+
+        return TreeRoot(store, newest.Seq).AsSpan().SequenceEqual(signedRoot)
+            ? null
+            : $"the stored tree's root over {newest.Seq} entries is not the root checkpoint #{newest.Number} signed: tree nodes were changed";
     }
 
     /// <summary>

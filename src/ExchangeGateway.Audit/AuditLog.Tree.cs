@@ -11,55 +11,67 @@ public sealed partial class AuditLog
 {
     /// <summary>
     /// Extends the stored tree over up to <paramref name="maxEntries"/> entries it does not cover yet, in the caller's
-    /// unit of work: each entry's leaf, and every complete subtree that leaf finishes. Returns how many entries it
-    /// added; a caller that gets <paramref name="maxEntries"/> back knows there is more. Stops before a malformed
-    /// entry (its leaf cannot be known; the verifier reports it), so the tree never covers a row it could not read, and
-    /// says so (<see cref="TreeExtension.StoppedAtSeq"/>) for the caller to report.
+    /// unit of work: each entry's leaf, and every complete subtree that leaf finishes; and signs an interval checkpoint
+    /// (a signed tree head) each time the tree reaches a multiple of <see cref="CheckpointInterval"/>. A caller that gets
+    /// <paramref name="maxEntries"/> back knows there is more. Stops before a malformed entry (its leaf cannot be known;
+    /// the verifier reports it), so the tree never covers a row it could not read, and says so
+    /// (<see cref="TreeExtension.StoppedAtSeq"/>) for the caller to report.
     /// </summary>
-    public static TreeExtension ExtendTree(IAuditStore store, int maxEntries = 10_000)
+    public TreeExtension ExtendTree(IAuditStore store, int maxEntries = 10_000)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
 
         // Two instances extending at once would both start from the same size; the second waits and reads the new one.
+        // Checkpoints are numbered under this lock too.
         store.LockTree();
         var size = store.TreeSize();
-        var added = new Dictionary<(int Level, long Index), byte[]>();
+        var range = MerkleRange.Of(new StoredTree(store), size);
         var nodes = new List<(int Level, long Index, byte[] Hash)>();
-        var count = 0;
+        var interval = new List<((long Seq, string Hash) Head, byte[] Root, DateTimeOffset Time)>();
         long? stoppedAt = null;
-        foreach (var row in store.Entries(size + 1).Take(maxEntries).ToList())
+        foreach (var row in store.Entries(size + 1).Take(maxEntries))
         {
             // The leaf covers the very bytes the row's chain hash covers, put together from the stored text as the
             // appender did; a row whose text does not give its hash (malformed or altered) ends the batch.
-            if (row.Row is not { } stored || stored.Seq != size + count + 1 || LeafOf(stored) is not { } leaf)
+            if (row.Row is not { } stored || stored.Seq != range.Size + 1 || LeafOf(stored) is not { } leaf
+                || !AuditChain.TryParseTime(stored.Time, out var time))
             {
-                stoppedAt = row.Key ?? size + count + 1;
+                stoppedAt = row.Key ?? range.Size + 1;
                 break;
             }
 
-            var (level, index, hash) = (0, size + count, leaf);
-            Add(level, index, hash);
-
-            // A right child completes its parent: hash up while this node is one.
-            while ((index & 1) == 1)
+            range.Append(leaf, (level, index, hash) => nodes.Add((level, index, hash)));
+            if (range.Size % CheckpointInterval == 0)
             {
-                var left = added.GetValueOrDefault((level, index - 1)) ?? store.TreeNode(level, index - 1)
-                    ?? throw new InvalidOperationException($"audit tree node {level}/{index - 1} is missing");
-                (level, index, hash) = (level + 1, index >> 1, MerkleTree.NodeHash(left, hash));
-                Add(level, index, hash);
+                interval.Add(((stored.Seq, stored.Hash), range.Root(), time));
             }
-
-            count++;
         }
 
         store.InsertTreeNodes(nodes);
-        return new TreeExtension(count, stoppedAt);
-
-        void Add(int level, long index, byte[] hash)
+        foreach (var (head, root, time) in interval)
         {
-            added[(level, index)] = hash;
-            nodes.Add((level, index, hash));
+            Sign(store, head, root, time, CheckpointReason.Interval);
+        }
+
+        return new TreeExtension((int)(range.Size - size), stoppedAt);
+    }
+
+    /// <summary>Extends the tree to the head (under the head lock, so it stays there); AuditIntegrityException when an entry stops it.</summary>
+    private void ExtendTreeToHead(IAuditStore store, long headSeq)
+    {
+        while (store.TreeSize() < headSeq)
+        {
+            var extension = ExtendTree(store);
+            if (extension.StoppedAtSeq is { } seq)
+            {
+                throw new AuditIntegrityException($"refusing to sign the audit trail's head (entry {headSeq}): entry {seq} no longer gives its stored hash; run exg audit verify");
+            }
+
+            if (extension.Added == 0)
+            {
+                throw new AuditIntegrityException($"refusing to sign the audit trail's head (entry {headSeq}): the tree stops at {store.TreeSize()} entries; run exg audit verify");
+            }
         }
     }
 

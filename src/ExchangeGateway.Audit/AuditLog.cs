@@ -4,9 +4,10 @@ namespace ExchangeGateway.Audit;
 
 /// <summary>
 /// The append-only, hash-chained audit trail in the gateway's database. It is written through the <see cref="IAuditStore"/>
-/// of the caller's unit of work, so that a stored change and its entry commit or roll back together; a checkpoint is
-/// signed every <see cref="CheckpointInterval"/> entries in that same unit of work, and the gateway calls
-/// <see cref="Checkpoint"/> on shutdown. There is no code path that updates or deletes, and the database's triggers
+/// of the caller's unit of work, so that a stored change and its entry commit or roll back together. A Merkle tree over
+/// the entries is built behind the trail (<see cref="ExtendTree"/>), which signs a checkpoint (a signed tree head) every
+/// <see cref="CheckpointInterval"/> entries; the gateway also signs the head on a timer, at start and on shutdown
+/// (<see cref="Checkpoint"/>). There is no code path that updates or deletes, and the database's triggers
 /// refuse UPDATE and DELETE on the audit tables. This class holds the rules (canonical forms, chaining, signing); the
 /// store holds only the rows.
 /// </summary>
@@ -43,7 +44,7 @@ public sealed partial class AuditLog
     /// <summary>The gateway's signing identity.</summary>
     public CheckpointSigner Signer { get; }
 
-    /// <summary>An interval checkpoint is signed when the new entry's seq is a multiple of this.</summary>
+    /// <summary>An interval checkpoint is signed when the tree reaches a multiple of this many entries.</summary>
     public int CheckpointInterval { get; }
 
     /// <summary>"an NHS number" or "a prison number" when free text holds one (Append would refuse it), else null.</summary>
@@ -100,12 +101,6 @@ public sealed partial class AuditLog
             var hash = item.Form.Hash(prevHash, seq, timeJson);
             var entry = new AuditEntry(seq, storedTime, item.Type, item.Actor, item.Subjects, item.Details, prevHash, hash);
             store.Insert(new StoredAuditEntry(seq, storedTimeText, item.Type, item.Actor, item.Form.Subjects, item.CanonicalDetails, prevHash, hash));
-
-            if (seq % CheckpointInterval == 0)
-            {
-                Sign(store, (seq, hash), storedTime, CheckpointReason.Interval);
-            }
-
             entries.Add(entry);
             head = (seq, hash);
         }

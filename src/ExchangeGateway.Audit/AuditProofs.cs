@@ -12,6 +12,22 @@ public static class AuditTree
     /// SHA-256 is the entry's chain hash (<see cref="AuditChain.CanonicalForm"/>).
     /// </summary>
     public static byte[] Leaf(AuditEntry entry) => MerkleTree.LeafHash(Encoding.UTF8.GetBytes(AuditChain.CanonicalForm(entry)));
+
+    /// <summary>The seq and leaf of an entry given as its jsonl export line; FormatException saying what is wrong with it.</summary>
+    public static (long Seq, byte[] Leaf) LeafOfExportLine(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var read = AuditJsonl.Read(new StringReader(line.Trim())).ToList();
+        if (read is not [{ Entry: { Entry: { } entry } }])
+        {
+            var problem = read.Count == 1 ? read[0].Entry?.Problem ?? read[0].Problem : null;
+            throw new FormatException(problem is null ? "not one audit entry (a line of exg audit export)" : $"not an audit entry: {problem}");
+        }
+
+        return entry.Hash == AuditChain.ComputeHash(entry)
+            ? (entry.Seq, Leaf(entry))
+            : throw new FormatException($"entry {entry.Seq}'s content does not hash to its hash: it was changed");
+    }
 }
 
 /// <summary>An inclusion proof as <c>exg audit prove</c> prints it: <c>{"leafIndex","treeSize","leafHash","hashes"}</c>, hashes in base64.</summary>

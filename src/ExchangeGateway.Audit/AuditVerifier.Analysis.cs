@@ -28,7 +28,7 @@ public sealed partial class AuditVerifier
     /// <summary>What the verifier keeps of one entry: where it was, its seq, its link and its stored and recomputed hashes.</summary>
     private readonly record struct Link(long Line, long Seq, Digest? Prev, Digest? Stored, Digest? Computed);
 
-    private sealed partial class Analysis(TrustStore trust, DateTimeOffset now, bool fromExport, bool allowUnsignedTail)
+    private sealed partial class Analysis(CheckpointKeys keys, bool fromExport, bool allowUnsignedTail, IReadOnlyList<WitnessCheckpoint> witnesses)
     {
         private static readonly Digest GenesisDigest = Digest.Parse(AuditChain.Genesis)!.Value;
 
@@ -38,6 +38,14 @@ public sealed partial class AuditVerifier
         private readonly List<(AuditProblem Problem, bool Content)> problems = [];
         private readonly List<string> warnings = [];
         private (long Seq, string Hash)? head;
+
+        // The Merkle tree over the entries read so far in seq order (broken at the first gap or malformed row), and its
+        // roots at the sizes that checkpoints sign or witnesses hold.
+        private readonly MerkleRange range = new();
+        private readonly HashSet<long> wantedRoots = [.. witnesses.Select(w => w.Head?.Size ?? 0)];
+        private readonly Dictionary<long, byte[]> roots = [];
+        private readonly List<(AuditCheckpoint Checkpoint, TreeHead Head, string Where)> signedHeads = [];
+        private bool rangeBroken;
 
         // The checkpoint on the last line read, or null when the last line was an entry: an export must end with its own.
         private (CheckpointRow Row, long Line)? lastLineCheckpoint;
@@ -53,11 +61,15 @@ public sealed partial class AuditVerifier
             lastLine = line;
             if (row.Entry is { } entry)
             {
-                links.Add(new Link(line, entry.Seq, Digest.Parse(entry.PrevHash), Digest.Parse(entry.Hash), Digest.Parse(AuditChain.ComputeHash(entry))));
+                var canonical = System.Text.Encoding.UTF8.GetBytes(AuditChain.CanonicalForm(entry));
+                var computed = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(canonical));
+                links.Add(new Link(line, entry.Seq, Digest.Parse(entry.PrevHash), Digest.Parse(entry.Hash), Digest.Parse(computed)));
                 head = (entry.Seq, entry.Hash);
+                Grow(entry.Seq, canonical);
                 return;
             }
 
+            rangeBroken = true;
             malformed[links.Count] = row.Problem ?? "malformed";
             links.Add(new Link(line, row.Seq ?? 0, null, null, null));
         }
@@ -67,6 +79,61 @@ public sealed partial class AuditVerifier
             lastLineCheckpoint = (row, line);
             lastLine = line;
             checkpoints.Add((row, line, links.Count == 0 ? 1 : Math.Max(1, links[^1].Seq)));
+            if (row.Seq is { } seq)
+            {
+                wantedRoots.Add(seq);
+                if (!rangeBroken && range.Size == seq)
+                {
+                    roots[seq] = range.Root();
+                }
+            }
+        }
+
+        /// <summary>Asks for the root over the first <paramref name="size"/> entries (call before reading them).</summary>
+        public void WantRoot(long size) => wantedRoots.Add(size);
+
+        /// <summary>The stored tree, from which proofs are made, must give the root the entries give.</summary>
+        public void CheckStoredTree(Storage.IAuditStore store, long treeSize)
+        {
+            if (treeSize == 0 || RootAt(treeSize) is not { } computed)
+            {
+                return;
+            }
+
+            byte[] stored;
+            try
+            {
+                stored = AuditLog.TreeRoot(store, treeSize);
+            }
+            catch (InvalidOperationException ex)
+            {
+                Problem(treeSize, $"the stored Merkle tree over {treeSize} entries is incomplete ({ex.Message}): tree nodes were deleted", content: false);
+                return;
+            }
+
+            if (!stored.AsSpan().SequenceEqual(computed))
+            {
+                Problem(treeSize, $"the stored Merkle tree over {treeSize} entries does not give the root the entries give: tree nodes were changed, and proofs made from them would be false", content: false);
+            }
+        }
+
+        /// <summary>The root of the first <paramref name="size"/> entries as read, or null when the trail breaks before.</summary>
+        public byte[]? RootAt(long size) => size == 0 ? MerkleTree.EmptyRoot() : roots.GetValueOrDefault(size);
+
+        // Entry seq's leaf joins the tree when it is the next one; anything else breaks the tree from there.
+        private void Grow(long seq, byte[] canonical)
+        {
+            if (rangeBroken || seq != range.Size + 1)
+            {
+                rangeBroken = true;
+                return;
+            }
+
+            range.Append(MerkleTree.LeafHash(canonical));
+            if (wantedRoots.Contains(range.Size))
+            {
+                roots[range.Size] = range.Root();
+            }
         }
 
         /// <summary>
@@ -81,6 +148,8 @@ public sealed partial class AuditVerifier
             var authentic = WalkBack(valid, bySeq);
             FindInserted(bySeq, authentic);
             CheckCoverage(valid);
+            CheckRoots();
+            CheckWitnesses();
 
             // After the chain's own findings, so that at the same seq the reason given is the chain's.
             if (personIndex is not null)

@@ -1,9 +1,6 @@
-using System.Security.Cryptography;
-using ExchangeGateway.Crypto;
-
 namespace ExchangeGateway.Audit;
 
-// The checks on the signatures: each checkpoint's signer and signature, and whether they reach the head.
+// The checks on the signatures: each checkpoint's signed tree head, its root against the entries, whether they reach the head, and the agencies' kept checkpoints.
 public sealed partial class AuditVerifier
 {
     private sealed partial class Analysis
@@ -32,11 +29,13 @@ public sealed partial class AuditVerifier
                 }
 
                 expectedNumber = checkpoint.Number + 1;
-                if (Refusal(checkpoint) is { } refusal)
+                if (Refusal(checkpoint, out var treeHead) is { } refusal)
                 {
                     Problem(checkpoint.Seq, $"checkpoint #{checkpoint.Number}{where} is not a valid gateway signature: {refusal}", content: false);
                     continue;
                 }
+
+                signedHeads.Add((checkpoint, treeHead!, where));
 
                 if (checkpoint.Seq < lastSeq)
                 {
@@ -50,59 +49,82 @@ public sealed partial class AuditVerifier
             return valid;
         }
 
-        private string? Refusal(AuditCheckpoint checkpoint)
+        // Why a checkpoint is not a tree head signed by a trusted checkpoint key for its own number, reason, time and entry.
+        private string? Refusal(AuditCheckpoint checkpoint, out TreeHead? treeHead)
         {
-            var certificate = trust.CertificatesFor("gateway").FirstOrDefault(c => string.Equals(c.Fingerprint, checkpoint.Signer, StringComparison.OrdinalIgnoreCase));
-            if (certificate is null)
-            {
-                return $"it names signer {checkpoint.Signer}, which is no gateway certificate in the certs folder";
-            }
-
-            if (certificate.ECDsa is not { } key)
-            {
-                return $"{certificate.Subject} has no ECDSA key";
-            }
-
-            var chain = trust.Check(certificate, [], [checkpoint.Time], now, KeyUsages.DigitalSignature);
-            if (chain is not null && chain.Reason != RefusalReason.StaleCrl)
-            {
-                return chain.ToString();
-            }
-
-            if (chain is not null)
-            {
-                var warning = $"revocation of {certificate.Subject} was not checked: {chain.Message}";
-                if (!warnings.Contains(warning))
-                {
-                    warnings.Add(warning);
-                }
-            }
-
+            treeHead = null;
             if (Digest.Parse(checkpoint.Hash) is null || checkpoint.Seq < 1)
             {
                 return "its seq or hash is malformed";
             }
 
-            byte[] signature;
+            string note;
             try
             {
-                signature = Convert.FromBase64String(checkpoint.Signature);
+                note = CheckpointSigner.NoteOf(checkpoint);
             }
             catch (FormatException)
             {
-                return "the signature is not base64";
+                return "the signature is not the base64 of a signed note";
             }
 
-            var statement = AuditChain.CheckpointStatement(checkpoint.Number, checkpoint.Seq, checkpoint.Hash, checkpoint.Time, checkpoint.Reason, checkpoint.Signer);
-            try
+            var (opened, refusal) = keys.Open(note, checkpoint.Signer);
+            if (opened is null)
             {
-                return key.VerifyData(statement, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)
-                    ? null
-                    : "the signature does not verify (forged, or the checkpoint was changed)";
+                return refusal;
             }
-            catch (CryptographicException)
+
+            if (opened.Size != checkpoint.Seq)
             {
-                return "the signature is malformed";
+                return $"its tree head is for {opened.Size} entries, not {checkpoint.Seq}";
+            }
+
+            if (opened.Extensions is not [var line] || line != CheckpointSigner.Extension(checkpoint.Number, checkpoint.Reason, checkpoint.Time, checkpoint.Hash))
+            {
+                return "the signed tree head's checkpoint line is not this checkpoint's number, reason, time and entry hash (changed after signing)";
+            }
+
+            treeHead = opened;
+            return null;
+        }
+
+        // A valid checkpoint's root must be the root of the entries as read: else entries up to it were rewritten since.
+        // After the chain's findings, which name the entry where they can.
+        private void CheckRoots()
+        {
+            foreach (var (checkpoint, treeHead, where) in signedHeads)
+            {
+                if (RootAt(checkpoint.Seq) is { } root && !root.AsSpan().SequenceEqual(treeHead.RootHash))
+                {
+                    Problem(checkpoint.Seq, $"checkpoint #{checkpoint.Number}{where} signs the tree root {Convert.ToBase64String(treeHead.RootHash)} over {checkpoint.Seq} entries, but the entries give {Convert.ToBase64String(root)}: entries up to {checkpoint.Seq} were changed since it was signed", content: false);
+                }
+            }
+        }
+
+        /// <summary>Each checkpoint an agency kept must agree with the trail: its entries still there, and the same root over them.</summary>
+        private void CheckWitnesses()
+        {
+            var present = links.Where(l => l.Computed is not null).Select(l => l.Seq).DefaultIfEmpty(0).Max();
+            foreach (var witness in witnesses)
+            {
+                if (witness.Head is not { } kept)
+                {
+                    Problem(1, $"kept checkpoint {witness.Name} is not a checkpoint of this gateway: {witness.Refusal}", content: false);
+                    continue;
+                }
+
+                if (kept.Size > present)
+                {
+                    Problem(present + 1, $"the trail contradicts kept checkpoint {witness.Name}: it was signed over {kept.Size} entries, but the trail ends at entry {present} (cut)", content: false);
+                }
+                else if (RootAt(kept.Size) is not { } root)
+                {
+                    Problem(kept.Size, $"kept checkpoint {witness.Name} (over {kept.Size} entries) cannot be checked: the trail is broken before entry {kept.Size}", content: false);
+                }
+                else if (!root.AsSpan().SequenceEqual(kept.RootHash))
+                {
+                    Problem(kept.Size, $"the trail contradicts kept checkpoint {witness.Name}: its root over the first {kept.Size} entries is {Convert.ToBase64String(kept.RootHash)}, the trail's entries give {Convert.ToBase64String(root)} (rewritten)", content: false);
+                }
             }
         }
 

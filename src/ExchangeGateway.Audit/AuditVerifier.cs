@@ -51,13 +51,14 @@ public sealed class AuditVerification
 }
 
 /// <summary>
-/// Verifies a trail, from the database or from a jsonl export: recomputes every hash and link, checks each
-/// checkpoint's signature with the gateway certificate from the certs folder (which must chain to its CA), and walks
-/// the chain back from every valid checkpoint. Finds an edited, deleted, inserted or reordered entry and a cut tail.
+/// Verifies a trail, from the database or from a jsonl export: recomputes every hash and link and the Merkle tree over
+/// the entries, checks each checkpoint's signed tree head with the checkpoint verifier keys of the certs folder and its
+/// root against the entries, and walks the chain back from every valid checkpoint; with kept checkpoints (witnesses),
+/// checks the trail against each, and in a database, the stored tree against the entries. Finds an edited, deleted, inserted or reordered entry and a cut tail.
 /// The signatures must reach the head (a checkpoint over the last entry; an export ends with the one signed when it was
 /// written), unless the unsigned tail is allowed; a database's trail is also checked against its outbox.
 /// </summary>
-public sealed partial class AuditVerifier(TrustStore trust, TimeProvider time)
+public sealed partial class AuditVerifier(CheckpointKeys keys)
 {
     /// <summary>
     /// Verifies the trail in a database, read through <paramref name="snapshot"/> (run it in
@@ -65,11 +66,11 @@ public sealed partial class AuditVerifier(TrustStore trust, TimeProvider time)
     /// the newest valid checkpoint are a problem unless <paramref name="allowUnsignedTail"/> (a live gateway between
     /// checkpoints), when they are a warning. Every stored submission, message and delivery state must have its entry.
     /// </summary>
-    public AuditVerification Verify(IStoreTransaction snapshot, bool allowUnsignedTail = false)
+    public AuditVerification Verify(IStoreTransaction snapshot, bool allowUnsignedTail = false, IReadOnlyList<WitnessCheckpoint>? witnesses = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var audit = snapshot.Audit;
-        var analysis = new Analysis(trust, time.GetUtcNow(), fromExport: false, allowUnsignedTail);
+        var analysis = new Analysis(keys, fromExport: false, allowUnsignedTail, witnesses ?? []);
         if (!audit.HasSchema())
         {
             analysis.Problem(1, "the database has no audit trail: the audit tables are missing", content: false);
@@ -81,6 +82,8 @@ public sealed partial class AuditVerifier(TrustStore trust, TimeProvider time)
             analysis.AddCheckpoint(row, line: 0);
         }
 
+        var treeSize = audit.TreeSize();
+        analysis.WantRoot(treeSize);
         long index = 0;
         long headSeq = 0;
         var outbox = new OutboxCrossCheck();
@@ -93,6 +96,7 @@ public sealed partial class AuditVerifier(TrustStore trust, TimeProvider time)
             headSeq = Math.Max(headSeq, row.Seq ?? 0);
         }
 
+        analysis.CheckStoredTree(audit, treeSize);
         var personIndex = indexCheck.Finish();
         var outboxProblems = outbox.Compare(snapshot.Admin, headSeq);
 
@@ -111,10 +115,10 @@ public sealed partial class AuditVerifier(TrustStore trust, TimeProvider time)
     /// <paramref name="allowUnsignedTail"/> (an export made without the gateway key), when that is a warning. An empty
     /// export always fails.
     /// </summary>
-    public AuditVerification VerifyExport(TextReader jsonl, bool allowUnsignedTail = false)
+    public AuditVerification VerifyExport(TextReader jsonl, bool allowUnsignedTail = false, IReadOnlyList<WitnessCheckpoint>? witnesses = null)
     {
         ArgumentNullException.ThrowIfNull(jsonl);
-        var analysis = new Analysis(trust, time.GetUtcNow(), fromExport: true, allowUnsignedTail);
+        var analysis = new Analysis(keys, fromExport: true, allowUnsignedTail, witnesses ?? []);
         foreach (var line in AuditJsonl.Read(jsonl))
         {
             if (line.Entry is not null)

@@ -1,49 +1,127 @@
+using System.Globalization;
 using System.Security.Cryptography;
-using ExchangeGateway.Crypto;
+using System.Text;
 
 namespace ExchangeGateway.Audit;
 
-/// <summary>Signs checkpoints with the gateway's ECDSA P-256 key (certs/gateway.key) as the holder of certs/gateway.crt.</summary>
+/// <summary>
+/// Signs checkpoints as signed tree heads: the C2SP tlog-checkpoint text (origin, tree size, root) with one extension
+/// line binding this gateway's checkpoint number, reason, time and the chain hash of the last entry, signed as a C2SP
+/// signed note by the checkpoint key (Ed25519, <c>audit-checkpoint.key</c> in the certs folder; its name is the origin).
+/// </summary>
 public sealed class CheckpointSigner
 {
-    private readonly ECDsa key;
+    /// <summary>The checkpoint key's file in a certs folder (PKCS#8 PEM, as <c>openssl genpkey -algorithm ed25519</c> writes).</summary>
+    public const string KeyFile = "audit-checkpoint.key";
+
+    /// <summary>The verifier key's file in a certs folder: one line, name+keyid+base64 key, the key witnesses and verifiers are given.</summary>
+    public const string VerifierKeyFile = "audit-checkpoint.vkey";
+
+    /// <summary>The first word of the gateway's extension line.</summary>
+    public const string ExtensionTag = "exchange-gateway-checkpoint";
+
+    private readonly NoteKey key;
     private readonly Lock signing = new();
 
-    /// <summary>A signer from the gateway's key pair; throws CryptographicException unless it is an ECDSA key allowed to sign.</summary>
-    public CheckpointSigner(KeyPair gateway)
+    /// <summary>A signer with <paramref name="key"/>; the key's name is the origin line of every tree head.</summary>
+    public CheckpointSigner(NoteKey key)
     {
-        ArgumentNullException.ThrowIfNull(gateway);
-        key = gateway.PrivateKey as ECDsa ?? throw new CryptographicException("checkpoints are signed with ECDSA: the gateway key is not an EC key");
-        if (!gateway.Certificate.Allows(KeyUsages.DigitalSignature))
+        ArgumentNullException.ThrowIfNull(key);
+        this.key = key;
+    }
+
+    /// <summary>The log's origin (the key's name).</summary>
+    public string Origin => key.Name;
+
+    /// <summary>How a checkpoint names its signer: the key name and hex key id, as in a verifier key.</summary>
+    public string Signer => SignerName(key.Name, key.KeyId);
+
+    /// <summary>The verifier key to give witnesses.</summary>
+    public string VerifierKey => key.VerifierKey;
+
+    /// <summary>How a checkpoint names the key that signed it.</summary>
+    public static string SignerName(string name, uint keyId) => string.Create(CultureInfo.InvariantCulture, $"{name}+{keyId:x8}");
+
+    /// <summary>
+    /// Loads the checkpoint key of a certs folder; its name is <paramref name="origin"/> when given, else the name in the
+    /// folder's verifier key. CryptographicException naming the file when either is missing or they disagree.
+    /// </summary>
+    public static CheckpointSigner Load(string certsFolder, string? origin = null)
+    {
+        var keyPath = Path.Combine(certsFolder, KeyFile);
+        var verifierPath = Path.Combine(certsFolder, VerifierKeyFile);
+        if (!File.Exists(keyPath))
         {
-            throw new CryptographicException($"{gateway.Certificate.Subject} does not allow digitalSignature");
+            throw new CryptographicException($"{keyPath} is missing: checkpoints are signed with an Ed25519 key of their own (exg audit checkpoint-key makes one)");
         }
 
-        Certificate = gateway.Certificate;
+        var published = File.Exists(verifierPath) ? CheckpointKeys.ParseFile(verifierPath) : default;
+        var name = origin ?? published.Name
+            ?? throw new CryptographicException($"{verifierPath} is missing: it names the log (the origin line) and gives witnesses the key");
+        var loaded = NoteKey.Load(name, keyPath);
+        if (published.Name is not null && (published.Name != name || !published.PublicKey!.AsSpan().SequenceEqual(loaded.PublicKey)))
+        {
+            throw new CryptographicException($"{verifierPath} ({published.Name}) is not the verifier key of {keyPath} under the origin '{name}': make it again with exg audit checkpoint-key");
+        }
+
+        return new CheckpointSigner(loaded);
     }
 
-    /// <summary>The certificate verifiers will check the signatures with.</summary>
-    public AgencyCertificate Certificate { get; }
+    /// <summary>The origin of the development key set (certs-dev).</summary>
+    public const string DevelopmentOrigin = "exchange-gateway.dev/audit";
 
-    /// <summary>Loads gateway.crt and gateway.key from a certs folder.</summary>
-    public static CheckpointSigner Load(string certsFolder) =>
-        new(KeyPair.Load(Path.Combine(certsFolder, "gateway.crt"), Path.Combine(certsFolder, "gateway.key")));
-
-    /// <summary>A checkpoint numbered <paramref name="number"/> over entry <paramref name="head"/>, signed now; the caller stores or exports it.</summary>
-    internal AuditCheckpoint Checkpoint(long number, (long Seq, string Hash) head, DateTimeOffset time, CheckpointReason reason)
+    /// <summary>
+    /// Writes the verifier key of <paramref name="certsFolder"/>'s checkpoint key under <paramref name="origin"/>, first
+    /// making the key (Ed25519, PKCS#8 PEM) when the folder has none; returns the signer. An existing key is never replaced.
+    /// </summary>
+    public static CheckpointSigner CreateKeyFiles(string certsFolder, string origin)
     {
-        var signer = Certificate.Fingerprint;
-        var signature = Sign(AuditChain.CheckpointStatement(number, head.Seq, head.Hash, time, reason, signer));
-        return new AuditCheckpoint(number, head.Seq, head.Hash, time, reason, signer, signature);
+        Directory.CreateDirectory(certsFolder);
+        var keyPath = Path.Combine(certsFolder, KeyFile);
+        if (!File.Exists(keyPath))
+        {
+            var generator = new Org.BouncyCastle.Crypto.Generators.Ed25519KeyPairGenerator();
+            generator.Init(new Org.BouncyCastle.Crypto.Parameters.Ed25519KeyGenerationParameters(new Org.BouncyCastle.Security.SecureRandom()));
+            // RFC 8410's version 1 form, without the public key, as openssl genpkey writes it (OpenSSL 3.0 refuses BC's version 2).
+            var seed = ((Org.BouncyCastle.Crypto.Parameters.Ed25519PrivateKeyParameters)generator.GenerateKeyPair().Private).GetEncoded();
+            var info = new Org.BouncyCastle.Asn1.Pkcs.PrivateKeyInfo(
+                new Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier(Org.BouncyCastle.Asn1.EdEC.EdECObjectIdentifiers.id_Ed25519),
+                new Org.BouncyCastle.Asn1.DerOctetString(seed));
+            File.WriteAllText(keyPath, PemEncoding.WriteString("PRIVATE KEY", info.GetEncoded()) + "\n");
+        }
+
+        var signer = new CheckpointSigner(NoteKey.Load(origin, keyPath));
+        File.WriteAllText(Path.Combine(certsFolder, VerifierKeyFile), signer.VerifierKey + "\n");
+        return signer;
     }
 
-    /// <summary>Base64 of the DER (RFC 3279) ECDSA / SHA-256 signature of a statement.</summary>
-    internal string Sign(byte[] statement)
+    /// <summary>The extension line of checkpoint <paramref name="number"/>: tag, number, reason, time and the chain hash of its last entry.</summary>
+    public static string Extension(long number, CheckpointReason reason, DateTimeOffset time, string chainHash) =>
+        string.Create(CultureInfo.InvariantCulture, $"{ExtensionTag} {number} {AuditChain.ReasonName(reason)} {AuditChain.FormatTime(time)} {chainHash}");
+
+    /// <summary>The tree head a checkpoint signs.</summary>
+    public static TreeHead TreeHeadOf(string origin, long number, (long Seq, string Hash) head, byte[] root, DateTimeOffset time, CheckpointReason reason) =>
+        TreeHead.Of(origin, head.Seq, root, Extension(number, reason, time, head.Hash));
+
+    /// <summary>The signed note in a checkpoint's signature field (base64 of its UTF-8 text, one line, as X-Audit-Checkpoint carries it).</summary>
+    public static string NoteOf(AuditCheckpoint checkpoint)
     {
-        // One key object shared by every appender; the platform does not promise it is safe to sign on it concurrently.
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return Encoding.UTF8.GetString(Convert.FromBase64String(checkpoint.Signature));
+    }
+
+    /// <summary>Checkpoint <paramref name="number"/> over the first <paramref name="head"/>.Seq entries whose tree root is <paramref name="root"/>, signed now.</summary>
+    internal AuditCheckpoint Checkpoint(long number, (long Seq, string Hash) head, byte[] root, DateTimeOffset time, CheckpointReason reason)
+    {
+        var text = TreeHeadOf(Origin, number, head, root, time, reason).Text;
+        string note;
+
+        // One key object shared by every appender; the library does not promise signing on it concurrently is safe.
         lock (signing)
         {
-            return Convert.ToBase64String(key.SignData(statement, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+            note = SignedNote.Sign(text, key);
         }
+
+        return new AuditCheckpoint(number, head.Seq, head.Hash, time, reason, Signer, Convert.ToBase64String(Encoding.UTF8.GetBytes(note)));
     }
 }

@@ -118,7 +118,8 @@ public static class SignedNote
     public static (string Name, byte[] PublicKey) ParseVerifierKey(string verifierKey)
     {
         ArgumentNullException.ThrowIfNull(verifierKey);
-        var parts = verifierKey.Split('+');
+        // The base64 key may itself hold '+': only the first two split (a name never holds one).
+        var parts = verifierKey.Split('+', 3);
         if (parts.Length != 3 || !TryBase64(parts[2], out var typed) || typed.Length != 1 + Ed25519PublicKeyParameters.KeySize || typed[0] != Ed25519Type)
         {
             throw new FormatException("a verifier key is name+keyid+base64(0x01 ‖ 32-byte Ed25519 public key)");

@@ -9,9 +9,18 @@ namespace ExchangeGateway.Audit;
 /// </summary>
 public sealed record TreeHead(string Origin, long Size, byte[] RootHash)
 {
-    /// <summary>The tree head of the first <paramref name="size"/> audit entries whose root is <paramref name="rootHash"/>.</summary>
-    public static TreeHead Of(string origin, long size, byte[] rootHash)
+    /// <summary>Extension lines after the root hash (the spec lets a log add its own; this gateway's checkpoint line is one).</summary>
+    public IReadOnlyList<string> Extensions { get; init; } = [];
+
+    /// <summary>The tree head of the first <paramref name="size"/> audit entries whose root is <paramref name="rootHash"/>, with any extension lines.</summary>
+    public static TreeHead Of(string origin, long size, byte[] rootHash, params IReadOnlyList<string> extensions)
     {
+        ArgumentNullException.ThrowIfNull(extensions);
+        if (extensions.Any(line => line.Length == 0 || line.Any(c => c < ' ' || c == '\u007f')))
+        {
+            throw new ArgumentException("an extension line is one non-empty line of printable text", nameof(extensions));
+        }
+
         ArgumentException.ThrowIfNullOrEmpty(origin);
         ArgumentNullException.ThrowIfNull(rootHash);
         if (origin.Any(c => c < ' ' || c == '\u007f'))
@@ -25,13 +34,14 @@ public sealed record TreeHead(string Origin, long Size, byte[] RootHash)
             throw new ArgumentException($"a root hash is {MerkleTree.HashSize} bytes", nameof(rootHash));
         }
 
-        return new TreeHead(origin, size, rootHash);
+        return new TreeHead(origin, size, rootHash) { Extensions = extensions };
     }
 
-    /// <summary>The note text: exactly three lines, origin, size, base64 root.</summary>
-    public string Text => string.Create(CultureInfo.InvariantCulture, $"{Origin}\n{Size}\n{Convert.ToBase64String(RootHash)}\n");
+    /// <summary>The note text: origin, size, base64 root and any extension lines, each ending in a newline.</summary>
+    public string Text => string.Create(CultureInfo.InvariantCulture, $"{Origin}\n{Size}\n{Convert.ToBase64String(RootHash)}\n")
+        + string.Concat(Extensions.Select(line => line + "\n"));
 
-    /// <summary>The tree head in a note's text (extension lines after the third are allowed and ignored); FormatException naming the line.</summary>
+    /// <summary>The tree head in a note's text, with any extension lines after the third; FormatException naming the line.</summary>
     public static TreeHead Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -66,7 +76,7 @@ public sealed record TreeHead(string Origin, long Size, byte[] RootHash)
             }
         }
 
-        return new TreeHead(lines[0], size, root);
+        return new TreeHead(lines[0], size, root) { Extensions = lines[3..^1] };
     }
 
     /// <summary>Signed as a note by <paramref name="key"/>.</summary>

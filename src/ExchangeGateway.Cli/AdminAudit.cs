@@ -8,7 +8,7 @@ public static class AdminAudit
 {
     /// <summary>
     /// The work that records an admin action on a message, as <c>admin:USER</c>, and signs a checkpoint over it with the
-    /// gateway key in <paramref name="certs"/>, so that the trail's head stays signed even while the gateway is stopped.
+    /// checkpoint key in <paramref name="certs"/>, so that the trail's head stays signed even while the gateway is stopped.
     /// Run it in the unit of work that makes the change: <c>store.InTransaction(tx =&gt; { if (tx.Admin.Cancel(id, reason)) work(tx); ... })</c>.
     /// The key is loaded now, so a missing key is a usage error before anything is changed.
     /// </summary>
@@ -19,9 +19,9 @@ public static class AdminAudit
         {
             log = new AuditLog(CheckpointSigner.Load(certs));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException or InvalidOperationException or FormatException)
         {
-            throw new UsageException($"cannot load the gateway key from {certs} to sign audit checkpoints: {ex.Message}");
+            throw new UsageException($"cannot load the audit checkpoint key from {certs} to sign audit checkpoints: {ex.Message}");
         }
 
         var user = Environment.UserName is { Length: > 0 } name && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@') ? name : "unknown";

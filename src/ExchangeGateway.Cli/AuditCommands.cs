@@ -17,12 +17,18 @@ public static class AuditCommands
     /// <summary>The commands, writing to the given writers.</summary>
     public static IEnumerable<Command> Create(TextWriter output, TextWriter error)
     {
-        yield return new Command("audit", "The gateway's tamper-evident audit trail: verify it, find a person's entries, export it.")
+        var audit = new Command("audit", "The gateway's tamper-evident audit trail: verify it, find a person's entries, export it, prove entries and checkpoints.")
         {
             Verify(output, error),
             Query(output, error),
             AuditExportCommand.Create(output, error),
         };
+        foreach (var proofs in AuditProofCommands.Create(output, error))
+        {
+            audit.Subcommands.Add(proofs);
+        }
+
+        yield return audit;
     }
 
     internal static Option<string?> DataOption(bool required, string? description = null) =>
@@ -36,15 +42,16 @@ public static class AuditCommands
         var data = DataOption(required: false);
         var database = StoreOptions.Database();
         var file = new Option<string?>("--file") { Description = "A jsonl export ('exg audit export') to verify instead of the database." };
-        var certs = new Option<string>("--certs") { Description = "The certs folder: gateway.crt (the checkpoint signer), ca.crt and ca.crl.", Required = true };
+        var certs = new Option<string>("--certs") { Description = $"The certs folder: its checkpoint verifier key ({CheckpointSigner.VerifierKeyFile}).", Required = true };
+        var witness = new Option<string?>("--witness") { Description = $"A folder of checkpoints an agency kept (*{WitnessCheckpoint.FileExtension}, as exg pull and exg receive keep them): the trail must agree with every one." };
         var allowUnsignedTail = AllowUnsignedTailOption(
-            "Warn, instead of failing, about entries no signed checkpoint covers (a live gateway between checkpoints, or an export made without the gateway key).");
+            "Warn, instead of failing, about entries no signed checkpoint covers (a live gateway between checkpoints, or an export made without the checkpoint key).");
         var command = new Command(
             "verify",
             "Recompute the hash chain, check the signed checkpoints and name the first bad entry. Fails unless a valid checkpoint signs the head "
             + "(an export: unless it ends with the checkpoint signed when it was written); a database's trail must also hold an entry for every outbox row.")
         {
-            data, database, file, certs, allowUnsignedTail,
+            data, database, file, certs, witness, allowUnsignedTail,
         };
         command.SetAction(parse =>
         {
@@ -56,7 +63,9 @@ public static class AuditCommands
                 throw new UsageException("give exactly one of --data DIR, --database CONNECTION or --file EXPORT");
             }
 
-            var verifier = new AuditVerifier(LoadTrust(parse.GetValue(certs)!), TimeProvider.System);
+            var keys = LoadCheckpointKeys(parse.GetValue(certs)!);
+            var verifier = new AuditVerifier(keys);
+            var witnesses = parse.GetValue(witness) is { } witnessFolder ? LoadWitnesses(witnessFolder, keys) : null;
             var unsignedTail = parse.GetValue(allowUnsignedTail);
             if (exportFile is not null)
             {
@@ -66,12 +75,12 @@ public static class AuditCommands
                 }
 
                 using var reader = new StreamReader(exportFile, Encoding.UTF8);
-                return Report(verifier.VerifyExport(reader, unsignedTail), exportFile, output, error);
+                return Report(verifier.VerifyExport(reader, unsignedTail, witnesses), exportFile, output, error);
             }
 
             // One snapshot: the trail, its person index and the outbox it is checked against come from one moment.
             return StoreOptions.WithStore(databaseSetting, dataFolder, error, store =>
-                Report(store.Snapshot(tx => verifier.Verify(tx, unsignedTail)), store.Description, output, error));
+                Report(store.Snapshot(tx => verifier.Verify(tx, unsignedTail, witnesses)), store.Description, output, error));
         });
         return command;
     }
@@ -205,15 +214,31 @@ public static class AuditCommands
         throw new UsageException($"{option}: '{text}' is not a date (yyyy-MM-dd) or an ISO 8601 time with an offset");
     }
 
-    private static TrustStore LoadTrust(string folder)
+    /// <summary>The checkpoint verifier keys of a certs folder; a usage error naming the folder when it has none or one is malformed.</summary>
+    internal static CheckpointKeys LoadCheckpointKeys(string folder)
+    {
+        CheckpointKeys keys;
+        try
+        {
+            keys = CheckpointKeys.Load(folder);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot read the certs folder {folder}: {ex.Message}");
+        }
+
+        return keys.Count > 0 ? keys : throw new UsageException($"--certs: {folder} holds no checkpoint verifier key ({CheckpointSigner.VerifierKeyFile})");
+    }
+
+    private static IReadOnlyList<WitnessCheckpoint> LoadWitnesses(string folder, CheckpointKeys keys)
     {
         try
         {
-            return TrustStore.Load(folder);
+            return WitnessCheckpoint.LoadFolder(folder, keys);
         }
-        catch (Exception ex) when (ex is IOException or FormatException or ArgumentException or CryptographicException or Org.BouncyCastle.Security.Certificates.CertificateException or Org.BouncyCastle.Security.Certificates.CrlException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"cannot read the certs folder {folder}: {ex.Message}");
+            throw new UsageException($"--witness: {ex.Message}");
         }
     }
 

@@ -23,9 +23,9 @@ internal static class AuditExportCommand
         format.AcceptOnlyFromAmong("jsonl", "fhir");
         var certs = new Option<string?>("--certs")
         {
-            Description = "The certs folder with the gateway key (gateway.crt, gateway.key): a jsonl export ends with a checkpoint signed with it at export time.",
+            Description = "The certs folder with the audit checkpoint key (audit-checkpoint.key, audit-checkpoint.vkey): a jsonl export ends with a checkpoint signed with it at export time.",
         };
-        var allowUnsignedTail = AuditCommands.AllowUnsignedTailOption("Export jsonl without the gateway key: no export checkpoint, so 'verify --file' then needs --allow-unsigned-tail too.");
+        var allowUnsignedTail = AuditCommands.AllowUnsignedTailOption("Export jsonl without the checkpoint key: no export checkpoint, so 'verify --file' then needs --allow-unsigned-tail too.");
         var command = new Command("export", "Export the audit trail as jsonl (verifiable, ending with a checkpoint signed at export time) or as FHIR R4 AuditEvents.")
         {
             data, database, outFile, format, certs, allowUnsignedTail,
@@ -80,7 +80,7 @@ internal static class AuditExportCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>The gateway key that signs the export checkpoint; null (with a warning) only when an unsigned tail is allowed.</summary>
+    /// <summary>The checkpoint key that signs the export checkpoint; null (with a warning) only when an unsigned tail is allowed.</summary>
     private static CheckpointSigner? ExportSigner(string? certs, bool allowUnsignedTail, TextWriter error)
     {
         const string Without = "the export ends without a checkpoint signed at export time; verify it with --allow-unsigned-tail";
@@ -88,7 +88,7 @@ internal static class AuditExportCommand
         {
             if (!allowUnsignedTail)
             {
-                throw new UsageException("--certs DIR is needed: a jsonl export ends with a checkpoint signed with the gateway key (gateway.key); --allow-unsigned-tail exports without one");
+                throw new UsageException("--certs DIR is needed: a jsonl export ends with a checkpoint signed with the audit checkpoint key (audit-checkpoint.key); --allow-unsigned-tail exports without one");
             }
 
             error.WriteLine($"warning: no --certs: {Without}");
@@ -99,14 +99,14 @@ internal static class AuditExportCommand
         {
             return CheckpointSigner.Load(certs);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException or InvalidOperationException or FormatException)
         {
             if (!allowUnsignedTail)
             {
-                throw new UsageException($"cannot load the gateway key from {certs} to sign the export checkpoint: {ex.Message} (--allow-unsigned-tail exports without one)");
+                throw new UsageException($"cannot load the audit checkpoint key from {certs} to sign the export checkpoint: {ex.Message} (--allow-unsigned-tail exports without one)");
             }
 
-            error.WriteLine($"warning: cannot load the gateway key from {certs}: {Without}");
+            error.WriteLine($"warning: cannot load the audit checkpoint key from {certs}: {Without}");
             return null;
         }
     }

@@ -40,7 +40,7 @@ public static class OutboxCommands
     {
         var data = StoreOptions.Data();
         var database = StoreOptions.Database();
-        var certs = new Option<string>("--certs") { Description = "The certs folder with the gateway key that signs audit checkpoints.", DefaultValueFactory = _ => "certs-dev" };
+        var certs = new Option<string>("--certs") { Description = "The certs folder with the audit checkpoint key (audit-checkpoint.key) that signs audit checkpoints.", DefaultValueFactory = _ => "certs-dev" };
         var messageId = new Argument<string>("MESSAGE_ID") { Description = idDescription };
         var command = new Command(name, description) { messageId, data, database, certs };
         command.SetAction(parse =>

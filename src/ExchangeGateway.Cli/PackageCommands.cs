@@ -131,11 +131,12 @@ public static class PackageCommands
     private static Command Certs(TextWriter output)
     {
         var initOut = new Option<string>("--out", "-o") { Description = "The folder to write the set into.", Required = true };
-        var init = new Command("init-dev", "Make the development PKI: a CA, its CRL and a certificate and key for every demo agency.") { initOut };
+        var init = new Command("init-dev", "Make the development PKI: a CA, its CRL, a certificate and key for every demo agency, and the audit checkpoint key.") { initOut };
         init.SetAction(parse =>
         {
             var folder = parse.GetValue(initOut)!;
             DevelopmentPki.InitDevelopmentSet(folder, TimeProvider.System);
+            Audit.CheckpointSigner.CreateKeyFiles(folder, Audit.CheckpointSigner.DevelopmentOrigin);
             output.WriteLine($"wrote the development PKI to {folder} (development only: never for real records)");
             return ExitCodes.Ok;
         });

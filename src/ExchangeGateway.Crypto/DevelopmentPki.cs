@@ -95,6 +95,7 @@ public static class DevelopmentPki
         | `ca.crl` | the CA's CRL: empty, nextUpdate ten years on (openers refuse when it is past) |
         | `ID.crt`, `ID.key` | one per agency: CN=ID and SAN URI `urn:exchange-gateway:agency:ID`; RSA-3072 (RSA-OAEP recipients), digitalSignature + keyEncipherment, EKU clientAuth + emailProtection |
         | `gateway.crt`, `gateway.key` | the hub: ECDSA P-256, digitalSignature, EKU serverAuth + clientAuth + emailProtection, SAN DNS `localhost` and IP `127.0.0.1` |
+        | `audit-checkpoint.key`, `audit-checkpoint.vkey` | the audit log's checkpoint key (Ed25519, PKCS#8) and its verifier key (name+id+key, C2SP signed-note form) for witnesses; origin `exchange-gateway.dev/audit` |
 
         Agencies: prisons HLI BMI SFI NHI LPI; CJITs CJIT-LEEDS CJIT-NOTTS; provider CTP-FWDLEEDS; GP practices B86030 B82005;
         operator OPS (the gateway's operators: the console at /console/, never a sender or an addressee).

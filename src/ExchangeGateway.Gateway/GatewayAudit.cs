@@ -217,7 +217,7 @@ public sealed partial class GatewayAudit(IGatewayStore store, AuditLog log, Time
     public Task<int> IndexPeopleAsync(int maxEntries) => store.InTransactionAsync(tx => AuditLog.IndexSubjects(tx.Audit, maxEntries));
 
     /// <summary>Extends the trail's Merkle tree over up to <paramref name="maxEntries"/> entries (<see cref="AuditLog.ExtendTree"/>); returns how many it added.</summary>
-    public Task<TreeExtension> ExtendTreeAsync(int maxEntries) => store.InTransactionAsync(tx => AuditLog.ExtendTree(tx.Audit, maxEntries));
+    public Task<TreeExtension> ExtendTreeAsync(int maxEntries) => store.InTransactionAsync(tx => log.ExtendTree(tx.Audit, maxEntries));
 
     /// <summary>Signs a checkpoint of the trail's head (at shutdown).</summary>
     public void Checkpoint() => store.InTransaction(tx => log.Checkpoint(tx.Audit, time.GetUtcNow()));

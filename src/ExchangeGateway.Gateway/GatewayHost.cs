@@ -83,6 +83,7 @@ public static class GatewayHost
         var directory = AgencyDirectoryFile.Load(options.Agencies, trust, time.GetUtcNow());
         var tls = TlsIdentity.Load(options.Certs, "gateway", time);
         var signer = KeyPair.Load(Path.Combine(options.Certs, "gateway.crt"), Path.Combine(options.Certs, "gateway.key"));
+        var checkpointSigner = LoadCheckpointSigner(options);
         var zone = ReleasePlanning.FindZone(options.TimeZone);
         var nationalCodes = DeploymentTerminology.Load(options.Terminology);
         var (store, personKeys) = DataFolder.Open(options.Data, options.Database, time, options.GroupCommitLimit);
@@ -96,7 +97,8 @@ public static class GatewayHost
         builder.Services.AddSingleton(new ReleaseSummaryMapper(ProfileSet.Embedded, nationalCodes));
         builder.Services.AddSingleton(new PackageSealer(signer, trust, time));
         builder.Services.AddSingleton<IPersonKeys>(new AuditPersonKeys(personKeys));
-        builder.Services.AddSingleton(new AuditLog(new CheckpointSigner(signer), options.AuditCheckpointInterval));
+        builder.Services.AddSingleton(new AuditLog(checkpointSigner, options.AuditCheckpointInterval));
+        builder.Services.AddSingleton(CheckpointKeys.Load(options.Certs));
         builder.Services.TryAddSingleton<GatewayAudit>();
         // Registered before the workers that append, so it starts before them and stops after them (the shutdown checkpoint signs their last entries).
         builder.Services.AddSingleton<AuditCheckpointing>();
@@ -183,6 +185,19 @@ public static class GatewayHost
         if (!services.Any(s => s.ServiceType == typeof(TimeProvider)))
         {
             services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    // The checkpoint key is the gateway's word to the witnesses: without it (or with a verifier key that is not its own) the gateway does not start.
+    private static CheckpointSigner LoadCheckpointSigner(GatewayOptions options)
+    {
+        try
+        {
+            return CheckpointSigner.Load(options.Certs, options.AuditOrigin);
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or FormatException or IOException or ArgumentException)
+        {
+            throw new GatewayConfigurationException([$"Gateway:Certs: the audit checkpoint key cannot be used: {ex.Message}"]);
         }
     }
 

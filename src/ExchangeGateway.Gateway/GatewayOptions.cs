@@ -54,6 +54,12 @@ public sealed class GatewayOptions
     /// <summary>How often the push worker looks for due messages when nothing wakes it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The audit log's origin: the first line of every signed tree head and the name of the checkpoint key
+    /// (<c>audit-checkpoint.key</c> in the certs folder); unset, the name in the folder's <c>audit-checkpoint.vkey</c>.
+    /// </summary>
+    public string? AuditOrigin { get; set; }
+
     /// <summary>The gateway signs an audit checkpoint every this many entries (and at start, on the timer and at shutdown).</summary>
     public int AuditCheckpointInterval { get; set; } = 100;
 

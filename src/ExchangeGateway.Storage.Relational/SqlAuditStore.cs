@@ -82,8 +82,9 @@ internal sealed class SqlAuditStore(DbSession db) : IAuditStore
             }
         });
 
-    public (long Number, long Seq, string Hash)? NewestCheckpoint() =>
-        db.Row("SELECT number, seq, hash FROM audit_checkpoints ORDER BY number DESC LIMIT 1", r => (Columns.Long(r, 0), Columns.Long(r, 1), r.GetString(2))) is { Item3: not null } newest ? newest : null;
+    public StoredCheckpoint? NewestCheckpoint() => db.Row(
+        "SELECT number, seq, hash, time, reason, signer, signature FROM audit_checkpoints ORDER BY number DESC LIMIT 1",
+        r => new StoredCheckpoint(Columns.Long(r, 0), Columns.Long(r, 1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6)));
 
     public long? FirstCheckpointSeq(string reason) => db.Long("SELECT MIN(seq) FROM audit_checkpoints WHERE reason = @reason", ("@reason", reason));
 

@@ -40,8 +40,8 @@ public interface IAuditStore
     /// <summary>Every checkpoint in number order, each as stored or with why it is malformed.</summary>
     IReadOnlyList<StoredRow<StoredCheckpoint>> Checkpoints();
 
-    /// <summary>The newest checkpoint's number, seq and hash, or null.</summary>
-    (long Number, long Seq, string Hash)? NewestCheckpoint();
+    /// <summary>The newest checkpoint, or null.</summary>
+    StoredCheckpoint? NewestCheckpoint();
 
     /// <summary>The smallest seq a checkpoint with this reason signs, or null.</summary>
     long? FirstCheckpointSeq(string reason);

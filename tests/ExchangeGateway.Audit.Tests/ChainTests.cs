@@ -163,7 +163,18 @@ public sealed class ChainTests(PkiFixture pki)
 
         Assert.Equal([(1L, 10L, CheckpointReason.Interval), (2, 20, CheckpointReason.Interval), (3, 25, CheckpointReason.Shutdown)], checkpoints.Select(c => (c.Number, c.Seq, c.Reason)));
         Assert.Equal(trail.Entry(25).Hash, shutdown!.Hash);
-        Assert.Equal(pki.Gateway.Certificate.Fingerprint, shutdown.Signer);
+        Assert.Equal(pki.Signer.Signer, shutdown.Signer);
+
+        // Each is a signed tree head over its entries, with the checkpoint line its signature binds.
+        var leaves = trail.Entries().Select(AuditTree.Leaf).ToList();
+        var keys = CheckpointKeys.Load(pki.Folder);
+        foreach (var checkpoint in checkpoints)
+        {
+            var head = keys.Open(CheckpointSigner.NoteOf(checkpoint), checkpoint.Signer).Head!;
+            Assert.Equal((PkiFixture.Origin, checkpoint.Seq), (head.Origin, head.Size));
+            Assert.Equal(MerkleTree.Root(leaves[..(int)checkpoint.Seq]), head.RootHash);
+            Assert.Equal([CheckpointSigner.Extension(checkpoint.Number, checkpoint.Reason, checkpoint.Time, checkpoint.Hash)], head.Extensions);
+        }
     }
 
     [Fact]
@@ -257,10 +268,15 @@ public sealed class ChainTests(PkiFixture pki)
     }
 
     [Fact]
-    public void A_checkpoint_signer_needs_an_ec_key()
+    public void A_checkpoint_key_is_refused_when_the_verifier_key_beside_it_is_another_keys_or_names_another_origin()
     {
-        var rsa = ExchangeGateway.Crypto.DevelopmentPki.Issue(pki.Ca, new ExchangeGateway.Crypto.CertificateProfile("gateway", ExchangeGateway.Crypto.AgencyType.Gateway) { KeyType = ExchangeGateway.Crypto.DevelopmentKeyType.Rsa2048 }, new FixedTime(pki.Now));
+        using var certs = new TempFolder();
+        CheckpointSigner.CreateKeyFiles(certs.Path, PkiFixture.Origin);
+        File.Copy(Path.Combine(pki.Folder, CheckpointSigner.VerifierKeyFile), certs.File(CheckpointSigner.VerifierKeyFile), overwrite: true);
 
-        Assert.Throws<CryptographicException>(() => new CheckpointSigner(rsa));
+        var otherKey = Assert.Throws<CryptographicException>(() => CheckpointSigner.Load(certs.Path));
+        Assert.Contains("is not the verifier key of", otherKey.Message, StringComparison.Ordinal);
+        Assert.Throws<CryptographicException>(() => CheckpointSigner.Load(pki.Folder, "another.example/log"));
+        Assert.Equal(PkiFixture.Origin, CheckpointSigner.Load(pki.Folder).Origin);
     }
 }

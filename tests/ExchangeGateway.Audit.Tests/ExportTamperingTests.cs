@@ -140,7 +140,7 @@ public sealed class ExportTamperingTests(PkiFixture pki)
         var result = export.Verify(pki);
 
         Assert.Equal(20, result.FirstBadSeq);
-        Assert.Contains("does not verify", result.FirstProblem!.Reason, StringComparison.Ordinal);
+        Assert.Contains("changed after signing", result.FirstProblem!.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

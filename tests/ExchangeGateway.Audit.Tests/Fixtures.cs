@@ -47,7 +47,8 @@ public sealed class PkiFixture : IDisposable
         DevelopmentPki.WriteCrl(DevelopmentPki.CreateCrl(Ca, [], Now.AddDays(-1), Now.AddDays(30)), folder.File("ca.crl"));
         RogueCa = DevelopmentPki.CreateAuthority("Rogue CA", Now.AddDays(-30), Now.AddYears(5), DevelopmentKeyType.EcdsaP256);
         RogueGateway = DevelopmentPki.Issue(RogueCa, new CertificateProfile("gateway", AgencyType.Gateway), time);
-        Signer = new CheckpointSigner(Gateway);
+        Signer = CheckpointSigner.CreateKeyFiles(folder.Path, Origin);
+        RogueSigner = new CheckpointSigner(new NoteKey(Origin, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
     }
 
     public DateTimeOffset Now { get; }
@@ -60,12 +61,18 @@ public sealed class PkiFixture : IDisposable
 
     public KeyPair RogueGateway { get; }
 
+    /// <summary>The test log's origin.</summary>
+    public const string Origin = "audit-tests.example/log";
+
     public CheckpointSigner Signer { get; }
+
+    /// <summary>A checkpoint key of the same name that the certs folder does not hold: forged checkpoints.</summary>
+    public CheckpointSigner RogueSigner { get; }
 
     /// <summary>The certs folder: ca.crt, ca.crl, gateway.crt, gateway.key.</summary>
     public string Folder => folder.Path;
 
-    public AuditVerifier Verifier(string? certs = null) => new(TrustStore.Load(certs ?? Folder), new FixedTime(Now));
+    public AuditVerifier Verifier(string? certs = null) => new(CheckpointKeys.Load(certs ?? Folder));
 
     public void Dispose() => folder.Dispose();
 }
@@ -80,7 +87,8 @@ public sealed class PkiCollection : ICollectionFixture<PkiFixture>
 /// A gateway data folder with a trail written through the store as the gateway writes it, each append its own unit
 /// of work: <c>entries</c> entries about two people (one by NHS number, one by prison number) of various types and
 /// actors, then <c>submissions</c> submissions (one push message to SFI each) stored with their outbox rows and their
-/// received and sealed entries in one unit of work; an interval checkpoint every <c>interval</c> entries and, unless
+/// received and sealed entries in one unit of work; then, unless <c>tree</c> is false, the Merkle tree over them (which
+/// signs an interval checkpoint every <c>interval</c> entries) and, unless
 /// <c>shutdown</c> is false, a shutdown checkpoint. The store is the SQLite gateway.db in the folder unless
 /// <c>openStore</c> opens another (the command tests' PostgreSQL database); the raw connection and the tampering
 /// helpers are for gateway.db. ExchangeGateway.Cli.Tests uses it too, for the <c>exg audit</c> commands.
@@ -99,7 +107,7 @@ public sealed class Trail : IDisposable
     private readonly Func<TimeProvider, IGatewayStore>? openStore;
     private SqliteConnection? raw;
 
-    public Trail(PkiFixture pki, int entries = 30, int interval = 10, bool shutdown = true, int submissions = 0, Func<TimeProvider, IGatewayStore>? openStore = null)
+    public Trail(PkiFixture pki, int entries = 30, int interval = 10, bool shutdown = true, int submissions = 0, Func<TimeProvider, IGatewayStore>? openStore = null, bool tree = true)
     {
         this.pki = pki;
         this.openStore = openStore;
@@ -118,6 +126,11 @@ public sealed class Trail : IDisposable
 
         // As the gateway does behind the trail.
         Write(audit => AuditLog.IndexSubjects(audit));
+        if (tree)
+        {
+            Write(audit => Log.ExtendTree(audit));
+        }
+
         if (shutdown)
         {
             // At the last entry's time: submissions are stored at the PKI's now.

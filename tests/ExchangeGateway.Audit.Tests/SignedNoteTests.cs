@@ -81,6 +81,18 @@ public class SignedNoteTests
         Assert.Throws<FormatException>(() => SignedNote.ParseVerifierKey(GoVerifierKey.Replace("c74f20a3", "c74f20a4", StringComparison.Ordinal)));
 
     [Fact]
+    public void A_verifier_key_whose_base64_holds_a_plus_sign_reads_back()
+    {
+        var key = Enumerable.Range(0, 200).Select(i => new NoteKey("log.example", Enumerable.Repeat((byte)i, 32).ToArray()))
+            .First(k => k.VerifierKey.Split('+', 3)[2].Contains('+', StringComparison.Ordinal));
+
+        var (name, publicKey) = SignedNote.ParseVerifierKey(key.VerifierKey);
+
+        Assert.Equal("log.example", name);
+        Assert.Equal(key.PublicKey, publicKey);
+    }
+
+    [Fact]
     public void A_key_is_read_from_the_pem_openssl_writes()
     {
         var path = Path.Combine(Path.GetTempPath(), $"note-key-{Guid.NewGuid():N}.pem");

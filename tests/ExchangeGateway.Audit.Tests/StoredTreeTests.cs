@@ -7,12 +7,12 @@ public sealed class StoredTreeTests(PkiFixture pki)
     [Fact]
     public void The_tree_built_in_batches_has_the_root_of_the_entries_leaves_at_every_size_and_proofs_from_stored_nodes_verify()
     {
-        using var trail = new Trail(pki, entries: 13, shutdown: false);
+        using var trail = new Trail(pki, entries: 13, shutdown: false, tree: false);
         Assert.Equal(0, trail.Read(AuditLog.TreeSize));
 
-        Assert.Equal(new TreeExtension(5, null), trail.Write(audit => AuditLog.ExtendTree(audit, 5)));
-        Assert.Equal(new TreeExtension(8, null), trail.Write(audit => AuditLog.ExtendTree(audit)));
-        Assert.Equal(new TreeExtension(0, null), trail.Write(audit => AuditLog.ExtendTree(audit)));
+        Assert.Equal(new TreeExtension(5, null), trail.Write(audit => trail.Log.ExtendTree(audit, 5)));
+        Assert.Equal(new TreeExtension(8, null), trail.Write(audit => trail.Log.ExtendTree(audit)));
+        Assert.Equal(new TreeExtension(0, null), trail.Write(audit => trail.Log.ExtendTree(audit)));
 
         var leaves = trail.Entries().Select(AuditTree.Leaf).ToList();
         Assert.Equal(13, trail.Read(AuditLog.TreeSize));
@@ -35,24 +35,24 @@ public sealed class StoredTreeTests(PkiFixture pki)
     [Fact]
     public void Entries_appended_after_the_tree_are_covered_by_the_next_extension_and_a_size_beyond_the_tree_is_refused()
     {
-        using var trail = new Trail(pki, entries: 4, shutdown: false);
-        trail.Write(audit => AuditLog.ExtendTree(audit));
+        using var trail = new Trail(pki, entries: 4, shutdown: false, tree: false);
+        trail.Write(audit => trail.Log.ExtendTree(audit));
         trail.Add(5);
         trail.Add(6);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => trail.Read(audit => AuditLog.TreeRoot(audit, 6)));
-        Assert.Equal(2, trail.Write(audit => AuditLog.ExtendTree(audit)).Added);
+        Assert.Equal(2, trail.Write(audit => trail.Log.ExtendTree(audit)).Added);
         Assert.Equal(MerkleTree.Root(trail.Entries().Select(AuditTree.Leaf).ToList()), trail.Read(audit => AuditLog.TreeRoot(audit, 6)));
     }
 
     [Fact]
     public void The_tree_stops_before_a_row_whose_stored_text_no_longer_gives_its_hash()
     {
-        using var trail = new Trail(pki, entries: 5, shutdown: false);
+        using var trail = new Trail(pki, entries: 5, shutdown: false, tree: false);
         trail.DropTriggers();
         trail.Sql("UPDATE audit_entries SET actor = 'mallory' WHERE seq = 3");
 
-        Assert.Equal(new TreeExtension(2, 3), trail.Write(audit => AuditLog.ExtendTree(audit)));
+        Assert.Equal(new TreeExtension(2, 3), trail.Write(audit => trail.Log.ExtendTree(audit)));
         Assert.Equal(2, trail.Read(AuditLog.TreeSize));
     }
 }

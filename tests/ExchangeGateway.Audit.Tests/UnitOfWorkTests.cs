@@ -35,12 +35,13 @@ public sealed class UnitOfWorkTests(PkiFixture pki)
     [Fact]
     public void An_entry_appended_in_a_unit_of_work_that_rolls_back_leaves_no_trace()
     {
-        using var trail = new Trail(pki, entries: 9, interval: 10, shutdown: false);
+        using var trail = new Trail(pki, entries: 9, interval: 10, shutdown: false, tree: false);
 
         Assert.Throws<RolledBack>(() => trail.Write<int>(audit =>
         {
             var entry = trail.Log.Append(audit, trail.Draft(10), trail.TimeOf(10));
             Assert.Equal(10, entry.Seq);
+            Assert.Equal(10, trail.Log.ExtendTree(audit).Added);
             Assert.Single(AuditLog.Checkpoints(audit));
             throw new RolledBack();
         }));

@@ -109,7 +109,7 @@ public sealed class NarrowedConsentTests
         await gateway.StopKeepingDataAsync();
 
         using var store = ExchangeGateway.Storage.Sqlite.SqliteStore.Open(Path.Combine(gateway.Data, ExchangeGateway.Storage.DatabaseLocation.SqliteFileName), TimeProvider.System);
-        var verifier = new ExchangeGateway.Audit.AuditVerifier(ExchangeGateway.Crypto.TrustStore.Load(GatewayUnderTest.Certs), TimeProvider.System);
+        var verifier = new ExchangeGateway.Audit.AuditVerifier(ExchangeGateway.Audit.CheckpointKeys.Load(GatewayUnderTest.Certs));
         var verification = store.Snapshot(tx => verifier.Verify(tx));
         Assert.True(verification.IsValid, string.Join("; ", verification.Problems.Select(p => p.Reason)));
         var entries = store.Snapshot(tx => ExchangeGateway.Audit.AuditLog.Entries(tx.Audit).ToList());

@@ -11,7 +11,7 @@ public sealed record AuditVerifyResult(DateTimeOffset At, bool Valid, long Entri
 /// Verifies the audit trail on an operator's request, in the background (a long trail takes a while), and keeps the last
 /// result for the console. Lenient about the unsigned tail: a running gateway signs its head at the next checkpoint.
 /// </summary>
-public sealed class AuditVerifying(IGatewayStore store, TrustStore trust, TimeProvider time, ILogger<AuditVerifying> log)
+public sealed class AuditVerifying(IGatewayStore store, CheckpointKeys keys, TimeProvider time, ILogger<AuditVerifying> log)
 {
     private readonly Lock gate = new();
     private Task? running;
@@ -50,7 +50,7 @@ public sealed class AuditVerifying(IGatewayStore store, TrustStore trust, TimePr
     {
         try
         {
-            var verification = store.Snapshot(tx => new AuditVerifier(trust, time).Verify(tx, allowUnsignedTail: true));
+            var verification = store.Snapshot(tx => new AuditVerifier(keys).Verify(tx, allowUnsignedTail: true));
             Last = new AuditVerifyResult(time.GetUtcNow(), verification.IsValid, verification.EntryCount, verification.FirstProblem?.ToString(), verification.Warnings.Count);
             log.LogInformation("Audit trail verified on an operator's request: {Outcome}, {Entries} entries", verification.IsValid ? "valid" : "NOT valid", verification.EntryCount);
         }

@@ -21,7 +21,7 @@ public sealed record ConsoleSnapshot(
     IReadOnlyList<EscalationEntry> OpenEscalations,
     IReadOnlyList<ExpiringCertificate> ExpiringCertificates,
     (long Seq, string Hash)? AuditHead,
-    (long Number, long Seq, string Hash)? LastCheckpoint,
+    StoredCheckpoint? LastCheckpoint,
     AuditVerifyResult? LastVerify,
     bool VerifyRunning)
 {

@@ -1,0 +1,69 @@
+using ExchangeGateway.Storage;
+
+namespace ExchangeGateway.Audit;
+
+/// <summary>What a proof of one entry gives its reader: the entry, the proof, and the checkpoint it is proved against.</summary>
+public sealed record EntryReceipt(AuditEntry Entry, InclusionProof Proof, AuditCheckpoint Checkpoint);
+
+/// <summary>Proofs from the stored tree: inclusion of an entry in the newest checkpoint's tree, and consistency between two sizes.</summary>
+public sealed partial class AuditLog
+{
+    /// <summary>The newest checkpoint, or null when none is signed yet; InvalidDataException for a malformed row.</summary>
+    public static AuditCheckpoint? LatestCheckpoint(IAuditStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (store.NewestCheckpoint() is not { } newest)
+        {
+            return null;
+        }
+
+        var row = AuditRows.Checkpoint(newest.Number, newest.Seq, newest.Hash, newest.Time, newest.Reason, newest.Signer, newest.Signature);
+        return row.Checkpoint ?? throw new InvalidDataException($"audit checkpoint {newest.Number} is malformed: {row.Problem}");
+    }
+
+    /// <summary>
+    /// Entry <paramref name="seq"/> with its inclusion proof in the tree the newest checkpoint signs; null when no
+    /// checkpoint covers it yet (ArgumentOutOfRangeException for a seq that is not an entry's). Read it in a snapshot.
+    /// </summary>
+    public static EntryReceipt? Prove(IAuditStore store, long seq)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var head = store.Head()?.Seq ?? 0;
+        if (seq < 1 || seq > head)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seq), seq, head == 0 ? "the audit trail is empty" : $"the audit trail's entries are 1 to {head}");
+        }
+
+        if (LatestCheckpoint(store) is not { } checkpoint || checkpoint.Seq < seq)
+        {
+            return null;
+        }
+
+        var entry = Entries(store, seq).First();
+        var nodes = TreeNodes(store);
+        var leaf = nodes.Find(seq - 1, 1) ?? throw new InvalidOperationException($"audit tree leaf {seq - 1} is missing");
+        var proof = new InclusionProof(seq - 1, checkpoint.Seq, leaf, MerkleTree.InclusionProof(nodes, seq - 1, checkpoint.Seq));
+        return new EntryReceipt(entry, proof, checkpoint);
+    }
+
+    /// <summary>
+    /// The consistency proof from the tree of <paramref name="from"/> entries to the tree of <paramref name="to"/>, both
+    /// at most the stored tree's size; ArgumentOutOfRangeException naming the one that is not.
+    /// </summary>
+    public static ConsistencyProof Consistency(IAuditStore store, long from, long to)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var size = store.TreeSize();
+        if (to < 0 || to > size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(to), to, $"the tree covers {size} entries");
+        }
+
+        if (from < 0 || from > to)
+        {
+            throw new ArgumentOutOfRangeException(nameof(from), from, $"from must be 0 to {to}");
+        }
+
+        return new ConsistencyProof(from, to, from == 0 ? [] : MerkleTree.ConsistencyProof(TreeNodes(store), from, to));
+    }
+}
