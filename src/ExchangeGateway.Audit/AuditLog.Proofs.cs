@@ -66,4 +66,19 @@ public sealed partial class AuditLog
 
         return new ConsistencyProof(from, to, from == 0 ? [] : MerkleTree.ConsistencyProof(TreeNodes(store), from, to));
     }
+
+    /// <summary>
+    /// The entry that records the delivery of message <paramref name="messageId"/>: its push's delivered result, or the
+    /// first fetch from the mailbox; null while there is none. Found through the person index of the message's people.
+    /// </summary>
+    public static AuditEntry? DeliveryEntry(IAuditStore store, string messageId, IReadOnlyList<string> personKeys)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(personKeys);
+        return personKeys.Count == 0 ? null : EntriesFor(store, personKeys[0]).FirstOrDefault(entry =>
+            Detail(entry, "messageId") == messageId
+            && ((entry.Type == AuditEventTypes.DeliveryResult && Detail(entry, "result") == "delivered") || entry.Type == AuditEventTypes.MailboxFetch));
+    }
+
+    private static string? Detail(AuditEntry entry, string name) => entry.Details.TryGetValue(name, out var value) ? value.Text : null;
 }

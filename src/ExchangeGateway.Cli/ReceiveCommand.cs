@@ -16,7 +16,12 @@ public static class ReceiveCommand
         var certs = new Option<string>("--certs") { Description = "The certs folder holding each agency's key.", Required = true };
         var outDir = new Option<string>("--out", "-o") { Description = "Save each opened document as AGENCY/MESSAGE_ID.json here.", Required = true };
         var seconds = new Option<int>("--for") { Description = "Stop after this many seconds (0: run until stopped).", DefaultValueFactory = _ => 0 };
-        var command = new Command("receive", "Act as the push endpoints of demo agencies: POST /agencies/AGENCY with a package is opened as AGENCY, saved, and answered 200.") { listen, certs, outDir, seconds };
+        var gateway = new Option<string?>("--gateway")
+        {
+            Description = "The gateway's base URL: each audit checkpoint a push carries is checked against the last one kept (OUT/AGENCY/checkpoints) with a "
+                + "consistency proof asked of it as the agency; without it only the first is kept.",
+        };
+        var command = new Command("receive", "Act as the push endpoints of demo agencies: POST /agencies/AGENCY with a package is opened as AGENCY, saved, and answered 200.") { listen, certs, outDir, seconds, gateway };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var prefix = parse.GetValue(listen)!;
@@ -29,6 +34,9 @@ public static class ReceiveCommand
             var target = parse.GetValue(outDir)!;
             var trust = TrustStore.Load(folder);
             var receivers = new ConcurrentDictionary<string, PushReceiver>(StringComparer.Ordinal);
+            var gatewayUrl = parse.GetValue(gateway);
+            var witnesses = new Dictionary<string, CheckpointWitnessing>(StringComparer.Ordinal);
+            var clients = new List<GatewayClient>();
             using var listener = new HttpListener();
             listener.Prefixes.Add(prefix.EndsWith('/') ? prefix : prefix + "/");
             listener.Start();
@@ -52,22 +60,39 @@ public static class ReceiveCommand
                     break;
                 }
 
-                Handle(context, trust, receivers, folder, target, output, error);
+                if (Handle(context, trust, receivers, folder, target, output, error) is { } received && received.Checkpoint is not null)
+                {
+                    if (!witnesses.TryGetValue(received.Agency, out var witnessing))
+                    {
+                        var client = gatewayUrl is null ? null : TransferCommands.Client(gatewayUrl, folder, received.Agency);
+                        if (client is not null)
+                        {
+                            clients.Add(client);
+                        }
+
+                        witnessing = witnesses[received.Agency] = new CheckpointWitnessing(
+                            CheckpointWitnessing.For(folder, Path.Combine(target, received.Agency, "checkpoints"), error), client, output, error);
+                    }
+
+                    await witnessing.ObserveAsync(received.Checkpoint, stop.Token).ConfigureAwait(false);
+                }
             }
 
-            return ExitCodes.Ok;
+            clients.ForEach(client => client.Dispose());
+            return witnesses.Values.All(w => w.Consistent) ? ExitCodes.Ok : ExitCodes.InvalidInput;
         });
         return command;
     }
 
-    private static void Handle(HttpListenerContext context, TrustStore trust, ConcurrentDictionary<string, PushReceiver> receivers, string certs, string target, TextWriter output, TextWriter error)
+    // The agency and the checkpoint header of a package received and saved; null for anything else.
+    private static (string Agency, string? Checkpoint)? Handle(HttpListenerContext context, TrustStore trust, ConcurrentDictionary<string, PushReceiver> receivers, string certs, string target, TextWriter output, TextWriter error)
     {
         using var response = context.Response;
         var segments = context.Request.Url?.AbsolutePath.Trim('/').Split('/') ?? [];
         if (context.Request.HttpMethod != "POST" || segments.Length != 2 || segments[0] != "agencies")
         {
             response.StatusCode = 404;
-            return;
+            return null;
         }
 
         var agency = segments[1];
@@ -82,7 +107,7 @@ public static class ReceiveCommand
         {
             error.WriteLine($"{agency}: cannot take messages: {ex.Message}");
             response.StatusCode = 400;
-            return;
+            return null;
         }
 
         var folder = Path.Combine(target, agency);
@@ -97,9 +122,10 @@ public static class ReceiveCommand
         if (receipt.Opened is null)
         {
             error.WriteLine($"{agency}: message {receipt.MessageId}: {receipt.Problem}");
-            return;
+            return null;
         }
 
         output.WriteLine($"{agency}: {(receipt.Repeat ? "again (de-duplicated)" : "received")} message {receipt.MessageId}, signed by {receipt.Opened.Signer.AgencyId}, saved to {Path.Combine(folder, receipt.MessageId + ".json")}");
+        return (agency, context.Request.Headers[GatewayClient.AuditCheckpointHeader]);
     }
 }

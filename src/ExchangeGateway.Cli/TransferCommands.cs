@@ -84,7 +84,11 @@ public static class TransferCommands
         var asAgency = AsOption("The agency whose mailbox to empty (a GP practice, or a provider that pulls).");
         var certs = CertsOption();
         var outDir = new Option<string>("--out", "-o") { Description = "Write each opened document here as MESSAGE_ID.json.", Required = true };
-        var command = new Command("pull", "Fetch every message in this agency's mailbox, open and verify it, save the document, then acknowledge it.") { gateway, asAgency, certs, outDir };
+        var command = new Command(
+            "pull",
+            "Fetch every message in this agency's mailbox, open and verify it, save the document, then acknowledge it. The gateway's audit checkpoints "
+            + "are kept in OUT/checkpoints after a consistency check with the last one kept; exit 1 when one contradicts it.")
+        { gateway, asAgency, certs, outDir };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var agency = parse.GetValue(asAgency)!;
@@ -107,7 +111,13 @@ public static class TransferCommands
             }
 
             var messages = pulled.Messages;
-            var failures = 0;
+            var witnessing = new CheckpointWitnessing(CheckpointWitnessing.For(certsFolder, Path.Combine(target, "checkpoints"), error), client, output, error);
+            foreach (var message in messages)
+            {
+                await witnessing.ObserveAsync(message.AuditCheckpoint, cancellationToken).ConfigureAwait(false);
+            }
+
+            var failures = witnessing.Consistent ? 0 : 1;
             foreach (var message in messages)
             {
                 var id = message.Entry.MessageId;
@@ -129,7 +139,7 @@ public static class TransferCommands
                 output.WriteLine($"{id}: {message.Entry.EventType} from submission {message.Entry.SubmissionId}, signed by {message.Opened!.Signer.AgencyId}, saved to {message.SavedAs}, acknowledged");
             }
 
-            output.WriteLine($"{messages.Count - failures} of {messages.Count} message(s) pulled");
+            output.WriteLine($"{messages.Count(m => m.Succeeded)} of {messages.Count} message(s) pulled");
             return failures == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
         });
         return command;

@@ -132,7 +132,7 @@ public static class GatewayApi
             .WithSummary("Lists the messages waiting in the caller's mailbox")
             .Produces<JsonObject>(StatusCodes.Status200OK, JsonMediaType);
 
-        api.MapGet("/mailbox/{messageId}", async (HttpContext context, string messageId, IGatewayStore store, GatewayAudit audit) =>
+        api.MapGet("/mailbox/{messageId}", async (HttpContext context, string messageId, IGatewayStore store, GatewayAudit audit, LatestCheckpoint checkpoint) =>
         {
             var caller = KnownCallerFilter.CallerOf(context);
 
@@ -147,7 +147,18 @@ public static class GatewayApi
 
                 return found;
             }).ConfigureAwait(false);
-            return package is null ? NotFound($"no message {messageId} in the mailbox of {caller}") : Results.Bytes(package, PackageMediaType);
+            if (package is null)
+            {
+                return NotFound($"no message {messageId} in the mailbox of {caller}");
+            }
+
+            // The agency keeps the newest checkpoint it is shown: a later rewrite of the trail would contradict it.
+            if (checkpoint.HeaderValue() is { } note)
+            {
+                context.Response.Headers[LatestCheckpoint.HeaderName] = note;
+            }
+
+            return Results.Bytes(package, PackageMediaType);
         })
             .WithName("FetchMessage")
             .WithSummary("Fetches a sealed package (CMS) from the caller's mailbox")
@@ -180,6 +191,8 @@ public static class GatewayApi
             .WithSummary("Acknowledges a fetched message, taking it out of the caller's mailbox")
             .Produces<JsonObject>(StatusCodes.Status200OK, JsonMediaType)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        AuditApi.Map(api);
     }
 
     private static string TrackingStatus(string status) => status == MessageStatus.Expired ? "undeliverable" : status;

@@ -110,6 +110,7 @@ public static class GatewayHost
         builder.Services.AddSingleton<ResponseAcceptance>();
         builder.Services.AddSingleton(new ResponseDocumentMapper(ProfileSet.Embedded));
         builder.Services.AddSingleton(new PushHttpClient(new HttpClient(tls.Handler(TimeSpan.FromSeconds(10))) { Timeout = Timeout.InfiniteTimeSpan }));
+        builder.Services.AddSingleton<LatestCheckpoint>();
         builder.Services.AddSingleton<PushDelivery>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PushDelivery>());
         builder.Services.AddSingleton<MailboxExpiry>();

@@ -26,9 +26,10 @@ public sealed class PushDelivery : BackgroundService
     private readonly ConcurrentDictionary<string, string> inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> perAgency = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly LatestCheckpoint checkpoint;
 
     /// <summary>Creates the worker; <paramref name="http"/> presents the gateway's TLS identity to https endpoints.</summary>
-    public PushDelivery(IGatewayStore store, PushHttpClient http, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, StorageHealth storage, GatewayMetrics metrics, ILogger<PushDelivery> log)
+    public PushDelivery(IGatewayStore store, PushHttpClient http, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, StorageHealth storage, GatewayMetrics metrics, LatestCheckpoint checkpoint, ILogger<PushDelivery> log)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
@@ -39,6 +40,7 @@ public sealed class PushDelivery : BackgroundService
         this.audit = audit;
         this.storage = storage;
         this.metrics = metrics;
+        this.checkpoint = checkpoint;
         this.log = log;
     }
 
@@ -228,6 +230,11 @@ public sealed class PushDelivery : BackgroundService
         using var request = new HttpRequestMessage(HttpMethod.Post, message.Endpoint) { Content = new ByteArrayContent(message.Package) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/pkcs7-mime");
         request.Headers.Add("X-Message-Id", message.MessageId);
+        if (checkpoint.HeaderValue() is { } note)
+        {
+            request.Headers.Add(LatestCheckpoint.HeaderName, note);
+        }
+
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);

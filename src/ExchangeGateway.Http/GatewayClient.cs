@@ -14,11 +14,17 @@ public sealed record GatewayResponse(HttpStatusCode Status, string? MediaType, b
 
     /// <summary>How long the gateway asked the caller to wait before sending again (a 503's Retry-After), when it said.</summary>
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>The gateway's newest audit checkpoint (X-Audit-Checkpoint: the signed note in base64), when it sent one.</summary>
+    public string? AuditCheckpoint { get; init; }
 }
 
 /// <summary>Talks to the gateway's API over mutual TLS as one agency: submit, track, mailbox, fetch, acknowledge.</summary>
 public sealed class GatewayClient : IDisposable
 {
+    /// <summary>The header that carries the gateway's newest audit checkpoint on pushes and mailbox fetches.</summary>
+    public const string AuditCheckpointHeader = "X-Audit-Checkpoint";
+
     private readonly HttpClient http;
 
     /// <summary>Creates a client for the gateway at <paramref name="gateway"/> speaking as <paramref name="identity"/>.</summary>
@@ -64,6 +70,14 @@ public sealed class GatewayClient : IDisposable
     public Task<GatewayResponse> AcknowledgeAsync(string messageId, CancellationToken cancellationToken = default) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, "api/v1/mailbox/" + Uri.EscapeDataString(messageId) + "/ack"), cancellationToken);
 
+    /// <summary>GET /api/v1/audit/consistency?from=&amp;to=: the consistency proof between two audit tree sizes.</summary>
+    public Task<GatewayResponse> ConsistencyAsync(long from, long to, CancellationToken cancellationToken = default) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, FormattableString.Invariant($"api/v1/audit/consistency?from={from}&to={to}")), cancellationToken);
+
+    /// <summary>GET /api/v1/messages/{messageId}/receipt: the proof that the gateway's audit log records this message's delivery.</summary>
+    public Task<GatewayResponse> ReceiptAsync(string messageId, CancellationToken cancellationToken = default) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, "api/v1/messages/" + Uri.EscapeDataString(messageId) + "/receipt"), cancellationToken);
+
     /// <inheritdoc/>
     public void Dispose() => http.Dispose();
 
@@ -76,7 +90,8 @@ public sealed class GatewayClient : IDisposable
             var retryAfter = response.Headers.RetryAfter is { } header
                 ? header.Delta ?? (header.Date is { } date ? date - DateTimeOffset.UtcNow : null)
                 : null;
-            return new GatewayResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body) { RetryAfter = retryAfter };
+            var checkpoint = response.Headers.TryGetValues(AuditCheckpointHeader, out var values) ? values.FirstOrDefault() : null;
+            return new GatewayResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body) { RetryAfter = retryAfter, AuditCheckpoint = checkpoint };
         }
     }
 }

@@ -12,6 +12,9 @@ public sealed record MailboxEntry(string MessageId, string? EventType, string? S
 /// </summary>
 public sealed record PulledMessage(MailboxEntry Entry, OpenedPackage? Opened, string? SavedAs, string? Refusal, GatewayResponse? GatewayRefusal)
 {
+    /// <summary>The audit checkpoint the gateway sent with the package (X-Audit-Checkpoint), when it sent one.</summary>
+    public string? AuditCheckpoint { get; init; }
+
     /// <summary>True when the message was saved and acknowledged.</summary>
     public bool Succeeded => Opened is not null && Refusal is null && GatewayRefusal is null;
 }
@@ -87,6 +90,6 @@ public sealed class MailboxPull(GatewayClient client, PackageOpener opener)
 
         var savedAs = save(entry, opened);
         var ack = await client.AcknowledgeAsync(entry.MessageId, cancellationToken).ConfigureAwait(false);
-        return new PulledMessage(entry, opened, savedAs, null, ack.IsSuccess ? null : ack);
+        return new PulledMessage(entry, opened, savedAs, null, ack.IsSuccess ? null : ack) { AuditCheckpoint = package.AuditCheckpoint };
     }
 }

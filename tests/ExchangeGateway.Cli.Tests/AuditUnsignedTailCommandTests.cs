@@ -54,7 +54,7 @@ public sealed class AuditUnsignedTailCommandTests(PkiFixture pki)
     }
 
     [Fact]
-    public void Export_without_the_gateway_key_is_refused_unless_the_unsigned_tail_is_allowed()
+    public void Export_without_the_checkpoint_key_is_refused_unless_the_unsigned_tail_is_allowed()
     {
         using var trail = new Trail(pki, entries: 14);
         using var noKey = new TempFolder();
@@ -70,7 +70,7 @@ public sealed class AuditUnsignedTailCommandTests(PkiFixture pki)
         Assert.Equal(ExitCodes.Usage, withoutCerts.ExitCode);
         Assert.Contains("--certs DIR is needed", withoutCerts.Error, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Usage, withoutKey.ExitCode);
-        Assert.Contains("cannot load the gateway key", withoutKey.Error, StringComparison.Ordinal);
+        Assert.Contains("cannot load the audit checkpoint key", withoutKey.Error, StringComparison.Ordinal);
         Assert.True(allowed.ExitCode == ExitCodes.Ok, allowed.Error);
         Assert.Contains("warning: no --certs", allowed.Error, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.InvalidInput, strict.ExitCode);
