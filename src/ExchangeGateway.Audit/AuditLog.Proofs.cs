@@ -39,7 +39,8 @@ public sealed partial class AuditLog
             return null;
         }
 
-        var entry = Entries(store, seq).First();
+        var row = AuditRows.FromStored(store.EntryPage(seq, 1)[0]);
+        var entry = row.Entry ?? throw new InvalidDataException($"audit entry {seq} is malformed: {row.Problem}");
         var nodes = TreeNodes(store);
         var leaf = nodes.Find(seq - 1, 1) ?? throw new InvalidOperationException($"audit tree leaf {seq - 1} is missing");
         var proof = new InclusionProof(seq - 1, checkpoint.Seq, leaf, MerkleTree.InclusionProof(nodes, seq - 1, checkpoint.Seq));

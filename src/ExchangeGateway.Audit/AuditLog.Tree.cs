@@ -30,7 +30,7 @@ public sealed partial class AuditLog
         var nodes = new List<(int Level, long Index, byte[] Hash)>();
         var interval = new List<((long Seq, string Hash) Head, byte[] Root, DateTimeOffset Time)>();
         long? stoppedAt = null;
-        foreach (var row in store.Entries(size + 1).Take(maxEntries))
+        foreach (var row in store.EntryPage(size + 1, maxEntries))
         {
             // The leaf covers the very bytes the row's chain hash covers, put together from the stored text as the
             // appender did; a row whose text does not give its hash (malformed or altered) ends the batch.

@@ -29,12 +29,15 @@ internal sealed class SqlAuditStore(DbSession db) : IAuditStore
             ("@details", entry.Details), ("@prev", entry.PrevHash), ("@hash", entry.Hash));
     }
 
+    public IReadOnlyList<StoredRow<StoredAuditEntry>> EntryPage(long fromSeq, int max) =>
+        db.Rows($"SELECT {EntryColumns} FROM audit_entries e WHERE e.seq >= @from ORDER BY e.seq LIMIT @page", ReadEntry, ("@from", fromSeq), ("@page", (long)max));
+
     public IEnumerable<StoredRow<StoredAuditEntry>> Entries(long fromSeq)
     {
         var next = fromSeq;
         while (true)
         {
-            var page = db.Rows($"SELECT {EntryColumns} FROM audit_entries e WHERE e.seq >= @from ORDER BY e.seq LIMIT @page", ReadEntry, ("@from", next), ("@page", (long)Page));
+            var page = EntryPage(next, Page);
             foreach (var row in page)
             {
                 yield return row;
@@ -131,15 +134,22 @@ internal sealed class SqlAuditStore(DbSession db) : IAuditStore
 
     public long TreeSize() => (db.Long("SELECT MAX(idx) FROM audit_tree WHERE level = 0") ?? -1) + 1;
 
+    // Rows of the tree a statement (three parameters each, well under either database's limit).
+    private const int TreeInsertRows = 200;
+
     public byte[]? TreeNode(int level, long index) =>
         db.Row("SELECT hash FROM audit_tree WHERE level = @level AND idx = @idx", r => (byte[])r.GetValue(0), ("@level", level), ("@idx", index));
 
     public void InsertTreeNodes(IReadOnlyList<(int Level, long Index, byte[] Hash)> nodes)
     {
         ArgumentNullException.ThrowIfNull(nodes);
-        foreach (var (level, index, hash) in nodes)
+
+        // Many rows a statement: one statement per node cost more than hashing the tree.
+        foreach (var chunk in nodes.Chunk(TreeInsertRows))
         {
-            db.Run("INSERT INTO audit_tree (level, idx, hash) VALUES (@level, @idx, @hash)", ("@level", level), ("@idx", index), ("@hash", hash));
+            var values = string.Join(", ", chunk.Select((_, i) => $"(@l{i}, @i{i}, @h{i})"));
+            var parameters = chunk.SelectMany((node, i) => new (string, object?)[] { ($"@l{i}", node.Level), ($"@i{i}", node.Index), ($"@h{i}", node.Hash) }).ToArray();
+            db.Run($"INSERT INTO audit_tree (level, idx, hash) VALUES {values}", parameters);
         }
     }
 

@@ -31,6 +31,9 @@ public interface IAuditStore
     /// <summary>Entries from <paramref name="fromSeq"/> on, in seq order, each as stored or with why it is malformed.</summary>
     IEnumerable<StoredRow<StoredAuditEntry>> Entries(long fromSeq);
 
+    /// <summary>At most <paramref name="max"/> entries from <paramref name="fromSeq"/> on, in seq order, read at once.</summary>
+    IReadOnlyList<StoredRow<StoredAuditEntry>> EntryPage(long fromSeq, int max);
+
     /// <summary>Entries the person index lists for <paramref name="subjectKey"/>, plus entries after <paramref name="unindexedAfter"/> whose subjects contain <paramref name="subjectText"/>, in seq order.</summary>
     IReadOnlyList<StoredRow<StoredAuditEntry>> EntriesAbout(string subjectKey, string subjectText, long unindexedAfter);
 
