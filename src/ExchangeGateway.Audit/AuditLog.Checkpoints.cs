@@ -43,7 +43,7 @@ public sealed partial class AuditLog
         }
 
         store.LockTree();
-        if (TailProblem(store, CheckpointInterval) is { } problem)
+        if (TailProblem(store, CheckpointInterval, MaxTreeLag) is { } problem)
         {
             throw new AuditIntegrityException($"refusing to sign the audit trail's head (entry {head.Value.Seq}): {problem}; run exg audit verify");
         }

@@ -39,10 +39,16 @@ public sealed partial class AuditLog
             return null;
         }
 
-        var row = AuditRows.FromStored(store.EntryPage(seq, 1)[0]);
-        var entry = row.Entry ?? throw new InvalidDataException($"audit entry {seq} is malformed: {row.Problem}");
+        var row = store.EntryPage(seq, 1) is [var read] && read.Key == seq ? AuditRows.FromStored(read) : null;
+        var entry = row?.Entry ?? throw new InvalidDataException($"audit entry {seq} is missing or malformed: {row?.Problem}");
         var nodes = TreeNodes(store);
         var leaf = nodes.Find(seq - 1, 1) ?? throw new InvalidOperationException($"audit tree leaf {seq - 1} is missing");
+
+        // A receipt whose entry is not the proved leaf would prove nothing: the stored tree or the entry was changed.
+        if (!leaf.AsSpan().SequenceEqual(AuditTree.Leaf(entry)))
+        {
+            throw new InvalidDataException($"audit entry {seq} is not the stored tree's leaf {seq - 1}");
+        }
         var proof = new InclusionProof(seq - 1, checkpoint.Seq, leaf, MerkleTree.InclusionProof(nodes, seq - 1, checkpoint.Seq));
         return new EntryReceipt(entry, proof, checkpoint);
     }

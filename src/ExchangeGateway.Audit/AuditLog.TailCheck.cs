@@ -15,7 +15,7 @@ public sealed class AuditIntegrityException(string message) : InvalidOperationEx
 public sealed partial class AuditLog
 {
     /// <summary>Why the uncovered tail of the trail cannot be signed, or null when it can.</summary>
-    public static string? TailProblem(IAuditStore store, int checkpointInterval)
+    public static string? TailProblem(IAuditStore store, int checkpointInterval, int maxTreeLag = DefaultMaxTreeLag)
     {
         ArgumentNullException.ThrowIfNull(store);
         var head = store.Head();
@@ -35,6 +35,11 @@ public sealed partial class AuditLog
             return newest is null
                 ? $"no checkpoint covers any of its entries, though the tree covers {treeSize} and one is signed every {checkpointInterval}: checkpoints were deleted"
                 : $"the tree covers {treeSize} entries but the newest checkpoint (#{newest.Number}) signs entry {newest.Seq}, though one is signed every {checkpointInterval}: checkpoints were deleted";
+        }
+
+        if (UncoveredProblem(head.Value.Seq, newest, checkpointInterval, maxTreeLag) is { } uncovered)
+        {
+            return uncovered;
         }
 
         if (newest is not null && TreeProblem(store, newest, treeSize) is { } treeProblem)
@@ -70,6 +75,21 @@ public sealed partial class AuditLog
         return signedSeen ? null : $"entry {newest!.Seq} is not the entry checkpoint #{newest.Number} signed";
     }
 
+    // More entries past the newest checkpoint than an intact trail can hold (the tree's lag is bounded by the appends,
+    // and the tree signs one every interval): checkpoints were deleted. A trail shorter than that bound cannot be told
+    // from a young one here; the checkpoints agencies keep can.
+    private static string? UncoveredProblem(long headSeq, StoredCheckpoint? newest, int checkpointInterval, int maxTreeLag)
+    {
+        var uncovered = headSeq - (newest?.Seq ?? 0);
+        var bound = (2L * maxTreeLag) + checkpointInterval;
+        return uncovered <= bound ? null : newest is null
+            ? $"no checkpoint covers any of its {headSeq} entries, more than the {bound} an intact trail can hold unsigned: checkpoints were deleted"
+            : $"{uncovered} entries follow the newest checkpoint (#{newest.Number}, entry {newest.Seq}), more than the {bound} an intact trail can hold: checkpoints were deleted";
+    }
+
+    private string? UncoveredProblem(IAuditStore store) =>
+        store.Head() is { } head ? UncoveredProblem(head.Seq, store.NewestCheckpoint(), CheckpointInterval, MaxTreeLag) : null;
+
     // The stored tree must still give the root the newest checkpoint signed: proofs are made from it.
     private static string? TreeProblem(IAuditStore store, StoredCheckpoint newest, long treeSize)
     {
@@ -95,12 +115,13 @@ public sealed partial class AuditLog
 
     /// <summary>
     /// The interval the trail was written with, read from its first interval checkpoint (signed at entry N for an
-    /// interval of N); the default when it has none. For readers (an export) that do not know the gateway's setting.
+    /// interval of N); the default when it has none. For writers that do not know the gateway's setting (an export, the
+    /// admin CLI). Bounded, so that a forged first checkpoint far out cannot switch the checks off.
     /// </summary>
     public static int IntervalOf(IAuditStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
         var first = store.FirstCheckpointSeq(AuditChain.ReasonName(CheckpointReason.Interval)) ?? DefaultCheckpointInterval;
-        return (int)Math.Clamp(first, 1, DefaultCheckpointInterval);
+        return (int)Math.Clamp(first, 1, MaxCheckpointInterval);
     }
 }

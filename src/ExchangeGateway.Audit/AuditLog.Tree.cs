@@ -10,6 +10,18 @@ public sealed record TreeExtension(int Added, long? StoppedAtSeq);
 public sealed partial class AuditLog
 {
     /// <summary>
+    /// How far the tree may fall behind the head before an append extends it itself (the background indexer normally
+    /// keeps it within a second's entries). With it the entries no checkpoint covers are bounded, as they were when
+    /// appends signed: by twice this plus the interval, past which <see cref="TailProblem"/> says checkpoints were deleted.
+    /// </summary>
+    public int MaxTreeLag { get; }
+    public const int DefaultMaxTreeLag = 5_000;
+
+    // The tree's size as last read under its lock: never more than the committed size, so a stale value only makes an
+    // append look at the tree again.
+    private long treeSizeSeen;
+
+    /// <summary>
     /// Extends the stored tree over up to <paramref name="maxEntries"/> entries it does not cover yet, in the caller's
     /// unit of work: each entry's leaf, and every complete subtree that leaf finishes; and signs an interval checkpoint
     /// (a signed tree head) each time the tree reaches a multiple of <see cref="CheckpointInterval"/>. A caller that gets
@@ -26,6 +38,14 @@ public sealed partial class AuditLog
         // Checkpoints are numbered under this lock too.
         store.LockTree();
         var size = store.TreeSize();
+        Interlocked.Exchange(ref treeSizeSeen, size);
+        if (UncoveredProblem(store) is { } problem)
+        {
+            // Deleting the checkpoints and the tree and rewriting the entries must not be signed over by the tree either.
+            throw new AuditIntegrityException($"refusing to extend the audit tree: {problem}; run exg audit verify");
+        }
+
+        var previous = size == 0 ? AuditChain.Genesis : store.EntryPage(size, 1) is [{ Row: { } last }] ? last.Hash : null;
         var range = MerkleRange.Of(new StoredTree(store), size);
         var nodes = new List<(int Level, long Index, byte[] Hash)>();
         var interval = new List<((long Seq, string Hash) Head, byte[] Root, DateTimeOffset Time)>();
@@ -34,13 +54,15 @@ public sealed partial class AuditLog
         {
             // The leaf covers the very bytes the row's chain hash covers, put together from the stored text as the
             // appender did; a row whose text does not give its hash (malformed or altered) ends the batch.
-            if (row.Row is not { } stored || stored.Seq != range.Size + 1 || LeafOf(stored) is not { } leaf
+            // It must also link to the entry before it, as the chain trigger made it on insert.
+            if (row.Row is not { } stored || stored.Seq != range.Size + 1 || stored.PrevHash != previous || LeafOf(stored) is not { } leaf
                 || !AuditChain.TryParseTime(stored.Time, out var time))
             {
                 stoppedAt = row.Key ?? range.Size + 1;
                 break;
             }
 
+            previous = stored.Hash;
             range.Append(leaf, (level, index, hash) => nodes.Add((level, index, hash)));
             if (range.Size % CheckpointInterval == 0)
             {
@@ -55,6 +77,34 @@ public sealed partial class AuditLog
         }
 
         return new TreeExtension((int)(range.Size - size), stoppedAt);
+    }
+
+    /// <summary>
+    /// After an append reaching <paramref name="headSeq"/>: when the tree has fallen more than <see cref="MaxTreeLag"/>
+    /// behind (its builder stopped or cannot keep up), extends it here, in the append's unit of work, so that what no
+    /// checkpoint covers stays bounded. Costs nothing while the builder keeps up.
+    /// </summary>
+    private void KeepTreeNear(IAuditStore store, long headSeq)
+    {
+        if (headSeq - Interlocked.Read(ref treeSizeSeen) <= MaxTreeLag)
+        {
+            return;
+        }
+
+        try
+        {
+            if (ExtendTree(store, (int)Math.Min(int.MaxValue, headSeq - Interlocked.Read(ref treeSizeSeen))).StoppedAtSeq is null)
+            {
+                return;
+            }
+        }
+        catch (AuditIntegrityException)
+        {
+            // The trail was changed behind the gateway: the builder and the signers report it; the append goes on.
+        }
+
+        // A row the tree cannot take, or a trail it must not sign: appends do not try again on every call.
+        Interlocked.Exchange(ref treeSizeSeen, headSeq);
     }
 
     /// <summary>Extends the tree to the head (under the head lock, so it stays there); AuditIntegrityException when an entry stops it.</summary>

@@ -16,6 +16,9 @@ public sealed partial class AuditLog
     /// <summary>Entries between two interval checkpoints unless told otherwise.</summary>
     public const int DefaultCheckpointInterval = 100;
 
+    /// <summary>The largest interval between checkpoints a trail may be written with.</summary>
+    public const int MaxCheckpointInterval = 10_000;
+
     /// <summary>The triggers that keep the tables append-only; the verifier warns when one is missing.</summary>
     public static readonly IReadOnlyList<string> Triggers =
     [
@@ -32,11 +35,17 @@ public sealed partial class AuditLog
     // The migrations' CHECK on audit_subjects (last_seq - first_seq < 64) must agree with this.
     private const int MaxRun = 64;
 
-    /// <summary>A trail that signs a checkpoint with <paramref name="signer"/> every <paramref name="checkpointInterval"/> entries.</summary>
-    public AuditLog(CheckpointSigner signer, int checkpointInterval = DefaultCheckpointInterval)
+    /// <summary>
+    /// A trail that signs a checkpoint with <paramref name="signer"/> every <paramref name="checkpointInterval"/> entries,
+    /// its tree kept within <paramref name="maxTreeLag"/> entries of the head.
+    /// </summary>
+    public AuditLog(CheckpointSigner signer, int checkpointInterval = DefaultCheckpointInterval, int maxTreeLag = DefaultMaxTreeLag)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTreeLag, 1);
+        MaxTreeLag = maxTreeLag;
         ArgumentNullException.ThrowIfNull(signer);
         ArgumentOutOfRangeException.ThrowIfLessThan(checkpointInterval, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(checkpointInterval, MaxCheckpointInterval);
         Signer = signer;
         CheckpointInterval = checkpointInterval;
     }
@@ -105,6 +114,7 @@ public sealed partial class AuditLog
             head = (seq, hash);
         }
 
+        KeepTreeNear(store, entries[^1].Seq);
         return entries;
     }
 

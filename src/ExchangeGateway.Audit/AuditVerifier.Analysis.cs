@@ -39,14 +39,6 @@ public sealed partial class AuditVerifier
         private readonly List<string> warnings = [];
         private (long Seq, string Hash)? head;
 
-        // The Merkle tree over the entries read so far in seq order (broken at the first gap or malformed row), and its
-        // roots at the sizes that checkpoints sign or witnesses hold.
-        private readonly MerkleRange range = new();
-        private readonly HashSet<long> wantedRoots = [.. witnesses.Select(w => w.Head?.Size ?? 0)];
-        private readonly Dictionary<long, byte[]> roots = [];
-        private readonly List<(AuditCheckpoint Checkpoint, TreeHead Head, string Where)> signedHeads = [];
-        private bool rangeBroken;
-
         // The checkpoint on the last line read, or null when the last line was an entry: an export must end with its own.
         private (CheckpointRow Row, long Line)? lastLineCheckpoint;
         private long lastLine;
@@ -86,53 +78,6 @@ public sealed partial class AuditVerifier
                 {
                     roots[seq] = range.Root();
                 }
-            }
-        }
-
-        /// <summary>Asks for the root over the first <paramref name="size"/> entries (call before reading them).</summary>
-        public void WantRoot(long size) => wantedRoots.Add(size);
-
-        /// <summary>The stored tree, from which proofs are made, must give the root the entries give.</summary>
-        public void CheckStoredTree(Storage.IAuditStore store, long treeSize)
-        {
-            if (treeSize == 0 || RootAt(treeSize) is not { } computed)
-            {
-                return;
-            }
-
-            byte[] stored;
-            try
-            {
-                stored = AuditLog.TreeRoot(store, treeSize);
-            }
-            catch (InvalidOperationException ex)
-            {
-                Problem(treeSize, $"the stored Merkle tree over {treeSize} entries is incomplete ({ex.Message}): tree nodes were deleted", content: false);
-                return;
-            }
-
-            if (!stored.AsSpan().SequenceEqual(computed))
-            {
-                Problem(treeSize, $"the stored Merkle tree over {treeSize} entries does not give the root the entries give: tree nodes were changed, and proofs made from them would be false", content: false);
-            }
-        }
-
-        /// <summary>The root of the first <paramref name="size"/> entries as read, or null when the trail breaks before.</summary>
-        public byte[]? RootAt(long size) => size == 0 ? MerkleTree.EmptyRoot() : roots.GetValueOrDefault(size);
-
-        // Entry seq's leaf joins the tree when it is the next one; anything else breaks the tree from there.
-        private void Grow(long seq, byte[] canonical)
-        {
-            if (rangeBroken || seq != range.Size + 1)
-            {
-                rangeBroken = true;
-                return;
-            }
-
-            range.Append(MerkleTree.LeafHash(canonical));
-            if (wantedRoots.Contains(range.Size))
-            {
-                roots[range.Size] = range.Root();
             }
         }
 

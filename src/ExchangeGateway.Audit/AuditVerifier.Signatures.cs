@@ -1,6 +1,6 @@
 namespace ExchangeGateway.Audit;
 
-// The checks on the signatures: each checkpoint's signed tree head, its root against the entries, whether they reach the head, and the agencies' kept checkpoints.
+// The checks on the signatures: each checkpoint's signed tree head, and whether they reach the head.
 public sealed partial class AuditVerifier
 {
     private sealed partial class Analysis
@@ -86,46 +86,6 @@ public sealed partial class AuditVerifier
 
             treeHead = opened;
             return null;
-        }
-
-        // A valid checkpoint's root must be the root of the entries as read: else entries up to it were rewritten since.
-        // After the chain's findings, which name the entry where they can.
-        private void CheckRoots()
-        {
-            foreach (var (checkpoint, treeHead, where) in signedHeads)
-            {
-                if (RootAt(checkpoint.Seq) is { } root && !root.AsSpan().SequenceEqual(treeHead.RootHash))
-                {
-                    Problem(checkpoint.Seq, $"checkpoint #{checkpoint.Number}{where} signs the tree root {Convert.ToBase64String(treeHead.RootHash)} over {checkpoint.Seq} entries, but the entries give {Convert.ToBase64String(root)}: entries up to {checkpoint.Seq} were changed since it was signed", content: false);
-                }
-            }
-        }
-
-        /// <summary>Each checkpoint an agency kept must agree with the trail: its entries still there, and the same root over them.</summary>
-        private void CheckWitnesses()
-        {
-            var present = links.Where(l => l.Computed is not null).Select(l => l.Seq).DefaultIfEmpty(0).Max();
-            foreach (var witness in witnesses)
-            {
-                if (witness.Head is not { } kept)
-                {
-                    Problem(1, $"kept checkpoint {witness.Name} is not a checkpoint of this gateway: {witness.Refusal}", content: false);
-                    continue;
-                }
-
-                if (kept.Size > present)
-                {
-                    Problem(present + 1, $"the trail contradicts kept checkpoint {witness.Name}: it was signed over {kept.Size} entries, but the trail ends at entry {present} (cut)", content: false);
-                }
-                else if (RootAt(kept.Size) is not { } root)
-                {
-                    Problem(kept.Size, $"kept checkpoint {witness.Name} (over {kept.Size} entries) cannot be checked: the trail is broken before entry {kept.Size}", content: false);
-                }
-                else if (!root.AsSpan().SequenceEqual(kept.RootHash))
-                {
-                    Problem(kept.Size, $"the trail contradicts kept checkpoint {witness.Name}: its root over the first {kept.Size} entries is {Convert.ToBase64String(kept.RootHash)}, the trail's entries give {Convert.ToBase64String(root)} (rewritten)", content: false);
-                }
-            }
         }
 
         /// <summary>

@@ -18,9 +18,6 @@ public sealed class CheckpointKeys
     /// <summary>How many keys are trusted.</summary>
     public int Count => keys.Count;
 
-    /// <summary>The origins (key names) trusted.</summary>
-    public IEnumerable<string> Origins => keys.Select(k => k.Name).Distinct(StringComparer.Ordinal);
-
     /// <summary>The verifier keys of a certs folder (none when it has none); FormatException naming a file that is not one.</summary>
     public static CheckpointKeys Load(string certsFolder)
     {

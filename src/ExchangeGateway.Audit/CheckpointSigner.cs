@@ -87,7 +87,15 @@ public sealed class CheckpointSigner
             var info = new Org.BouncyCastle.Asn1.Pkcs.PrivateKeyInfo(
                 new Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier(Org.BouncyCastle.Asn1.EdEC.EdECObjectIdentifiers.id_Ed25519),
                 new Org.BouncyCastle.Asn1.DerOctetString(seed));
-            File.WriteAllText(keyPath, PemEncoding.WriteString("PRIVATE KEY", info.GetEncoded()) + "\n");
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                // The private key is the gateway's word to the witnesses: readable by its owner only.
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using var file = new StreamWriter(keyPath, Encoding.ASCII, options);
+            file.Write(PemEncoding.WriteString("PRIVATE KEY", info.GetEncoded()) + "\n");
         }
 
         var signer = new CheckpointSigner(NoteKey.Load(origin, keyPath));
@@ -113,13 +121,13 @@ public sealed class CheckpointSigner
     /// <summary>Checkpoint <paramref name="number"/> over the first <paramref name="head"/>.Seq entries whose tree root is <paramref name="root"/>, signed now.</summary>
     internal AuditCheckpoint Checkpoint(long number, (long Seq, string Hash) head, byte[] root, DateTimeOffset time, CheckpointReason reason)
     {
-        var text = TreeHeadOf(Origin, number, head, root, time, reason).Text;
+        var treeHead = TreeHeadOf(Origin, number, head, root, time, reason);
         string note;
 
         // One key object shared by every appender; the library does not promise signing on it concurrently is safe.
         lock (signing)
         {
-            note = SignedNote.Sign(text, key);
+            note = treeHead.Sign(key);
         }
 
         return new AuditCheckpoint(number, head.Seq, head.Hash, time, reason, Signer, Convert.ToBase64String(Encoding.UTF8.GetBytes(note)));

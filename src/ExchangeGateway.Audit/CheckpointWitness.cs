@@ -25,6 +25,13 @@ public enum WitnessVerdict
 /// <summary>The verdict on one checkpoint, a sentence for the user, and the file it was written to (if any).</summary>
 public sealed record WitnessOutcome(WitnessVerdict Verdict, string Message, string? File);
 
+/// <summary>What the gateway answered when asked for a consistency proof: the proof, its refusal to give one, or nothing.</summary>
+public sealed record ConsistencyAnswer(ConsistencyProof? Proof, string? Refusal)
+{
+    /// <summary>No answer (the network, or a fault of the gateway): the checkpoint cannot be checked now.</summary>
+    public static ConsistencyAnswer None { get; } = new(null, null);
+}
+
 /// <summary>
 /// An agency as a witness of the gateway's audit log: it keeps, in a folder, every checkpoint it is shown (on pushes and
 /// mailbox fetches), each only after a consistency proof from the gateway shows it extends (or is extended by) the
@@ -39,11 +46,15 @@ public sealed class CheckpointWitness(string folder, CheckpointKeys keys)
     /// <summary>The folder of kept checkpoints.</summary>
     public string Folder => folder;
 
+    /// <summary>True when at least one checkpoint is kept (a gateway that then sends none is worth a word).</summary>
+    public bool HoldsAny => Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*" + WitnessCheckpoint.FileExtension).Any();
+
     /// <summary>
     /// Checks and keeps the checkpoint of an <c>X-Audit-Checkpoint</c> header (the signed note in base64);
-    /// <paramref name="proof"/> fetches the consistency proof between two sizes from the gateway (null when it cannot).
+    /// <paramref name="proof"/> asks the gateway for the consistency proof between two sizes. A gateway that refuses to
+    /// prove it (its tree no longer reaches a kept size) contradicts the kept checkpoint as surely as a false proof does.
     /// </summary>
-    public async Task<WitnessOutcome> ObserveAsync(string headerValue, Func<long, long, Task<ConsistencyProof?>> proof)
+    public async Task<WitnessOutcome> ObserveAsync(string headerValue, Func<long, long, Task<ConsistencyAnswer>> proof)
     {
         ArgumentNullException.ThrowIfNull(headerValue);
         ArgumentNullException.ThrowIfNull(proof);
@@ -63,7 +74,7 @@ public sealed class CheckpointWitness(string folder, CheckpointKeys keys)
             return new WitnessOutcome(WitnessVerdict.Invalid, $"the gateway showed an audit checkpoint that is not its own: {refusal}", null);
         }
 
-        var kept = WitnessCheckpoint.LoadFolder(EnsureFolder(), keys).Where(k => k.Head is not null).ToList();
+        var kept = KeptNear(head.Size);
         if (kept.FirstOrDefault(k => k.Head!.Size == head.Size) is { } same)
         {
             return same.Head!.Equals(head)
@@ -75,10 +86,15 @@ public sealed class CheckpointWitness(string folder, CheckpointKeys keys)
         {
             var newest = kept.MaxBy(k => k.Head!.Size)!;
             var (older, newer) = newest.Head!.Size < head.Size ? (newest.Head, head) : (head, newest.Head);
-            var consistency = await proof(older.Size, newer.Size).ConfigureAwait(false);
-            if (consistency is null)
+            var answer = await proof(older.Size, newer.Size).ConfigureAwait(false);
+            if (answer.Refusal is { } unproved)
             {
-                return new WitnessOutcome(WitnessVerdict.Unchecked, $"audit checkpoint over {head.Size} entries not kept: no consistency proof with {newest.Name} could be had from the gateway", null);
+                return Contradiction(note, head, newest, $"a tree the gateway will not prove consistent with it (asked for the proof from {older.Size} to {newer.Size} entries, it answered: {unproved})");
+            }
+
+            if (answer.Proof is not { } consistency)
+            {
+                return new WitnessOutcome(WitnessVerdict.Unchecked, $"audit checkpoint over {head.Size} entries not checked and not kept: the gateway gave no consistency proof with {newest.Name} (pull again to check it)", null);
             }
 
             if (!consistency.Proves(older, newer))
@@ -104,10 +120,19 @@ public sealed class CheckpointWitness(string folder, CheckpointKeys keys)
             file);
     }
 
-    private string EnsureFolder()
+    // The kept checkpoints a new one is checked against: the largest, and any of the same size. Names start with the
+    // size in twelve digits, so only those are opened and verified, however many are kept.
+    private List<WitnessCheckpoint> KeptNear(long size)
     {
         Directory.CreateDirectory(folder);
-        return folder;
+        var bySize = Directory.GetFiles(folder, "*" + WitnessCheckpoint.FileExtension)
+            .Select(file => (File: file, Size: long.TryParse(Path.GetFileName(file).Split('-')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : -1))
+            .Where(f => f.Size >= 0)
+            .ToList();
+        var largest = bySize.Count == 0 ? -1 : bySize.Max(f => f.Size);
+        return [.. bySize.Where(f => f.Size == largest || f.Size == size)
+            .Select(f => WitnessCheckpoint.Of(Path.GetFileName(f.File), File.ReadAllText(f.File), keys))
+            .Where(k => k.Head is not null)];
     }
 
     private static string RootTag(TreeHead head) => Convert.ToHexStringLower(head.RootHash)[..16];

@@ -77,14 +77,6 @@ public sealed class MerkleRange
         return hash;
     }
 
-    /// <summary>A copy, to go on appending from here while keeping this one.</summary>
-    public MerkleRange Clone()
-    {
-        var copy = new MerkleRange { Size = Size };
-        copy.stack.AddRange(stack);
-        return copy;
-    }
-
     /// <inheritdoc/>
     public override string ToString() => $"{Size} leaves in {BitOperations.PopCount((ulong)Size)} subtrees";
 }

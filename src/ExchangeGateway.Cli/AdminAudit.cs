@@ -14,10 +14,10 @@ public static class AdminAudit
     /// </summary>
     public static Action<IStoreTransaction> Action(string action, string messageId, string certs)
     {
-        AuditLog log;
+        CheckpointSigner signer;
         try
         {
-            log = new AuditLog(CheckpointSigner.Load(certs));
+            signer = CheckpointSigner.Load(certs);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException or InvalidOperationException or FormatException)
         {
@@ -29,6 +29,9 @@ public static class AdminAudit
         {
             ArgumentNullException.ThrowIfNull(tx);
             var now = tx.Now;
+
+            // With the interval the gateway writes the trail with, so that its checks before signing agree with the gateway's.
+            var log = new AuditLog(signer, AuditLog.IntervalOf(tx.Audit));
             log.Append(tx.Audit, AuditRecord.AdminAction(user, action, messageId, tx.Submissions.PersonKeysOf(messageId)), now);
             log.CheckpointIfUncovered(tx.Audit, now, CheckpointReason.Requested);
         };

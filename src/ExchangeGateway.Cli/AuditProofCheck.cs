@@ -23,9 +23,21 @@ internal static class AuditProofCheck
         command.SetAction(parse =>
         {
             var keys = AuditCommands.LoadCheckpointKeys(parse.GetValue(certs)!);
-            var heads = parse.GetValue(checkpoint)!.Select(file => Open(file, keys)).ToList();
             var proofText = Read(parse.GetValue(proof)!, "--proof");
-            var isConsistency = proofText.Contains("\"from\"", StringComparison.Ordinal);
+            var isConsistency = IsConsistencyProof(proofText);
+            var heads = new List<TreeHead>();
+            foreach (var file in parse.GetValue(checkpoint)!)
+            {
+                // A checkpoint that is not the gateway's is the very thing this checks: "not verified", not a usage error.
+                var (head, refusal) = keys.Open(Read(file, "--checkpoint"));
+                if (head is null)
+                {
+                    return AuditCommands.Refused(error, $"{file} is not a checkpoint signed by the gateway's checkpoint key: {refusal}");
+                }
+
+                heads.Add(head);
+            }
+
             try
             {
                 return isConsistency
@@ -93,10 +105,18 @@ internal static class AuditProofCheck
         return ExitCodes.Ok;
     }
 
-    private static TreeHead Open(string file, CheckpointKeys keys)
+    // A consistency proof has "from"; an inclusion proof "leafIndex". Anything else is refused by the inclusion parser, naming the field.
+    private static bool IsConsistencyProof(string json)
     {
-        var (head, refusal) = keys.Open(Read(file, "--checkpoint"));
-        return head ?? throw new UsageException($"--checkpoint: {file}: {refusal}");
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && document.RootElement.TryGetProperty("from", out _);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new UsageException($"--proof: not JSON: {ex.Message}");
+        }
     }
 
     private static (long Seq, byte[] Leaf) EntryLeaf(string line)

@@ -10,14 +10,25 @@ namespace ExchangeGateway.Cli;
 internal sealed class CheckpointWitnessing(CheckpointWitness? witness, GatewayClient? client, TextWriter output, TextWriter error)
 {
     private readonly HashSet<string> seen = new(StringComparer.Ordinal);
+    private bool missingSaid;
 
-    /// <summary>False once a checkpoint contradicted a kept one or was not the gateway's.</summary>
+    /// <summary>False once a checkpoint contradicted a kept one, was not the gateway's, or could not be checked or kept.</summary>
     public bool Consistent { get; private set; } = true;
 
-    /// <summary>The witness of <paramref name="certs"/>' checkpoint key keeping into <paramref name="folder"/>; null (with a warning) when the certs folder has no verifier key.</summary>
+    /// <summary>The witness of <paramref name="certs"/>' checkpoint key keeping into <paramref name="folder"/>; null (with a warning) when the certs folder has no usable verifier key.</summary>
     public static CheckpointWitness? For(string certs, string folder, TextWriter error)
     {
-        var keys = CheckpointKeys.Load(certs);
+        CheckpointKeys keys;
+        try
+        {
+            keys = CheckpointKeys.Load(certs);
+        }
+        catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"warning: the gateway's audit checkpoints are neither checked nor kept: {ex.Message}");
+            return null;
+        }
+
         if (keys.Count == 0)
         {
             error.WriteLine($"warning: {certs} holds no {CheckpointSigner.VerifierKeyFile}: the gateway's audit checkpoints are neither checked nor kept");
@@ -27,15 +38,38 @@ internal sealed class CheckpointWitnessing(CheckpointWitness? witness, GatewayCl
         return new CheckpointWitness(folder, keys);
     }
 
-    /// <summary>Checks and keeps one header value (each distinct value once).</summary>
-    public async Task ObserveAsync(string? header, CancellationToken cancellationToken)
+    /// <summary>Checks and keeps one header value (each distinct value once); <paramref name="what"/> names the message it came with.</summary>
+    public async Task ObserveAsync(string? header, string what, CancellationToken cancellationToken)
     {
-        if (witness is null || header is null || !seen.Add(header))
+        if (witness is null || (header is not null && !seen.Add(header)))
         {
             return;
         }
 
-        var outcome = await witness.ObserveAsync(header, (from, to) => ProofAsync(from, to, cancellationToken)).ConfigureAwait(false);
+        if (header is null)
+        {
+            // Before its first checkpoint a gateway has none to send; once one is kept here, a gateway that stops sending them is hiding something or broken.
+            if (!missingSaid && witness.HoldsAny)
+            {
+                missingSaid = true;
+                error.WriteLine($"warning: {what} came without the gateway's audit checkpoint (X-Audit-Checkpoint), though checkpoints from it are kept in {witness.Folder}");
+            }
+
+            return;
+        }
+
+        WitnessOutcome outcome;
+        try
+        {
+            outcome = await witness.ObserveAsync(header, (from, to) => ProofAsync(from, to, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Consistent = false;
+            error.WriteLine($"error: the gateway's audit checkpoint could not be kept in {witness.Folder}: {ex.Message}");
+            return;
+        }
+
         switch (outcome.Verdict)
         {
             case WitnessVerdict.Kept:
@@ -44,7 +78,8 @@ internal sealed class CheckpointWitnessing(CheckpointWitness? witness, GatewayCl
             case WitnessVerdict.AlreadyKept:
                 break;
             case WitnessVerdict.Unchecked:
-                error.WriteLine($"warning: {outcome.Message}");
+                Consistent = false;
+                error.WriteLine($"error: {outcome.Message}");
                 break;
             default:
                 Consistent = false;
@@ -53,21 +88,37 @@ internal sealed class CheckpointWitnessing(CheckpointWitness? witness, GatewayCl
         }
     }
 
-    private async Task<ConsistencyProof?> ProofAsync(long from, long to, CancellationToken cancellationToken)
+    // A 4xx is the gateway refusing to prove it (its tree no longer reaches a size it signed, or the proof is not one);
+    // no answer or a 5xx is nothing to go on.
+    private async Task<ConsistencyAnswer> ProofAsync(long from, long to, CancellationToken cancellationToken)
     {
         if (client is null)
         {
-            return null;
+            return ConsistencyAnswer.None;
+        }
+
+        GatewayResponse answer;
+        try
+        {
+            answer = await client.ConsistencyAsync(from, to, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return ConsistencyAnswer.None;
+        }
+
+        if (!answer.IsSuccess)
+        {
+            return (int)answer.Status is >= 400 and < 500 ? new ConsistencyAnswer(null, $"{(int)answer.Status} {answer.Text}") : ConsistencyAnswer.None;
         }
 
         try
         {
-            var answer = await client.ConsistencyAsync(from, to, cancellationToken).ConfigureAwait(false);
-            return answer.IsSuccess ? ConsistencyProof.Parse(answer.Text) : null;
+            return new ConsistencyAnswer(ConsistencyProof.Parse(answer.Text), null);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or FormatException)
+        catch (FormatException ex)
         {
-            return null;
+            return new ConsistencyAnswer(null, $"not a consistency proof: {ex.Message}");
         }
     }
 }

@@ -35,6 +35,11 @@ public static class ReceiveCommand
             var trust = TrustStore.Load(folder);
             var receivers = new ConcurrentDictionary<string, PushReceiver>(StringComparer.Ordinal);
             var gatewayUrl = parse.GetValue(gateway);
+            if (gatewayUrl is not null && (!Uri.TryCreate(gatewayUrl, UriKind.Absolute, out var gatewayUri) || gatewayUri.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new UsageException($"--gateway {gatewayUrl}: the gateway's https base URL, e.g. https://127.0.0.1:8443/");
+            }
+
             var witnesses = new Dictionary<string, CheckpointWitnessing>(StringComparer.Ordinal);
             var clients = new List<GatewayClient>();
             using var listener = new HttpListener();
@@ -60,11 +65,11 @@ public static class ReceiveCommand
                     break;
                 }
 
-                if (Handle(context, trust, receivers, folder, target, output, error) is { } received && received.Checkpoint is not null)
+                if (Handle(context, trust, receivers, folder, target, output, error) is { } received)
                 {
                     if (!witnesses.TryGetValue(received.Agency, out var witnessing))
                     {
-                        var client = gatewayUrl is null ? null : TransferCommands.Client(gatewayUrl, folder, received.Agency);
+                        var client = gatewayUrl is null ? null : WitnessClient(gatewayUrl, folder, received.Agency, error);
                         if (client is not null)
                         {
                             clients.Add(client);
@@ -74,7 +79,7 @@ public static class ReceiveCommand
                             CheckpointWitnessing.For(folder, Path.Combine(target, received.Agency, "checkpoints"), error), client, output, error);
                     }
 
-                    await witnessing.ObserveAsync(received.Checkpoint, stop.Token).ConfigureAwait(false);
+                    await witnessing.ObserveAsync(received.Checkpoint, $"{received.Agency}: message {received.MessageId}", stop.Token).ConfigureAwait(false);
                 }
             }
 
@@ -84,8 +89,23 @@ public static class ReceiveCommand
         return command;
     }
 
-    // The agency and the checkpoint header of a package received and saved; null for anything else.
-    private static (string Agency, string? Checkpoint)? Handle(HttpListenerContext context, TrustStore trust, ConcurrentDictionary<string, PushReceiver> receivers, string certs, string target, TextWriter output, TextWriter error)
+    // The agency's client for consistency proofs; null (said once) when its TLS key cannot be used, so that a push
+    // already answered is not followed by a crash.
+    private static GatewayClient? WitnessClient(string gateway, string certs, string agency, TextWriter error)
+    {
+        try
+        {
+            return TransferCommands.Client(gateway, certs, agency);
+        }
+        catch (Exception ex) when (ex is UsageException or IOException or System.Security.Cryptography.CryptographicException or ArgumentException or FormatException)
+        {
+            error.WriteLine($"{agency}: the gateway's audit checkpoints cannot be checked as {agency}: {ex.Message}");
+            return null;
+        }
+    }
+
+    // The agency, message and checkpoint header of a package received and saved; null for anything else.
+    private static (string Agency, string MessageId, string? Checkpoint)? Handle(HttpListenerContext context, TrustStore trust, ConcurrentDictionary<string, PushReceiver> receivers, string certs, string target, TextWriter output, TextWriter error)
     {
         using var response = context.Response;
         var segments = context.Request.Url?.AbsolutePath.Trim('/').Split('/') ?? [];
@@ -126,6 +146,6 @@ public static class ReceiveCommand
         }
 
         output.WriteLine($"{agency}: {(receipt.Repeat ? "again (de-duplicated)" : "received")} message {receipt.MessageId}, signed by {receipt.Opened.Signer.AgencyId}, saved to {Path.Combine(folder, receipt.MessageId + ".json")}");
-        return (agency, context.Request.Headers[GatewayClient.AuditCheckpointHeader]);
+        return (agency, receipt.MessageId, context.Request.Headers[GatewayClient.AuditCheckpointHeader]);
     }
 }

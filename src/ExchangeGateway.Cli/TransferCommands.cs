@@ -114,7 +114,10 @@ public static class TransferCommands
             var witnessing = new CheckpointWitnessing(CheckpointWitnessing.For(certsFolder, Path.Combine(target, "checkpoints"), error), client, output, error);
             foreach (var message in messages)
             {
-                await witnessing.ObserveAsync(message.AuditCheckpoint, cancellationToken).ConfigureAwait(false);
+                if (message.Opened is not null)
+                {
+                    await witnessing.ObserveAsync(message.AuditCheckpoint, $"message {message.Entry.MessageId}", cancellationToken).ConfigureAwait(false);
+                }
             }
 
             var failures = witnessing.Consistent ? 0 : 1;

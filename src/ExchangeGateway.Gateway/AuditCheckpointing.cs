@@ -10,7 +10,7 @@ namespace ExchangeGateway.Gateway;
 /// when the head has moved since the newest checkpoint, and at shutdown. A cut or rewrite of the tail then shows
 /// unless it happened within the last few seconds of a live gateway.
 /// </summary>
-public sealed class AuditCheckpointing(GatewayAudit audit, IOptions<GatewayOptions> options, TimeProvider time, StorageHealth storage, ILogger<AuditCheckpointing> log) : BackgroundService
+public sealed class AuditCheckpointing(GatewayAudit audit, IOptions<GatewayOptions> options, TimeProvider time, StorageHealth storage, LatestCheckpoint latest, ILogger<AuditCheckpointing> log) : BackgroundService
 {
     /// <inheritdoc/>
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -74,6 +74,9 @@ public sealed class AuditCheckpointing(GatewayAudit audit, IOptions<GatewayOptio
             if (checkpoint is not null)
             {
                 storage.Succeeded();
+
+                // Pushes and fetches show the new head from now on, not the one read up to a second ago.
+                latest.Invalidate();
             }
 
             return checkpoint;

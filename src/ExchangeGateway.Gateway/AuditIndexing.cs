@@ -21,6 +21,7 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
     private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(5);
 
     private long reportedStop;
+    private string? reportedIntegrity;
 
     /// <summary>Indexes and adds to the tree everything not covered yet, a batch per transaction; returns how many entries the index read.</summary>
     /// <remarks>Stops between batches once <paramref name="stop"/> is cancelled: at shutdown the backlog (the whole trail, the first time the tree is built) must not hold up the shutdown checkpoint.</remarks>
@@ -93,6 +94,14 @@ public sealed class AuditIndexing(GatewayAudit audit, TimeProvider time, Storage
         catch (Exception ex) when (StorageHealth.IsFault(ex))
         {
             storage.Failed(ex, "extending the audit person index and tree");
+        }
+        catch (AuditIntegrityException ex)
+        {
+            // The trail was changed behind the gateway (checkpoints deleted): said once per finding, not every second.
+            if (ex.Message != Interlocked.Exchange(ref reportedIntegrity, ex.Message))
+            {
+                log.LogError("The audit tree is not extended and no checkpoint is signed: {Problem}", ex.Message);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

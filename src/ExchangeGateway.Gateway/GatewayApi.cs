@@ -192,7 +192,7 @@ public static class GatewayApi
             .Produces<JsonObject>(StatusCodes.Status200OK, JsonMediaType)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        AuditApi.Map(api);
+        AuditApi.Map(api, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditApi)));
     }
 
     private static string TrackingStatus(string status) => status == MessageStatus.Expired ? "undeliverable" : status;

@@ -73,6 +73,11 @@ public static class GatewayHost
             throw new GatewayConfigurationException([$"Gateway:RequestBodyGracePeriod is {options.RequestBodyGracePeriod}; it must be more than 1 second"]);
         }
 
+        if (options.AuditCheckpointInterval is < 1 or > AuditLog.MaxCheckpointInterval)
+        {
+            throw new GatewayConfigurationException([$"Gateway:AuditCheckpointInterval is {options.AuditCheckpointInterval}; it must be a whole number of entries from 1 to {AuditLog.MaxCheckpointInterval}"]);
+        }
+
         if (options.ReceptionReplyHours is < 1 or > 72)
         {
             throw new GatewayConfigurationException([$"Gateway:ReceptionReplyHours is {options.ReceptionReplyHours}; it must be a whole number of hours from 1 to 72"]);
@@ -83,7 +88,7 @@ public static class GatewayHost
         var directory = AgencyDirectoryFile.Load(options.Agencies, trust, time.GetUtcNow());
         var tls = TlsIdentity.Load(options.Certs, "gateway", time);
         var signer = KeyPair.Load(Path.Combine(options.Certs, "gateway.crt"), Path.Combine(options.Certs, "gateway.key"));
-        var checkpointSigner = LoadCheckpointSigner(options);
+        var (checkpointSigner, checkpointKeys) = LoadCheckpointKeys(options);
         var zone = ReleasePlanning.FindZone(options.TimeZone);
         var nationalCodes = DeploymentTerminology.Load(options.Terminology);
         var (store, personKeys) = DataFolder.Open(options.Data, options.Database, time, options.GroupCommitLimit);
@@ -98,7 +103,7 @@ public static class GatewayHost
         builder.Services.AddSingleton(new PackageSealer(signer, trust, time));
         builder.Services.AddSingleton<IPersonKeys>(new AuditPersonKeys(personKeys));
         builder.Services.AddSingleton(new AuditLog(checkpointSigner, options.AuditCheckpointInterval));
-        builder.Services.AddSingleton(CheckpointKeys.Load(options.Certs));
+        builder.Services.AddSingleton(checkpointKeys);
         builder.Services.TryAddSingleton<GatewayAudit>();
         // Registered before the workers that append, so it starts before them and stops after them (the shutdown checkpoint signs their last entries).
         builder.Services.AddSingleton<AuditCheckpointing>();
@@ -190,11 +195,11 @@ public static class GatewayHost
     }
 
     // The checkpoint key is the gateway's word to the witnesses: without it (or with a verifier key that is not its own) the gateway does not start.
-    private static CheckpointSigner LoadCheckpointSigner(GatewayOptions options)
+    private static (CheckpointSigner Signer, CheckpointKeys Keys) LoadCheckpointKeys(GatewayOptions options)
     {
         try
         {
-            return CheckpointSigner.Load(options.Certs, options.AuditOrigin);
+            return (CheckpointSigner.Load(options.Certs, options.AuditOrigin), CheckpointKeys.Load(options.Certs));
         }
         catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or FormatException or IOException or ArgumentException)
         {

@@ -51,14 +51,17 @@ public sealed class CheckpointWitnessTests(PkiFixture pki)
         await witness.ObserveAsync(Header(Head(5)), Proofs(Leaves));
 
         var forged = await witness.ObserveAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(TreeHead.Of(PkiFixture.Origin, 9, MerkleTree.Root(Leaves[..9])).Sign(RogueKey()))), Proofs(Leaves));
-        var unproved = await witness.ObserveAsync(Header(Head(9)), (_, _) => Task.FromResult<ConsistencyProof?>(null));
+        var unproved = await witness.ObserveAsync(Header(Head(9)), (_, _) => Task.FromResult(ConsistencyAnswer.None));
+        var refused = await witness.ObserveAsync(Header(Head(3)), (_, _) => Task.FromResult(new ConsistencyAnswer(null, "400 to: the tree covers 3 entries")));
         var notBase64 = await witness.ObserveAsync("%%%", Proofs(Leaves));
 
         Assert.Equal(WitnessVerdict.Invalid, forged.Verdict);
         Assert.Contains("not its own", forged.Message, StringComparison.Ordinal);
         Assert.Equal(WitnessVerdict.Unchecked, unproved.Verdict);
+        Assert.Equal(WitnessVerdict.Inconsistent, refused.Verdict);
+        Assert.Contains("will not prove", refused.Message, StringComparison.Ordinal);
         Assert.Equal(WitnessVerdict.Invalid, notBase64.Verdict);
-        Assert.Single(Directory.GetFiles(folder.Path));
+        Assert.Single(Directory.GetFiles(folder.Path, "*" + WitnessCheckpoint.FileExtension));
     }
 
     private string Head(int size, IReadOnlyList<byte[]>? leaves = null) =>
@@ -68,6 +71,6 @@ public sealed class CheckpointWitnessTests(PkiFixture pki)
 
     private static string Header(string note) => Convert.ToBase64String(Encoding.UTF8.GetBytes(note));
 
-    private static Func<long, long, Task<ConsistencyProof?>> Proofs(IReadOnlyList<byte[]> leaves) =>
-        (from, to) => Task.FromResult<ConsistencyProof?>(new ConsistencyProof(from, to, from == 0 ? [] : MerkleTree.ConsistencyProof([.. leaves.Take((int)to)], from)));
+    private static Func<long, long, Task<ConsistencyAnswer>> Proofs(IReadOnlyList<byte[]> leaves) =>
+        (from, to) => Task.FromResult(new ConsistencyAnswer(new ConsistencyProof(from, to, from == 0 ? [] : MerkleTree.ConsistencyProof([.. leaves.Take((int)to)], from)), null));
 }

@@ -269,6 +269,20 @@ public sealed class Trail : IDisposable
         Sql("PRAGMA foreign_keys = OFF");
     }
 
+    /// <summary>Recomputes the chain from entry <paramref name="fromSeq"/> on, as someone who changed an entry would (triggers dropped first).</summary>
+    public void Rehash(long fromSeq)
+    {
+        var entries = Entries();
+        var previous = fromSeq == 1 ? AuditChain.Genesis : entries[(int)fromSeq - 2].Hash;
+        foreach (var entry in entries.Where(e => e.Seq >= fromSeq))
+        {
+            var rehashed = entry with { PrevHash = previous };
+            rehashed = rehashed with { Hash = AuditChain.ComputeHash(rehashed) };
+            Sql("UPDATE audit_entries SET prev_hash = $prev, hash = $hash WHERE seq = $seq", ("$prev", rehashed.PrevHash), ("$hash", rehashed.Hash), ("$seq", entry.Seq));
+            previous = rehashed.Hash;
+        }
+    }
+
     /// <summary>Adds an entry as an attacker would: a well-formed entry with a correct hash, stored straight into the tables.</summary>
     public void InsertRaw(AuditEntry entry)
     {

@@ -35,16 +35,13 @@ public sealed class MerkleRangeTests
 
         Assert.Equal(45 + 22 + 11 + 5 + 2 + 1, nodes.Count);
         var rebuilt = MerkleRange.Of(new Known(nodes), 45);
-        var copy = range.Clone();
+        Assert.Equal(range.Root(), rebuilt.Root());
         foreach (var leaf in Leaves[45..])
         {
             rebuilt.Append(leaf);
-            copy.Append(leaf);
         }
 
         Assert.Equal(MerkleTree.Root(Leaves), rebuilt.Root());
-        Assert.Equal(MerkleTree.Root(Leaves), copy.Root());
-        Assert.Equal(MerkleTree.Root(Leaves[..45]), range.Root());
     }
 
     [Fact]

@@ -84,7 +84,8 @@ public sealed class AuditCheckpointingTests : IDisposable
     }
 
     private AuditCheckpointing Checkpointing(int seconds) =>
-        new(audit, Options.Create(new GatewayOptions { AuditCheckpointSeconds = seconds }), clock, new StorageHealth(clock, NullLogger<StorageHealth>.Instance), NullLogger<AuditCheckpointing>.Instance);
+        new(audit, Options.Create(new GatewayOptions { AuditCheckpointSeconds = seconds }), clock, new StorageHealth(clock, NullLogger<StorageHealth>.Instance),
+            new LatestCheckpoint(store, clock, NullLogger<LatestCheckpoint>.Instance), NullLogger<AuditCheckpointing>.Instance);
 
     private IReadOnlyList<AuditCheckpoint> Checkpoints() => store.InTransaction(tx => AuditLog.Checkpoints(tx.Audit));
 }

@@ -16,12 +16,12 @@ public static class AuditApi
     private const string JsonMediaType = "application/json";
 
     /// <summary>Maps the endpoints onto the API group (its caller filter applies).</summary>
-    public static void Map(RouteGroupBuilder api)
+    public static void Map(RouteGroupBuilder api, ILogger log)
     {
         ArgumentNullException.ThrowIfNull(api);
-        api.MapGet("/audit/checkpoint", (IGatewayStore store) =>
-            store.Snapshot(tx => tx.Audit.NewestCheckpoint()) is { } newest
-                ? Results.Text(Convert.FromBase64String(newest.Signature), "text/plain; charset=utf-8")
+        api.MapGet("/audit/checkpoint", (LatestCheckpoint latest) =>
+            latest.HeaderValue() is { } note
+                ? Results.Text(Convert.FromBase64String(note), "text/plain; charset=utf-8")
                 : GatewayApi.Problem(404, "no audit checkpoint is signed yet"))
             .WithName("AuditCheckpoint")
             .WithSummary("The newest signed checkpoint of the audit log: a C2SP tlog-checkpoint signed note")
@@ -43,28 +43,50 @@ public static class AuditApi
             {
                 return GatewayApi.Problem(400, $"{ex.ParamName}: {ex.Message.Split(" (Parameter")[0]}");
             }
+            catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException)
+            {
+                return Unprovable(log, ex);
+            }
         })
             .WithName("AuditConsistency")
             .WithSummary("The consistency proof (RFC 9162 §2.1.4) between the audit trees of ?from= and ?to= entries: {\"from\",\"to\",\"hashes\"}")
             .Produces<JsonObject>(StatusCodes.Status200OK, JsonMediaType)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapGet("/messages/{messageId}/receipt", (HttpContext context, string messageId, IGatewayStore store, IOptions<GatewayOptions> options) =>
         {
             var caller = KnownCallerFilter.CallerOf(context);
-            var (addressed, delivery, receipt) = store.Snapshot(tx =>
+            AddressedMessage? addressed;
+            AuditEntry? delivery;
+            EntryReceipt? receipt;
+            try
             {
-                if (tx.Responses.Addressed(messageId, caller) is null)
+                (addressed, delivery, receipt) = store.Snapshot(tx =>
                 {
-                    return (false, (AuditEntry?)null, (EntryReceipt?)null);
-                }
+                    if (tx.Responses.Addressed(messageId, caller) is not { } message)
+                    {
+                        return ((AddressedMessage?)null, (AuditEntry?)null, (EntryReceipt?)null);
+                    }
 
-                var entry = AuditLog.DeliveryEntry(tx.Audit, messageId, tx.Submissions.PersonKeysOf(messageId));
-                return (true, entry, entry is null ? null : AuditLog.Prove(tx.Audit, entry.Seq));
-            });
-            if (!addressed)
+                    var entry = AuditLog.DeliveryEntry(tx.Audit, messageId, tx.Submissions.PersonKeysOf(messageId));
+                    return (message, entry, entry is null ? null : AuditLog.Prove(tx.Audit, entry.Seq));
+                });
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException)
+            {
+                return Unprovable(log, ex);
+            }
+
+            if (addressed is null)
             {
                 return GatewayApi.Problem(404, $"no message {messageId} addressed to {caller}");
+            }
+
+            if (delivery is null && addressed.Status is MessageStatus.DeadLetter or MessageStatus.Expired or MessageStatus.Cancelled)
+            {
+                // Never delivered, and never will be unless an operator retries it: no receipt to wait for.
+                return GatewayApi.Problem(409, $"message {messageId} was not delivered ({addressed.Status}): there is no delivery to prove");
             }
 
             if (receipt is null)
@@ -83,7 +105,15 @@ public static class AuditApi
             .WithSummary("The addressee's receipt for a message: the audit entry recording its delivery, its inclusion proof and the signed checkpoint it is proved against; 202 with Retry-After until a checkpoint covers it")
             .Produces<JsonObject>(StatusCodes.Status200OK, JsonMediaType)
             .ProducesProblem(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    // A proof the stored tree cannot give (a node or an entry missing or changed): not the caller's fault, and not to retry at once.
+    private static IResult Unprovable(ILogger log, Exception ex)
+    {
+        log.LogError("An audit proof could not be made from the stored tree: {Problem}; run exg audit verify", ex.Message);
+        return GatewayApi.Problem(StatusCodes.Status503ServiceUnavailable, "the audit log cannot give this proof now: its operators have been told");
     }
 
     /// <summary>A receipt as JSON: <c>{"messageId","entry","proof","checkpoint"}</c>, the entry as its jsonl export line and the checkpoint as the signed note.</summary>

@@ -30,6 +30,13 @@ public sealed class LatestCheckpoint(IGatewayStore store, TimeProvider time, ILo
         try
         {
             var note = store.Snapshot(tx => tx.Audit.NewestCheckpoint()?.Signature);
+            if (note is not null && !IsBase64(note))
+            {
+                // A changed row is the verifier's to report; a header must never carry it (nor break a push).
+                log.LogError("The newest audit checkpoint is not a stored signed note; run exg audit verify");
+                note = null;
+            }
+
             lock (gate)
             {
                 cached = (now, note);
@@ -47,6 +54,9 @@ public sealed class LatestCheckpoint(IGatewayStore store, TimeProvider time, ILo
             }
         }
     }
+
+    private static bool IsBase64(string text) =>
+        text.Length > 0 && Convert.TryFromBase64String(text, new byte[text.Length], out _);
 
     /// <summary>Forgets the cached checkpoint, so the next read sees one just signed.</summary>
     public void Invalidate()
