@@ -95,6 +95,15 @@ public sealed class HazardLogTests
     }
 
     [Fact]
+    public void The_safety_cases_hazard_summary_lists_every_hazard_with_the_logs_risks()
+    {
+        var log = HazardLog.Load(LogPath);
+        var rows = File.ReadAllLines(Path.Combine(Root, "docs", "clinical-safety", "safety-case.md")).Where(line => line.StartsWith("| H", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(log.Hazards.Select(h => $"| {h.Id} {h.Title} | {h.Initial} | {h.Residual} |"), rows);
+    }
+
+    [Fact]
     public void An_unknown_key_in_the_log_is_refused_naming_its_line()
     {
         var error = Assert.Throws<FormatException>(() => HazardLog.Parse("matrix: test\nhazards:\n  - id: H01\n    titel: typo\n"));
