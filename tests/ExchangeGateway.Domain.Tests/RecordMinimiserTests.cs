@@ -52,6 +52,39 @@ public class RecordMinimiserTests
     }
 
     [Fact]
+    public void Cjit_copy_with_an_empty_prescription_list_and_nothing_else_has_no_prescribing()
+    {
+        var s = Full with { Prescribing = Full.Prescribing! with { OnOst = null, Prescriptions = [], LastDose = null } };
+        Assert.Null(RecordMinimiser.For(s, AgencyTypes.Cjit).Prescribing);
+    }
+
+    [Theory]
+    [InlineData(true, false, false)]
+    [InlineData(false, true, false)]
+    [InlineData(false, false, true)]
+    public void Cjit_copy_keeps_its_prescribing_block_when_any_one_of_on_OST_a_prescription_or_the_last_dose_is_known(bool onOst, bool prescription, bool lastDose)
+    {
+        // Each alone is something the CJIT needs to be safe: a copy that dropped it would read as "no medication known".
+        var full = Full.Prescribing!;
+        var s = Full with
+        {
+            Prescribing = new Prescribing(
+                OnOst: onOst ? false : null,
+                Prescriptions: prescription ? full.Prescriptions : [],
+                LastDose: lastDose ? full.LastDose : null,
+                BridgingPrescription: full.BridgingPrescription,
+                Naloxone: full.Naloxone),
+        };
+
+        var kept = RecordMinimiser.For(s, AgencyTypes.Cjit).Prescribing;
+
+        Assert.NotNull(kept);
+        Assert.Equal(onOst ? false : null, kept.OnOst);
+        Assert.Equal(prescription, kept.Prescriptions is { Count: > 0 });
+        Assert.Equal(lastDose, kept.LastDose is not null);
+    }
+
+    [Fact]
     public void Cjit_copy_has_no_keyworker_notes_but_keeps_the_offence()
     {
         Assert.Null(Cjit.Dir!.KeyworkerNotes);

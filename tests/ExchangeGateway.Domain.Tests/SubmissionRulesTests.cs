@@ -33,6 +33,36 @@ public class SubmissionRulesTests
     public void A_stopped_methadone_prescription_alone_is_not_OST() =>
         Assert.False(SubmissionRules.IsOnOst(new Prescribing(Prescriptions: [Methadone("stopped")])));
 
+    [Theory]
+    [InlineData("methadone-oral-solution-1mg-ml", null, true)]
+    [InlineData("methadone-oral-solution-1mg-ml", "reducing", true)]
+    [InlineData("buprenorphine-sublingual", "active", true)]
+    [InlineData("buprenorphine-prolonged-release-injection", "active", true)]
+    [InlineData("buprenorphine-naloxone-sublingual", "active", true)]
+    [InlineData("buprenorphine-sublingual", "completed", false)]
+    [InlineData("diazepam-tablets", "active", false)]
+    public void Only_a_methadone_or_buprenorphine_prescription_still_running_makes_a_person_on_OST(string medication, string? status, bool onOst) =>
+        Assert.Equal(onOst, SubmissionRules.IsOnOst(new Prescribing(Prescriptions: [Methadone(status) with { Medication = medication }])));
+
+    [Fact]
+    public void A_release_of_someone_on_OST_beside_another_medicine_without_the_last_dose_is_refused_naming_the_field()
+    {
+        // One running OST prescription among others is enough: the check is for any of them, not all.
+        var prescribing = new Prescribing(Prescriptions: [Methadone("active") with { Medication = "diazepam-tablets" }, Methadone("active")]);
+
+        Assert.True(SubmissionRules.IsOnOst(prescribing));
+        Assert.Contains(SubmissionRules.Check(Transfer(prescribing)), e => e.Path == "prescribing.lastDose");
+    }
+
+    [Fact]
+    public void No_prescribing_at_all_is_not_OST_and_onOst_true_is_even_without_prescriptions()
+    {
+        Assert.False(SubmissionRules.IsOnOst(null));
+        Assert.False(SubmissionRules.IsOnOst(new Prescribing()));
+        Assert.True(SubmissionRules.IsOnOst(new Prescribing(OnOst: true)));
+        Assert.False(SubmissionRules.IsOnOst(new Prescribing(OnOst: false, Prescriptions: [Methadone("stopped")])));
+    }
+
     [Fact]
     public void Transfer_on_OST_without_last_dose_names_prescribing_lastDose()
     {
