@@ -39,6 +39,16 @@ public sealed class Control
     public string? Gaps { get; set; }
 }
 
+/// <summary>A mutant the tests do not kill: where it is and why that is harmless.</summary>
+public sealed class MutationSurvivor
+{
+    /// <summary>The file and the code mutated.</summary>
+    public string Where { get; set; } = "";
+
+    /// <summary>Why no test needs to kill it.</summary>
+    public string Why { get; set; } = "";
+}
+
 /// <summary>One hazard of the log.</summary>
 public sealed class Hazard
 {
@@ -78,6 +88,9 @@ public sealed class HazardLog
 
     /// <summary>The hazards, in the log's order.</summary>
     public List<Hazard> Hazards { get; set; } = [];
+
+    /// <summary>Mutants the tests leave alive, each with why it is harmless (the mutation testing's record).</summary>
+    public List<MutationSurvivor> MutationSurvivors { get; set; } = [];
 
     /// <summary>Every test the log names, each once.</summary>
     public IEnumerable<string> Tests => Hazards.SelectMany(h => h.Controls).SelectMany(c => c.Tests).Distinct(StringComparer.Ordinal);

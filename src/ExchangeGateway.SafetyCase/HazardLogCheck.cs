@@ -87,6 +87,11 @@ public static class HazardLogCheck
             }
         }
 
+        foreach (var survivor in log.MutationSurvivors.Where(m => string.IsNullOrWhiteSpace(m.Where) || string.IsNullOrWhiteSpace(m.Why)))
+        {
+            problems.Add($"mutation survivor '{survivor.Where}': it needs both where it is and why it is harmless");
+        }
+
         return problems;
     }
 

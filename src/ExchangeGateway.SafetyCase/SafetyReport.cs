@@ -42,6 +42,15 @@ public static class SafetyReport
             }
         }
 
+        if (log.MutationSurvivors.Count > 0)
+        {
+            text.Append("## Mutants the tests leave alive, and why they are harmless\n\n");
+            foreach (var survivor in log.MutationSurvivors)
+            {
+                text.Append(Inv($"- **{survivor.Where}**: {survivor.Why}\n"));
+            }
+        }
+
         return text.ToString();
     }
 
