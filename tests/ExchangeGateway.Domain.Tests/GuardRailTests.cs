@@ -35,6 +35,19 @@ public sealed class GuardRailTests
     }
 
     [Fact]
+    public void A_view_that_is_not_one_of_the_three_is_refused() =>
+        Assert.Contains("not a record view", Assert.Throws<ArgumentOutOfRangeException>(() => RecordMinimiser.For(Full, (RecordView)99)).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void A_cjit_copy_keeps_a_last_dose_time_shorter_than_a_date_as_it_is()
+    {
+        // The contract's date-times are longer; the cut to the date must not fail on anything shorter.
+        var s = Full with { Prescribing = Full.Prescribing! with { LastDose = Full.Prescribing.LastDose! with { AdministeredAt = "2026-03" } } };
+
+        Assert.Equal("2026-03", RecordMinimiser.For(s, AgencyTypes.Cjit).Prescribing!.LastDose!.AdministeredAt);
+    }
+
+    [Fact]
     public void A_cjit_copy_of_a_record_without_risks_or_prescribing_has_neither()
     {
         var bare = Full with { Dir = Full.Dir! with { Risks = null }, Prescribing = null };
