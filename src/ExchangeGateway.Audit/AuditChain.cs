@@ -15,7 +15,7 @@ public static class AuditChain
     /// <summary>The prevHash of entry 1.</summary>
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    /// <summary>What a checkpoint signature is bound to, so the gateway key's signatures on packages can never pass for checkpoints.</summary>
+    /// <summary>The <c>purpose</c> field of a checkpoint's line in a jsonl export, telling it from an entry's.</summary>
     public const string CheckpointPurpose = "exchange-gateway audit checkpoint";
 
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffzzz";
@@ -48,13 +48,6 @@ public static class AuditChain
         ArgumentNullException.ThrowIfNull(entry);
         return CanonicalJson.Object(Members(entry).Append(new("hash", entry.Hash)));
     }
-
-    /// <summary>
-    /// The bytes a checkpoint signature covers: canonical JSON of
-    /// <c>{"checkpoint","hash","purpose","reason","seq","signer","time"}</c> in UTF-8.
-    /// </summary>
-    public static byte[] CheckpointStatement(long number, long seq, string hash, DateTimeOffset time, CheckpointReason reason, string signer) =>
-        Encoding.UTF8.GetBytes(CanonicalJson.Object(CheckpointMembers(number, seq, hash, time, reason, signer)));
 
     /// <summary>The canonical JSON of a checkpoint with its signature: one line of a jsonl export.</summary>
     public static string ExportLine(AuditCheckpoint checkpoint)

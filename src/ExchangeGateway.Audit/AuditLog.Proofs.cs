@@ -83,9 +83,7 @@ public sealed partial class AuditLog
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(personKeys);
         return personKeys.Count == 0 ? null : EntriesFor(store, personKeys[0]).FirstOrDefault(entry =>
-            Detail(entry, "messageId") == messageId
-            && ((entry.Type == AuditEventTypes.DeliveryResult && Detail(entry, "result") == "delivered") || entry.Type == AuditEventTypes.MailboxFetch));
+            entry.DetailText("messageId") == messageId
+            && ((entry.Type == AuditEventTypes.DeliveryResult && entry.DetailText("result") == "delivered") || entry.Type == AuditEventTypes.MailboxFetch));
     }
-
-    private static string? Detail(AuditEntry entry, string name) => entry.Details.TryGetValue(name, out var value) ? value.Text : null;
 }

@@ -101,7 +101,7 @@ public sealed partial class AuditLog
         byte[] signedRoot;
         try
         {
-            signedRoot = TreeHead.Parse(SignedNote.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(newest.Signature))).Text).RootHash;
+            signedRoot = TreeHead.Parse(SignedNote.Parse(CheckpointSigner.NoteOf(newest.Signature)).Text).RootHash;
         }
         catch (FormatException)
         {

@@ -57,7 +57,11 @@ public sealed record AuditEntry(
     IReadOnlyList<string> Subjects,
     IReadOnlyDictionary<string, AuditValue> Details,
     string PrevHash,
-    string Hash);
+    string Hash)
+{
+    /// <summary>The text of detail <paramref name="name"/>, or null when it is missing or a number.</summary>
+    public string? DetailText(string name) => Details.TryGetValue(name, out var value) ? value.Text : null;
+}
 
 /// <summary>Why a checkpoint was signed.</summary>
 public enum CheckpointReason
@@ -90,6 +94,6 @@ public enum CheckpointReason
 /// <param name="Hash">That entry's hash.</param>
 /// <param name="Time">When it was signed (milliseconds, with offset).</param>
 /// <param name="Reason">Why it was signed.</param>
-/// <param name="Signer">Upper-case hex SHA-256 of the signing certificate's DER (<c>AgencyCertificate.Fingerprint</c>).</param>
-/// <param name="Signature">Base64 of the DER (RFC 3279) ECDSA P-256 / SHA-256 signature over <see cref="AuditChain.CheckpointStatement"/>.</param>
+/// <param name="Signer">The checkpoint key that signed it, as <c>name+keyid</c> (<see cref="CheckpointSigner.SignerName"/>).</param>
+/// <param name="Signature">Base64 of the whole signed note: the signed tree head and its signature line (<see cref="CheckpointSigner.NoteOf(AuditCheckpoint)"/>).</param>
 public sealed record AuditCheckpoint(long Number, long Seq, string Hash, DateTimeOffset Time, CheckpointReason Reason, string Signer, string Signature);

@@ -115,8 +115,11 @@ public sealed class CheckpointSigner
     public static string NoteOf(AuditCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return Encoding.UTF8.GetString(Convert.FromBase64String(checkpoint.Signature));
+        return NoteOf(checkpoint.Signature);
     }
+
+    /// <summary>The signed note in a stored checkpoint's signature column; FormatException when it is not base64.</summary>
+    public static string NoteOf(string signature) => Encoding.UTF8.GetString(Convert.FromBase64String(signature));
 
     /// <summary>Checkpoint <paramref name="number"/> over the first <paramref name="head"/>.Seq entries whose tree root is <paramref name="root"/>, signed now.</summary>
     internal AuditCheckpoint Checkpoint(long number, (long Seq, string Hash) head, byte[] root, DateTimeOffset time, CheckpointReason reason)

@@ -21,8 +21,8 @@ internal sealed class OutboxCrossCheck
         }
 
         entries++;
-        var submissionId = Text(entry, "submissionId");
-        var messageId = Text(entry, "messageId");
+        var submissionId = entry.DetailText("submissionId");
+        var messageId = entry.DetailText("messageId");
         if (entry.Type == AuditEventTypes.SubmissionReceived && submissionId is not null)
         {
             evidence.Add(Key("received", submissionId));
@@ -31,13 +31,13 @@ internal sealed class OutboxCrossCheck
         var what = entry.Type switch
         {
             AuditEventTypes.PackageSealed => "sealed",
-            AuditEventTypes.DeliveryResult => "result:" + Text(entry, "result"),
+            AuditEventTypes.DeliveryResult => "result:" + entry.DetailText("result"),
             AuditEventTypes.DeliveryAttempt => "attempt",
             AuditEventTypes.MailboxFetch => "fetch",
             AuditEventTypes.Ack => "ack",
             AuditEventTypes.Withdrawal => "cancel",
-            AuditEventTypes.ConsentDecision when Text(entry, "decision") == "withdrawn" => "cancel",
-            AuditEventTypes.AdminAction when Text(entry, "action") == "outbox-cancel" => "cancel",
+            AuditEventTypes.ConsentDecision when entry.DetailText("decision") == "withdrawn" => "cancel",
+            AuditEventTypes.AdminAction when entry.DetailText("action") == "outbox-cancel" => "cancel",
             _ => null,
         };
         if (what is not null && messageId is not null)
@@ -106,6 +106,4 @@ internal sealed class OutboxCrossCheck
 
     private static string Key(string what, string id) => what + "|" + id;
 
-    private static string? Text(AuditEntry entry, string detail) =>
-        entry.Details.TryGetValue(detail, out var value) && value.Text is { } text ? text : null;
 }

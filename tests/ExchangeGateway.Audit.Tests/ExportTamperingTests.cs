@@ -149,10 +149,8 @@ public sealed class ExportTamperingTests(PkiFixture pki)
         using var trail = new Trail(pki, entries: 12, interval: 100, shutdown: false);
         var export = trail.Export();
         var head = trail.Entry(12);
-        var key = (System.Security.Cryptography.ECDsa)pki.RogueGateway.PrivateKey;
-        var statement = AuditChain.CheckpointStatement(1, 12, head.Hash, pki.Now, CheckpointReason.Shutdown, pki.RogueGateway.Certificate.Fingerprint);
-        var forged = new AuditCheckpoint(1, 12, head.Hash, pki.Now, CheckpointReason.Shutdown, pki.RogueGateway.Certificate.Fingerprint,
-            Convert.ToBase64String(key.SignData(statement, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence)));
+        var root = MerkleTree.Root(trail.Entries().Select(AuditTree.Leaf).ToList());
+        var forged = pki.RogueSigner.Checkpoint(1, (12, head.Hash), root, pki.Now, CheckpointReason.Shutdown);
 
         export.Lines.Add(AuditChain.ExportLine(forged));
         var result = export.Verify(pki);
