@@ -311,6 +311,19 @@ public sealed class PackageTests(PkiFixture pki)
     }
 
     [Fact]
+    public void Sealing_to_an_expired_recipient_certificate_is_refused_naming_the_agency_and_the_expiry()
+    {
+        using var folder = pki.CopyFolder();
+        var expired = DevelopmentPki.Issue(pki.Ca, new CertificateProfile("B86030", AgencyType.GpPractice) { NotBefore = pki.Now.AddDays(-20), NotAfter = pki.Now.AddSeconds(-1) }, pki.Time());
+        DevelopmentPki.Write(expired, folder.File("B86030.crt"), folder.File("B86030.key"));
+
+        var ex = Assert.Throws<SealingException>(() => pki.Sealer(folderPath: folder.Path).Seal(pki.Bundle, "B86030"));
+
+        Assert.StartsWith("no usable certificate for agency B86030 (", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("expired", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void During_a_rotation_packages_are_sealed_to_the_newest_certificate_and_either_key_opens_its_own()
     {
         using var folder = pki.CopyFolder();

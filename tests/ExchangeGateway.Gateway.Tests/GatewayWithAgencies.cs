@@ -22,7 +22,7 @@ public abstract class GatewayWithAgencies : IAsyncLifetime
     }
 
     /// <inheritdoc/>
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Gateway.DisposeAsync();
         Agencies.Stop();
