@@ -9,7 +9,10 @@ using ExchangeGateway.TestData;
 
 namespace ExchangeGateway.Gateway.Tests;
 
-/// <summary>An unplanned release end to end over mutual TLS: its flag in the CJIT's release summary, and the separate alert for a person on OST without bridging.</summary>
+/// <summary>
+/// An unplanned release end to end over mutual TLS: its flag in the CJIT's release summary, the separate alert for a person
+/// on OST without bridging, and the CJIT's cut copy carrying the flags raised from the whole record.
+/// </summary>
 public sealed class UnplannedReleaseTests : GatewayWithAgencies
 {
     private const string Cjit = "CJIT-LEEDS";
@@ -115,5 +118,32 @@ public sealed class UnplannedReleaseTests : GatewayWithAgencies
 
         Assert.Equal("withheld", accepted["messages"]!.AsArray().Single(m => m!["recipient"]!.GetValue<string>() == Cjit)!["status"]!.GetValue<string>());
         Assert.Empty(AlertsOf(accepted["submissionId"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task The_CJITs_copy_carries_the_no_bridging_and_no_naloxone_flags_raised_from_facts_its_own_copy_does_not_hold()
+    {
+        // No bridging, no naloxone, and the first appointment three days after the release.
+        var bare = await Submit(Release(planned: true, j =>
+        {
+            j["prescribing"]!.AsObject().Remove("naloxone");
+            j["dir"]!["releasePlan"]!["firstAppointment"] = "2026-03-16T10:00:00+00:00";
+        }));
+        var bareCopy = await DeliveredTo(Cjit, MessageFor(bare, Cjit));
+        Assert.Contains(SafetyFlags.OstWithoutBridging, FlagCodes(bareCopy));
+        Assert.Contains(SafetyFlags.OpioidWithoutNaloxone, FlagCodes(bareCopy));
+
+        // The same release with bridging and naloxone: the CJIT's copy leaves both out, yet raises neither flag,
+        // because the flags come from the whole record, not from the copy.
+        var covered = await Submit(Examples.Variant(Examples.ReleaseOst, j =>
+        {
+            j["submissionId"] = Guid.NewGuid().ToString();
+            j["dir"]!["releasePlan"]!["firstAppointment"] = "2026-03-16T10:00:00+00:00";
+        }));
+        var coveredCopy = await DeliveredTo(Cjit, MessageFor(covered, Cjit));
+        Assert.DoesNotContain("FQ123", coveredCopy.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("intranasal", coveredCopy.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(SafetyFlags.OstWithoutBridging, FlagCodes(coveredCopy));
+        Assert.DoesNotContain(SafetyFlags.OpioidWithoutNaloxone, FlagCodes(coveredCopy));
     }
 }

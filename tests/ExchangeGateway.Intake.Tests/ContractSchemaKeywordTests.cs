@@ -167,6 +167,7 @@ public class ContractSchemaKeywordTests
     [InlineData("6f1c2a3e7b8d4e2f9a103c4d5e6f7a81", false)]
     [InlineData("{6f1c2a3e-7b8d-4e2f-9a10-3c4d5e6f7a81}", false)]
     [InlineData("6f1c2a3e-7b8d-4e2f-9a10-3c4d5e6f7a8", false)]
+    [InlineData("zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", false)]
     public void A_uuid_must_be_written_in_its_hyphenated_form(string text, bool valid) =>
         Assert.Equal(
             valid ? [] : [$"$: \"{text}\" must be a UUID, e.g. 6f1c2a3e-7b8d-4e2f-9a10-3c4d5e6f7a81"],
