@@ -91,7 +91,7 @@ internal sealed class OutboxCrossCheck
         MessageStatus.DeadLetter => ["result:dead-letter"],
         MessageStatus.Expired => ["result:expired"],
         MessageStatus.Cancelled => ["cancel"],
-        MessageStatus.Queued when message.Channel == "push" && message.Attempts > 0 => ["attempt"],
+        MessageStatus.Queued when message.Channel is "push" or "mesh" && message.Attempts > 0 => ["attempt"],
         _ => null,
     };
 

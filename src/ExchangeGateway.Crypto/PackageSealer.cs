@@ -68,11 +68,25 @@ public sealed class PackageSealer
         var now = time.GetUtcNow();
         var recipient = trust.RecipientCertificate(recipientAgencyId, now);
 
-        // UTCTime holds whole seconds; sign exactly what will be read back.
-        var signingTime = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        var signingTime = SigningTime(now);
         var signed = Sign(bundle.ToArray(), recipientAgencyId, messageId, signingTime);
         return new SealedPackage(Envelope(signed, recipient), messageId, recipientAgencyId, recipient, signingTime);
     }
+
+    /// <summary>
+    /// Signs without encrypting: CMS SignedData naming <paramref name="recipientAgencyId"/> and a new message id. For a
+    /// document the gateway itself must read, e.g. an agency's answer sent through MESH, where MESH vouches for the
+    /// mailbox and this signature for the author.
+    /// </summary>
+    public byte[] SignOnly(byte[] content, string recipientAgencyId)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentException.ThrowIfNullOrWhiteSpace(recipientAgencyId);
+        return Sign(content, recipientAgencyId, Guid.CreateVersion7().ToString(), SigningTime(time.GetUtcNow()));
+    }
+
+    // UTCTime holds whole seconds; sign exactly what will be read back.
+    private static DateTimeOffset SigningTime(DateTimeOffset now) => new(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
     /// <summary>The DER ContentInfo of the SignedData over the bundle.</summary>
     internal byte[] Sign(byte[] bundle, string recipientAgencyId, string messageId, DateTimeOffset signingTime)

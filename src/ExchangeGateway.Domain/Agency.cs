@@ -1,7 +1,13 @@
 namespace ExchangeGateway.Domain;
 
-/// <summary>An agency the gateway can send to: its id (prison code, CJIT area, provider code or ODS code), type and name.</summary>
-public sealed record Agency(string Id, string Type, string Name, string? Endpoint = null);
+/// <summary>
+/// An agency the gateway can send to: its id (prison code, CJIT area, provider code or ODS code), type and name, and how
+/// it receives: pushed to its endpoint, through MESH, or (neither) from its mailbox at the gateway.
+/// </summary>
+public sealed record Agency(string Id, string Type, string Name, string? Endpoint = null, MeshAddress? Mesh = null);
+
+/// <summary>An agency's MESH mailbox and the workflow its records travel under.</summary>
+public sealed record MeshAddress(string Mailbox, string WorkflowId);
 
 /// <summary>The agencies the gateway knows, by id.</summary>
 public sealed class AgencyDirectory

@@ -75,19 +75,30 @@ public static class AgencyDirectoryFile
                     problems.Add($"{where}: name is missing");
                 }
 
-                if (type is AgencyTypes.Prison or AgencyTypes.Cjit && string.IsNullOrEmpty(endpoint))
+                var (mesh, meshProblem) = Mesh(entry);
+                if (meshProblem is not null)
                 {
-                    problems.Add($"{where}: a {type} receives by push and needs an endpoint");
+                    problems.Add($"{where}: {meshProblem}");
+                }
+
+                if (mesh is not null && !string.IsNullOrEmpty(endpoint))
+                {
+                    problems.Add($"{where}: give an endpoint or a MESH mailbox, not both");
+                }
+
+                if (type is AgencyTypes.Prison or AgencyTypes.Cjit && string.IsNullOrEmpty(endpoint) && mesh is null && meshProblem is null)
+                {
+                    problems.Add($"{where}: a {type} receives by push or MESH and needs an endpoint or a mesh mailbox");
                 }
 
                 if (type == AgencyTypes.Gp && !string.IsNullOrEmpty(endpoint))
                 {
-                    problems.Add($"{where}: a GP practice pulls from its mailbox; remove the endpoint");
+                    problems.Add($"{where}: a GP practice pulls from its mailbox or receives through MESH; remove the endpoint");
                 }
 
-                if (type == AgencyTypes.Operator && !string.IsNullOrEmpty(endpoint))
+                if (type == AgencyTypes.Operator && (!string.IsNullOrEmpty(endpoint) || mesh is not null))
                 {
-                    problems.Add($"{where}: an operator receives no records; remove the endpoint");
+                    problems.Add($"{where}: an operator receives no records; remove the endpoint or mesh mailbox");
                 }
 
                 if (!string.IsNullOrEmpty(endpoint))
@@ -106,7 +117,7 @@ public static class AgencyDirectoryFile
                     problems.Add($"{where}: {certificateProblem}");
                 }
 
-                agencies.Add(new Agency(id, type ?? "", name ?? "", string.IsNullOrEmpty(endpoint) ? null : endpoint));
+                agencies.Add(new Agency(id, type ?? "", name ?? "", string.IsNullOrEmpty(endpoint) ? null : endpoint, mesh));
             }
         }
         catch (JsonException ex)
@@ -162,6 +173,34 @@ public static class AgencyDirectoryFile
         {
             return $"certificate not usable: {ex.Message}";
         }
+    }
+
+    // "mesh": {"mailbox": "X26ABC123", "workflowId": "EXG_RELEASE"}: MESH mailbox ids are letters and digits, workflow ids also _ and -.
+    private static (MeshAddress? Mesh, string? Problem) Mesh(JsonElement entry)
+    {
+        if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("mesh", out var mesh) || mesh.ValueKind == JsonValueKind.Null)
+        {
+            return (null, null);
+        }
+
+        if (mesh.ValueKind != JsonValueKind.Object)
+        {
+            return (null, "mesh must be an object: {\"mailbox\", \"workflowId\"}");
+        }
+
+        var mailbox = Text(mesh, "mailbox");
+        var workflow = Text(mesh, "workflowId");
+        if (mailbox is null || mailbox.Length is 0 or > 20 || !mailbox.All(char.IsAsciiLetterOrDigit))
+        {
+            return (null, $"mesh.mailbox '{mailbox}' must be a MESH mailbox id (1 to 20 letters and digits)");
+        }
+
+        if (workflow is null || workflow.Length is 0 or > 64 || !workflow.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+        {
+            return (null, $"mesh.workflowId '{workflow}' must be a MESH workflow id (1 to 64 letters, digits, _ or -)");
+        }
+
+        return (new MeshAddress(mailbox, workflow), null);
     }
 
     private static string? Text(JsonElement entry, string name) =>

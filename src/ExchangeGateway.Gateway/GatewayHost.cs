@@ -91,6 +91,13 @@ public static class GatewayHost
         var (checkpointSigner, checkpointKeys) = LoadCheckpointKeys(options);
         var zone = ReleasePlanning.FindZone(options.TimeZone);
         var nationalCodes = DeploymentTerminology.Load(options.Terminology);
+        var meshAgencies = directory.All.Where(a => a.Mesh is not null).Select(a => a.Id).ToList();
+        if (meshAgencies.Count > 0 && !options.Mesh.Enabled)
+        {
+            throw new GatewayConfigurationException([$"agencies {string.Join(", ", meshAgencies)} receive through MESH, but Gateway:Mesh:Url is not set"]);
+        }
+
+        var mesh = options.Mesh.Enabled ? new MeshMailbox(Options.Create(options), time) : null;
         var (store, personKeys) = DataFolder.Open(options.Data, options.Database, time, options.GroupCommitLimit);
 
         builder.Services.AddSingleton<StorageHealth>();
@@ -120,6 +127,14 @@ public static class GatewayHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PushDelivery>());
         builder.Services.AddSingleton<MailboxExpiry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MailboxExpiry>());
+        if (mesh is not null)
+        {
+            builder.Services.AddSingleton(mesh);
+            builder.Services.AddSingleton<MeshDelivery>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<MeshDelivery>());
+            builder.Services.AddSingleton<MeshInbox>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<MeshInbox>());
+        }
         builder.Services.AddSingleton(new ReleasePlanning(store, zone, options.ReminderTime, time));
         builder.Services.AddSingleton(new OverdueReleaseAlertMapper(ProfileSet.Embedded));
         builder.Services.AddSingleton(new UnplannedReleaseAlertMapper(ProfileSet.Embedded));

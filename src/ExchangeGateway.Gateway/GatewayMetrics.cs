@@ -99,7 +99,7 @@ public sealed class GatewayMetrics
             return;
         }
 
-        var channelName = channel == DeliveryChannel.Push ? "push" : "mailbox";
+        var channelName = DeliveryChannelNames.Of(channel);
         if (agency is null)
         {
             deliveries.Add(count, new("outcome", outcome), new("channel", channelName));

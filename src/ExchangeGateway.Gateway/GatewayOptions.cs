@@ -80,4 +80,7 @@ public sealed class GatewayOptions
 
     /// <summary>The IANA time zone the reminder time and the noon overdue check are local to.</summary>
     public string TimeZone { get; set; } = "Europe/London";
+
+    /// <summary>The gateway's MESH mailbox, for agencies reached through MESH.</summary>
+    public MeshOptions Mesh { get; set; } = new();
 }

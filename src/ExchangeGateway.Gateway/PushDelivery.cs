@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using ExchangeGateway.Storage;
 using Microsoft.Extensions.Options;
@@ -6,227 +5,25 @@ using Microsoft.Extensions.Options;
 namespace ExchangeGateway.Gateway;
 
 /// <summary>
-/// Pushes queued packages to agency endpoints: 2xx delivered; 5xx, timeout or no connection retried with
-/// exponential backoff and jitter until the give-up window closes; 4xx dead-lettered at once. Each attempt runs on
-/// its own, with a per-agency cap, so a slow or dead agency never holds up the others. The outbox is the only
-/// state: after a crash every message still queued is simply sent again under its original message id.
+/// Pushes queued packages to agency endpoints over mutual TLS: 2xx delivered; 5xx, 408, 429, a timeout or no connection
+/// retried; any other 4xx dead-lettered at once.
 /// </summary>
-public sealed class PushDelivery : BackgroundService
+public sealed class PushDelivery(
+    IGatewayStore store, PushHttpClient http, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, StorageHealth storage,
+    GatewayMetrics metrics, LatestCheckpoint checkpoint, ILogger<PushDelivery> log)
+    : OutboxDelivery(store, options, time, audit, storage, metrics, log)
 {
-    private readonly IGatewayStore store;
-    private readonly HttpClient http;
-    private readonly GatewayOptions options;
-    private readonly TimeProvider time;
-    private readonly GatewayAudit audit;
-    private readonly ILogger<PushDelivery> log;
-    private readonly StorageHealth storage;
-    private readonly GatewayMetrics metrics;
-    // Messages whose result could not be recorded: held back, with their own backoff, until the store works again.
-    private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset Until)> held = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> inFlight = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> perAgency = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim wake = new(0, 1);
-    private readonly LatestCheckpoint checkpoint;
-
-    /// <summary>Creates the worker; <paramref name="http"/> presents the gateway's TLS identity to https endpoints.</summary>
-    public PushDelivery(IGatewayStore store, PushHttpClient http, IOptions<GatewayOptions> options, TimeProvider time, GatewayAudit audit, StorageHealth storage, GatewayMetrics metrics, LatestCheckpoint checkpoint, ILogger<PushDelivery> log)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(options);
-        this.store = store;
-        this.http = http.Client;
-        this.options = options.Value;
-        this.time = time;
-        this.audit = audit;
-        this.storage = storage;
-        this.metrics = metrics;
-        this.checkpoint = checkpoint;
-        this.log = log;
-    }
-
-    /// <summary>Asks the worker to look for due messages now (called after a submission is accepted).</summary>
-    public void Wake()
-    {
-        try
-        {
-            wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled; one wake-up is enough.
-        }
-    }
+    /// <inheritdoc/>
+    protected override DeliveryChannel Channel => DeliveryChannel.Push;
 
     /// <inheritdoc/>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var running = new ConcurrentDictionary<Task, byte>();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            // While the store fails, wake-ups do not bring the worker back early: it waits out the pause.
-            if (storage.PauseRemaining is { } pause && pause > TimeSpan.Zero)
-            {
-                try
-                {
-                    await Task.Delay(pause, time, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
+    protected override IPushQueue Queue(IStoreTransaction transaction) => transaction.PushQueue;
 
-            try
-            {
-                var free = options.PushConcurrency - inFlight.Count;
-                if (free > 0)
-                {
-                    var busy = perAgency.Where(p => p.Value >= options.PushConcurrencyPerAgency).Select(p => p.Key).ToList();
-                    var skip = new List<string>([.. inFlight.Keys, .. Held()]);
-                    // Awaited: on SQLite the claim shares the writer's next group commit with the accepts instead of an fsync of its own.
-                    var claims = await store.InTransactionAsync(tx => tx.PushQueue.Claim(free, skip, busy, Claimant, Lease,
-                        agency => options.PushConcurrencyPerAgency - perAgency.GetValueOrDefault(agency))).ConfigureAwait(false);
-                    foreach (var message in claims)
-                    {
-                        if (perAgency.GetValueOrDefault(message.Recipient) >= options.PushConcurrencyPerAgency || !inFlight.TryAdd(message.MessageId, message.Recipient))
-                        {
-                            continue;
-                        }
-
-                        perAgency.AddOrUpdate(message.Recipient, 1, (_, n) => n + 1);
-                        var attempt = Task.Run(() => AttemptAsync(message, stoppingToken), CancellationToken.None);
-                        running.TryAdd(attempt, 0);
-                        _ = attempt.ContinueWith(t => running.TryRemove(t, out _), TaskScheduler.Default);
-                    }
-                }
-            }
-            catch (Exception ex) when (StorageHealth.IsFault(ex))
-            {
-                storage.Failed(ex, "looking for due pushes");
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                log.LogError(ex, "Push loop failed; trying again");
-            }
-
-            try
-            {
-                await wake.WaitAsync(options.PollInterval, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        await Task.WhenAll(running.Keys).ConfigureAwait(false);
-    }
-
-    // Who holds a claim, for an administrator looking at the outbox: this process on this machine.
-    private static string Claimant { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
-
-    // A claim outlives the longest attempt, so no other instance pushes the message while this one still may.
-    private TimeSpan Lease => options.PushTimeout + TimeSpan.FromSeconds(30);
-
-    // A delivery state change and its audit entry, in one transaction; nothing is audited (or counted) for a message no longer queued.
-    // Awaited like the claim, so delivery results are committed in groups with the accepts.
-    private async Task<bool> RecordAsync(DueMessage message, string result, string detail, Func<IPushQueue, bool> transition)
-    {
-        var recorded = await store.InTransactionAsync(transaction =>
-        {
-            if (!transition(transaction.PushQueue))
-            {
-                return false;
-            }
-
-            audit.DeliveryResult(transaction, message.MessageId, message.Recipient, result, detail);
-            return true;
-        }).ConfigureAwait(false);
-        if (recorded)
-        {
-            metrics.Delivery(result, DeliveryChannel.Push, message.Recipient);
-        }
-
-        return recorded;
-    }
-
-    private async Task AttemptAsync(DueMessage message, CancellationToken stoppingToken)
-    {
-        try
-        {
-            var now = time.GetUtcNow();
-            if (now - DateTimeOffset.FromUnixTimeMilliseconds(message.WindowStartMs) > options.GiveUpAfter)
-            {
-                var reason = $"gave up after {options.GiveUpAfter.TotalHours:0.#} h without a 2xx ({message.Attempts} attempts)";
-                await RecordAsync(message, DeliveryOutcomes.DeadLetter, reason, queue => queue.MarkDeadLetter(message.MessageId, reason, message.Claim)).ConfigureAwait(false);
-                log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Reason}", message.MessageId, message.Recipient, reason);
-                held.TryRemove(message.MessageId, out _);
-                return;
-            }
-
-            var (outcome, detail) = await PostAsync(message, stoppingToken).ConfigureAwait(false);
-            switch (outcome)
-            {
-                case PushOutcome.Delivered:
-                    if (await RecordAsync(message, DeliveryOutcomes.Delivered, detail, queue => queue.MarkDelivered(message.MessageId, message.Claim)).ConfigureAwait(false))
-                    {
-                        log.LogInformation("Delivered {MessageId} to {Recipient} ({Detail})", message.MessageId, message.Recipient, detail);
-                    }
-                    else
-                    {
-                        // Settled meanwhile (a withdrawal of consent cancelled it, or another instance's lease took over).
-                        log.LogWarning("Pushed {MessageId} to {Recipient} ({Detail}), but it was no longer queued here: its stored state stands", message.MessageId, message.Recipient, detail);
-                    }
-
-                    break;
-                case PushOutcome.Refused:
-                    await RecordAsync(message, DeliveryOutcomes.DeadLetter, detail, queue => queue.MarkDeadLetter(message.MessageId, detail, message.Claim)).ConfigureAwait(false);
-                    log.LogWarning("Dead-lettered {MessageId} to {Recipient}: {Detail}", message.MessageId, message.Recipient, detail);
-                    break;
-                default:
-                    var next = time.GetUtcNow() + Backoff(message.Attempts);
-                    await RecordAsync(message, DeliveryOutcomes.Retry, detail, queue => queue.MarkRetry(message.MessageId, next, detail, message.Claim)).ConfigureAwait(false);
-                    log.LogInformation("Attempt {Attempt} of {MessageId} to {Recipient} failed ({Detail}); next at {Next:o}", message.Attempts + 1, message.MessageId, message.Recipient, detail, next);
-                    break;
-            }
-
-            held.TryRemove(message.MessageId, out _);
-            storage.Succeeded();
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: the message stays queued and is sent again on the next start.
-        }
-        catch (Exception ex) when (StorageHealth.IsFault(ex))
-        {
-            // The result could not be recorded, so the message is still due: hold it back rather than post it again at once.
-            storage.Failed(ex, "recording a delivery result");
-            var failures = held.TryGetValue(message.MessageId, out var before) ? before.Failures + 1 : 1;
-            held[message.MessageId] = (failures, time.GetUtcNow() + Backoff(failures - 1));
-        }
-        catch (Exception ex)
-        {
-            log.LogError(ex, "Attempt of {MessageId} to {Recipient} failed unexpectedly; it stays queued", message.MessageId, message.Recipient);
-        }
-        finally
-        {
-            inFlight.TryRemove(message.MessageId, out _);
-            perAgency.AddOrUpdate(message.Recipient, 0, (_, n) => Math.Max(0, n - 1));
-            Wake();
-        }
-    }
-
-    // A held message leaves the hold when its time is up; its entry (and failure count) stays until a result is recorded.
-    private List<string> Held()
-    {
-        var now = time.GetUtcNow();
-        return [.. held.Where(h => h.Value.Until > now).Select(h => h.Key)];
-    }
-
-    private async Task<(PushOutcome Outcome, string Detail)> PostAsync(DueMessage message, CancellationToken stoppingToken)
+    /// <inheritdoc/>
+    protected override async Task<SendResult> SendAsync(DueMessage message, CancellationToken stoppingToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(options.PushTimeout);
+        timeout.CancelAfter(Options.PushTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Post, message.Endpoint) { Content = new ByteArrayContent(message.Package) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/pkcs7-mime");
         request.Headers.Add("X-Message-Id", message.MessageId);
@@ -237,49 +34,26 @@ public sealed class PushDelivery : BackgroundService
 
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             var code = (int)response.StatusCode;
             return code switch
             {
-                >= 200 and < 300 => (PushOutcome.Delivered, $"HTTP {code}"),
+                >= 200 and < 300 => new(SendOutcome.Delivered, $"HTTP {code}"),
 
                 // 408 and 429 say "not now" rather than "never": retried like a 5xx.
-                408 or 429 => (PushOutcome.Retry, $"HTTP {code}"),
-                >= 400 and < 500 => (PushOutcome.Refused, $"HTTP {code}: the agency refused the package"),
-                _ => (PushOutcome.Retry, $"HTTP {code}"),
+                408 or 429 => new(SendOutcome.Retry, $"HTTP {code}"),
+                >= 400 and < 500 => new(SendOutcome.Refused, $"HTTP {code}: the agency refused the package"),
+                _ => new(SendOutcome.Retry, $"HTTP {code}"),
             };
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-            return (PushOutcome.Retry, $"no answer within {options.PushTimeout.TotalSeconds:0.#} s");
+            return new(SendOutcome.Retry, $"no answer within {Options.PushTimeout.TotalSeconds:0.#} s");
         }
         catch (HttpRequestException ex)
         {
-            return (PushOutcome.Retry, ex.HttpRequestError == HttpRequestError.ConnectionError ? "connection refused or unreachable" : $"transport error: {ex.HttpRequestError}");
+            return new(SendOutcome.Retry, ex.HttpRequestError == HttpRequestError.ConnectionError ? "connection refused or unreachable" : $"transport error: {ex.HttpRequestError}");
         }
-    }
-
-    /// <summary>Exponential backoff from RetryMin doubling to RetryMax, with "equal jitter" (half fixed, half random) so retries of many messages spread out.</summary>
-    private TimeSpan Backoff(int attemptsSoFar)
-    {
-        var exponent = Math.Min(attemptsSoFar, 30);
-        var ceiling = Math.Min(options.RetryMax.TotalMilliseconds, options.RetryMin.TotalMilliseconds * Math.Pow(2, exponent));
-        var half = ceiling / 2;
-        return TimeSpan.FromMilliseconds(half + (Random.Shared.NextDouble() * half));
-    }
-
-    /// <inheritdoc/>
-    public override void Dispose()
-    {
-        wake.Dispose();
-        base.Dispose();
-    }
-
-    private enum PushOutcome
-    {
-        Delivered,
-        Refused,
-        Retry,
     }
 }
 

@@ -152,6 +152,10 @@ internal sealed class RelationalTransaction(DbSession session, TimeProvider time
 
     public IMailboxStore Mailbox => field ??= new SqlMailboxStore(Session, time);
 
+    public IPushQueue MeshQueue => field ??= new SqlPushQueue(Session, time, Channels.Mesh);
+
+    public IMeshStore Mesh => field ??= new SqlMeshStore(Session, time);
+
     public IOutboxAdmin Admin => field ??= new SqlOutboxAdmin(Session, time);
 
     public IReleaseScheduleStore Schedule => field ??= new SqlReleaseScheduleStore(Session);

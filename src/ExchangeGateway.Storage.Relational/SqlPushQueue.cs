@@ -1,11 +1,11 @@
 namespace ExchangeGateway.Storage.Relational;
 
 /// <summary>
-/// The push queue. Claiming a message moves its next attempt to the end of a lease: no instance finds it due before
+/// The push queue (and, over channel 'mesh', the MESH send queue). Claiming a message moves its next attempt to the end of a lease: no instance finds it due before
 /// then, and one that dies holding it lets it fall due again. The claim is a conditional update, so of two instances
 /// that picked the same message only one changes it.
 /// </summary>
-internal sealed class SqlPushQueue(DbSession db, TimeProvider time) : IPushQueue
+internal sealed class SqlPushQueue(DbSession db, TimeProvider time, string channel = Channels.Push) : IPushQueue
 {
     public IReadOnlyList<DueMessage> Claim(int max, IReadOnlyCollection<string> skip, IReadOnlyCollection<string> busyAgencies, string claimant, TimeSpan lease, Func<string, int>? roomFor = null)
     {
@@ -27,7 +27,7 @@ internal sealed class SqlPushQueue(DbSession db, TimeProvider time) : IPushQueue
             candidates.AddRange(db.Rows(
                 $"""
                 SELECT next_attempt_ms, message_id FROM messages
-                WHERE status = @q AND channel = 'push' AND recipient = @r AND next_attempt_ms <= @now
+                WHERE status = @q AND channel = '{channel}' AND recipient = @r AND next_attempt_ms <= @now
                 ORDER BY next_attempt_ms LIMIT @limit{db.Dialect.SkipLocked}
                 """,
                 r => (Columns.Long(r, 0), r.GetString(1), recipient),
@@ -74,7 +74,7 @@ internal sealed class SqlPushQueue(DbSession db, TimeProvider time) : IPushQueue
         long? next = null;
         foreach (var recipient in QueuedRecipients())
         {
-            if (db.Long("SELECT min(next_attempt_ms) FROM messages WHERE status = @q AND channel = 'push' AND recipient = @r", ("@q", MessageStatus.Queued), ("@r", recipient)) is { } ms
+            if (db.Long($"SELECT min(next_attempt_ms) FROM messages WHERE status = @q AND channel = '{channel}' AND recipient = @r", ("@q", MessageStatus.Queued), ("@r", recipient)) is { } ms
                 && (next is null || ms < next))
             {
                 next = ms;
@@ -104,11 +104,11 @@ internal sealed class SqlPushQueue(DbSession db, TimeProvider time) : IPushQueue
     // The agencies with queued push messages, one index seek each (a skip scan neither database does by itself): a
     // DISTINCT would walk every queued message.
     private List<string> QueuedRecipients() => db.Rows(
-        """
+        $"""
         WITH RECURSIVE agencies(recipient) AS (
-            SELECT min(recipient) FROM messages WHERE status = @q AND channel = 'push'
+            SELECT min(recipient) FROM messages WHERE status = @q AND channel = '{channel}'
             UNION ALL
-            SELECT (SELECT min(recipient) FROM messages WHERE status = @q AND channel = 'push' AND recipient > agencies.recipient)
+            SELECT (SELECT min(recipient) FROM messages WHERE status = @q AND channel = '{channel}' AND recipient > agencies.recipient)
             FROM agencies WHERE agencies.recipient IS NOT NULL)
         SELECT recipient FROM agencies WHERE recipient IS NOT NULL
         """,

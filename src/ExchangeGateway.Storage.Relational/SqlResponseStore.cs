@@ -11,7 +11,7 @@ internal sealed class SqlResponseStore(DbSession db) : IResponseStore
         WHERE m.message_id = @m AND m.recipient = @a
         """,
         r => new AddressedMessage(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-            r.GetString(6) == Channels.Push ? DeliveryChannel.Push : DeliveryChannel.Mailbox, r.GetString(7), Columns.Time(r, 8)),
+            DeliveryChannelNames.Parse(r.GetString(6)), r.GetString(7), Columns.Time(r, 8)),
         ("@m", messageId), ("@a", agencyId));
 
     public StoredResponse? Find(string messageId) =>

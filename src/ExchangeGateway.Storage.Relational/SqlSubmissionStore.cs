@@ -193,8 +193,9 @@ internal sealed class SqlSubmissionStore(DbSession db, TimeProvider time) : ISub
 /// <summary>The stored spelling of a delivery channel.</summary>
 internal static class Channels
 {
-    public const string Push = "push";
-    public const string Mailbox = "mailbox";
+    public const string Push = DeliveryChannelNames.Push;
+    public const string Mailbox = DeliveryChannelNames.Mailbox;
+    public const string Mesh = DeliveryChannelNames.Mesh;
 
-    public static string Name(DeliveryChannel channel) => channel == DeliveryChannel.Push ? Push : Mailbox;
+    public static string Name(DeliveryChannel channel) => DeliveryChannelNames.Of(channel);
 }

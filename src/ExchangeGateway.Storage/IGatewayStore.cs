@@ -47,6 +47,12 @@ public interface IStoreTransaction
     /// <summary>Messages agencies pull.</summary>
     IMailboxStore Mailbox { get; }
 
+    /// <summary>Messages waiting to be sent through MESH, claimed like pushes.</summary>
+    IPushQueue MeshQueue { get; }
+
+    /// <summary>Messages sent through MESH: their MESH ids and what MESH says of them.</summary>
+    IMeshStore Mesh { get; }
+
     /// <summary>Administration of the outbox: totals, listing, retry and cancel.</summary>
     IOutboxAdmin Admin { get; }
 

@@ -120,3 +120,28 @@ public sealed record StoredMessageState(string MessageId, string Channel, string
 
 /// <summary>The messages queued for one agency (not yet pushed with a 2xx, or not yet fetched from its mailbox).</summary>
 public sealed record PendingForAgency(string Agency, long Count, DateTimeOffset OldestCreatedAt);
+
+/// <summary>Messages sent through MESH: the MESH message id beside each, and what MESH later says of them.</summary>
+public interface IMeshStore
+{
+    /// <summary>MESH took the queued message under <paramref name="meshMessageId"/>: it is delivered (to MESH); false when no longer queued under this claim.</summary>
+    bool MarkSent(string messageId, string meshMessageId, string? claim = null);
+
+    /// <summary>The message MESH knows by <paramref name="meshMessageId"/>, or null.</summary>
+    MeshSentMessage? MessageFor(string meshMessageId);
+
+    /// <summary>The MESH message id of a message, or null while it has none.</summary>
+    string? MeshIdOf(string messageId);
+
+    /// <summary>Messages handed to MESH and not yet acknowledged or reported undeliverable, least recently looked at first.</summary>
+    IReadOnlyList<MeshSentMessage> Unsettled(int max);
+
+    /// <summary>The recipient acknowledged the message in MESH; false unless it was delivered to MESH.</summary>
+    bool MarkAcknowledged(string messageId);
+
+    /// <summary>MESH reported the message undeliverable (e.g. not collected in 5 days): expired, which its sender sees as undeliverable.</summary>
+    bool MarkUndeliverable(string messageId, string reason);
+}
+
+/// <summary>A message MESH has taken, and the id MESH gave it.</summary>
+public sealed record MeshSentMessage(string MessageId, string MeshMessageId, string Recipient);

@@ -2,7 +2,7 @@ using ExchangeGateway.Domain;
 
 namespace ExchangeGateway.Storage;
 
-/// <summary>How a recipient receives: pushed to its endpoint, or pulled from its mailbox on the gateway.</summary>
+/// <summary>How a recipient receives: pushed to its endpoint, pulled from its mailbox on the gateway, or sent through MESH.</summary>
 public enum DeliveryChannel
 {
     /// <summary>The gateway POSTs the package to the agency's endpoint.</summary>
@@ -10,6 +10,40 @@ public enum DeliveryChannel
 
     /// <summary>The agency fetches the package from its mailbox and acknowledges it.</summary>
     Mailbox,
+
+    /// <summary>The gateway sends the package to the agency's MESH mailbox (the endpoint column holds mailbox/workflow).</summary>
+    Mesh,
+}
+
+/// <summary>The one spelling of each delivery channel, as the database, the metrics and the audit trail show it.</summary>
+public static class DeliveryChannelNames
+{
+    /// <summary>Pushed to an endpoint.</summary>
+    public const string Push = "push";
+
+    /// <summary>Pulled from the gateway's mailbox.</summary>
+    public const string Mailbox = "mailbox";
+
+    /// <summary>Sent through MESH.</summary>
+    public const string Mesh = "mesh";
+
+    /// <summary>The spelling of a channel.</summary>
+    public static string Of(DeliveryChannel channel) => channel switch
+    {
+        DeliveryChannel.Push => Push,
+        DeliveryChannel.Mailbox => Mailbox,
+        DeliveryChannel.Mesh => Mesh,
+        _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "not a delivery channel"),
+    };
+
+    /// <summary>The channel a stored spelling names.</summary>
+    public static DeliveryChannel Parse(string name) => name switch
+    {
+        Push => DeliveryChannel.Push,
+        Mailbox => DeliveryChannel.Mailbox,
+        Mesh => DeliveryChannel.Mesh,
+        _ => throw new FormatException($"'{name}' is not a delivery channel"),
+    };
 }
 
 /// <summary>The states a stored message moves through; the strings are what the database and the API show.</summary>

@@ -48,10 +48,11 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 
     /// <summary>
     /// Starts a gateway whose push agencies are at <paramref name="pushBase"/>/agencies/ID, except those <paramref name="endpoints"/>
-    /// gives an endpoint of their own (an agency inbox).
+    /// gives an endpoint of their own (an agency inbox); <paramref name="directory"/> may change the directory's entries.
     /// </summary>
     public static async Task<GatewayUnderTest> StartAsync(
-        string pushBase, Action<List<string>>? settings = null, Action<IServiceCollection>? services = null, string? folder = null, IReadOnlyDictionary<string, string>? endpoints = null)
+        string pushBase, Action<List<string>>? settings = null, Action<IServiceCollection>? services = null, string? folder = null,
+        IReadOnlyDictionary<string, string>? endpoints = null, Action<JsonArray>? directory = null)
     {
         folder ??= Directory.CreateTempSubdirectory("exg-gateway-test-").FullName;
         var agencies = new JsonArray();
@@ -66,6 +67,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             agencies.Add(entry);
         }
 
+        directory?.Invoke(agencies);
         var directoryFile = Path.Combine(folder, "agencies.json");
         await File.WriteAllTextAsync(directoryFile, new JsonObject { ["agencies"] = agencies }.ToJsonString());
         var args = new List<string>

@@ -1,0 +1,222 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ExchangeGateway.Crypto;
+using ExchangeGateway.Domain;
+using ExchangeGateway.Mesh;
+using ExchangeGateway.Storage;
+
+namespace ExchangeGateway.Gateway;
+
+/// <summary>
+/// Reads the gateway's MESH inbox and tracks what it sent. <c>DATA</c> messages are agencies' answers, reception replies
+/// and engagement reports, signed by the agency (CMS SignedData: MESH vouches for the mailbox, not the author); each is
+/// checked (the signer must be the agency <c>mex-From</c> belongs to) and taken exactly as the HTTPS API takes it, then
+/// acknowledged only after it is committed, so a crash before the acknowledgement brings it back, and taking it again
+/// is recognised as a repeat. A <c>REPORT</c> of non-delivery, or tracking that says undeliverable, expires the message
+/// (its sender sees undeliverable); tracking that says acknowledged acknowledges it.
+/// </summary>
+public sealed class MeshInbox(
+    MeshMailbox mailbox, IGatewayStore store, AgencyDirectory directory, TrustStore trust, SubmissionAcceptance submissions,
+    ResponseAcceptance responses, PushDelivery push, GatewayAudit audit, StorageHealth storage, GatewayMetrics metrics, TimeProvider time,
+    ILogger<MeshInbox> log) : BackgroundService
+{
+    private const int TrackedPerRound = 100;
+    private readonly SignedPackageVerifier verifier = new(trust, time);
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (StorageHealth.IsFault(ex))
+            {
+                storage.Failed(ex, "reading the MESH inbox");
+            }
+            catch (Exception ex) when (ex is MeshException or HttpRequestException or TaskCanceledException)
+            {
+                // MESH unreachable or refusing: everything stays where it is (in MESH's inbox, in our outbox) until the next round.
+                log.LogWarning("MESH inbox round failed: {Problem}", ex is MeshException ? ex.Message : ex.GetType().Name);
+            }
+
+            try
+            {
+                await Task.Delay(mailbox.Options.PollInterval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>One round: every message in the inbox, then the tracking of unsettled sent messages.</summary>
+    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        foreach (var id in await mailbox.Client.InboxAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var message = await mailbox.Client.DownloadAsync(id, cancellationToken).ConfigureAwait(false);
+            var settled = message.MessageType.Equals(MeshIncoming.Report, StringComparison.OrdinalIgnoreCase)
+                ? await ReportAsync(message).ConfigureAwait(false)
+                : await DataAsync(message).ConfigureAwait(false);
+            if (settled)
+            {
+                await mailbox.Client.AcknowledgeAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var unsettled = await store.InTransactionAsync(tx => tx.Mesh.Unsettled(TrackedPerRound)).ConfigureAwait(false);
+        foreach (var sent in unsettled)
+        {
+            var tracking = await mailbox.Client.TrackAsync(sent.MeshMessageId, cancellationToken).ConfigureAwait(false);
+            if (tracking.IsAcknowledged)
+            {
+                await store.InTransactionAsync(tx =>
+                {
+                    if (tx.Mesh.MarkAcknowledged(sent.MessageId))
+                    {
+                        audit.Acknowledged(tx, sent.Recipient, sent.MessageId);
+                    }
+
+                    return 0;
+                }).ConfigureAwait(false);
+            }
+            else if (tracking.IsUndeliverable)
+            {
+                await UndeliverableAsync(sent, $"MESH tracking says undeliverable ({tracking.StatusCode}: {tracking.StatusDescription})").ConfigureAwait(false);
+            }
+        }
+    }
+
+    // MESH's report about a message we sent: a failure expires it. True when the report may be acknowledged.
+    private async Task<bool> ReportAsync(MeshIncoming report)
+    {
+        if (report.StatusCode is null or "00" || report.LinkedMessageId is null)
+        {
+            return true;
+        }
+
+        var sent = await store.InTransactionAsync(tx => tx.Mesh.MessageFor(report.LinkedMessageId)).ConfigureAwait(false);
+        if (sent is null)
+        {
+            log.LogWarning("MESH report {Report} is about MESH message {Linked}, which is not one the gateway sent; acknowledged", report.MessageId, report.LinkedMessageId);
+            return true;
+        }
+
+        await UndeliverableAsync(sent, $"MESH reported it undeliverable ({report.StatusCode}: {report.StatusDescription})").ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task UndeliverableAsync(MeshSentMessage sent, string reason)
+    {
+        var expired = await store.InTransactionAsync(tx =>
+        {
+            if (!tx.Mesh.MarkUndeliverable(sent.MessageId, reason))
+            {
+                return false;
+            }
+
+            audit.DeliveryResult(tx, sent.MessageId, sent.Recipient, DeliveryOutcomes.Expired, reason + "; the sender sees undeliverable");
+            return true;
+        }).ConfigureAwait(false);
+        if (expired)
+        {
+            metrics.Delivery(DeliveryOutcomes.Expired, DeliveryChannel.Mesh, sent.Recipient);
+            log.LogWarning("Message {MessageId} to {Recipient} is undeliverable: {Reason}", sent.MessageId, sent.Recipient, reason);
+        }
+    }
+
+    // An agency's signed answer, reply or report. True when it is settled (taken, a repeat, or refused for good); false
+    // when the store could not take it now, so it stays in the inbox for the next round.
+    private async Task<bool> DataAsync(MeshIncoming message)
+    {
+        var agency = directory.All.FirstOrDefault(a => a.Mesh is { } m && m.Mailbox.Equals(message.From, StringComparison.OrdinalIgnoreCase));
+        if (agency is null)
+        {
+            audit.CertificateProblem(null, null, $"MESH message {message.MessageId} came from mailbox {message.From}, which no agency in the directory has; dropped");
+            log.LogWarning("MESH message {MeshId} came from a mailbox no agency has; acknowledged and dropped", message.MessageId);
+            return true;
+        }
+
+        VerifiedContent verified;
+        try
+        {
+            verified = verifier.Verify(message.Content);
+        }
+        catch (PackageRefusedException ex)
+        {
+            audit.CertificateProblem(agency.Id, null, $"MESH message {message.MessageId}: its signature was refused ({ex.Refusal.Reason})");
+            log.LogWarning("MESH message {MeshId} from {Agency}: signature refused ({Reason}); acknowledged and dropped", message.MessageId, agency.Id, ex.Refusal.Reason);
+            return true;
+        }
+
+        if (verified.RecipientAgencyId != PackageOpener.GatewayAgencyId)
+        {
+            // A document signed for someone else (e.g. a package forwarded from another exchange) is not an answer to the gateway.
+            audit.CertificateProblem(agency.Id, null, $"MESH message {message.MessageId} is signed for {verified.RecipientAgencyId ?? "no recipient"}, not the gateway; dropped");
+            log.LogWarning("MESH message {MeshId} from {Agency} is not signed for the gateway; acknowledged and dropped", message.MessageId, agency.Id);
+            return true;
+        }
+
+        if (verified.Signer.AgencyId != agency.Id)
+        {
+            audit.CertificateProblem(agency.Id, null, $"MESH message {message.MessageId} from {agency.Id}'s mailbox is signed by {verified.Signer.AgencyId}; dropped");
+            log.LogWarning("MESH message {MeshId} from {Agency}'s mailbox is signed by {Signer}; acknowledged and dropped", message.MessageId, agency.Id, verified.Signer.AgencyId);
+            return true;
+        }
+
+        var answer = await TakeAsync(verified.Content, agency.Id).ConfigureAwait(false);
+        if (answer.Status is 503)
+        {
+            return false;
+        }
+
+        if (answer.NewMessageIds is { Count: > 0 })
+        {
+            push.Wake();
+        }
+
+        if (answer.Status is >= 200 and < 300)
+        {
+            log.LogInformation("MESH message {MeshId} from {Agency} taken ({Status})", message.MessageId, agency.Id, answer.Status);
+        }
+        else
+        {
+            // Nobody waits on the other end of a MESH message for this answer: it is logged (no personal data) and dropped.
+            log.LogWarning("MESH message {MeshId} from {Agency} refused ({Status}); acknowledged and dropped", message.MessageId, agency.Id, answer.Status);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The signed content, taken as the HTTPS API would: <c>{"messageId", "response"}</c> is a business response to that
+    /// message; anything else is a submission (a reception reply or an engagement report).
+    /// </summary>
+    private async Task<SubmissionAnswer> TakeAsync(byte[] content, string sender)
+    {
+        JsonNode? json;
+        try
+        {
+            json = JsonNode.Parse(content);
+        }
+        catch (JsonException)
+        {
+            return await submissions.AcceptAsync(content, sender).ConfigureAwait(false);
+        }
+
+        if (json is JsonObject envelope && envelope["response"] is JsonObject response && envelope["messageId"] is JsonValue id && id.TryGetValue<string>(out var messageId))
+        {
+            return await responses.AnswerAsync(messageId, JsonSerializer.SerializeToUtf8Bytes(response), sender).ConfigureAwait(false);
+        }
+
+        return await submissions.AcceptAsync(content, sender).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using ExchangeGateway.Cli;
+using ExchangeGateway.Crypto;
+using ExchangeGateway.Mesh;
+using ExchangeGateway.Storage;
+
+namespace ExchangeGateway.Gateway.Tests;
+
+/// <summary>Records to a GP practice through MESH and its answers back, over the MESH sandbox, packages sealed end to end.</summary>
+public sealed class MeshDeliveryTests : GatewayOnMesh
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task A_release_reaches_a_GP_through_MESH_sealed_and_opens_with_exg_open_and_the_GPs_acknowledgement_is_tracked()
+    {
+        var (_, messageId) = await SubmitReleaseAsync();
+        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, Patience, "the release in the GP's MESH inbox");
+        using var gp = GpClient();
+
+        var meshId = Assert.Single(await gp.InboxAsync());
+        var incoming = await gp.DownloadAsync(meshId);
+
+        Assert.Equal((GatewayMailbox, messageId, MeshIncoming.Data), (incoming.From, incoming.LocalId, incoming.MessageType));
+        var sent = Sandbox.Message(meshId)!.Headers;
+        Assert.Equal($"{messageId}.p7m", sent["mex-FileName"]);
+        Assert.Equal("Y", sent["mex-Content-Encrypted"]);
+        Assert.Equal(MeshDelivery.Subject, sent["mex-Subject"]);
+        Assert.Equal(RecordWorkflow, sent["mex-WorkflowID"]);
+        Assert.Equal(meshId, Gateway.Outbox.Store.InTransaction(tx => tx.Mesh.MeshIdOf(messageId)));
+        Assert.Equal(MessageStatus.Delivered, Line(messageId).Status);
+        Assert.Contains("Bundle", OpenWithExg(incoming.Content), StringComparison.Ordinal);
+
+        await gp.AcknowledgeAsync(meshId);
+
+        await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.Acknowledged, Patience, "the acknowledgement tracked");
+        AssertNoCredentialLogged();
+    }
+
+    [Fact]
+    public async Task A_release_the_GP_does_not_collect_in_5_days_is_undeliverable_at_the_sender()
+    {
+        var (submissionId, messageId) = await SubmitReleaseAsync();
+        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, Patience, "the release in the GP's MESH inbox");
+
+        MeshClock.Advance(TimeSpan.FromDays(5) + TimeSpan.FromMinutes(1));
+        Sandbox.ExpireOverdue();
+
+        await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.Expired, Patience, "the MESH report taken");
+        Assert.Contains("MESH reported it undeliverable (14: Message not collected by recipient after 5 days)", Line(messageId).LastError, StringComparison.Ordinal);
+        Assert.Equal("undeliverable", (await Gateway.Track("HLI", submissionId))["B86030"]["status"]!.GetValue<string>());
+        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GatewayMailbox).Count == 0, Patience, "the report acknowledged");
+        AssertNoCredentialLogged();
+    }
+
+    [Fact]
+    public async Task An_answer_sent_back_through_MESH_is_applied_once_even_when_the_gateway_stops_before_acknowledging_it()
+    {
+        var (_, messageId) = await SubmitReleaseAsync();
+        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, Patience, "the release in the GP's MESH inbox");
+        using var gp = GpClient();
+        var answer = new JsonObject
+        {
+            ["messageId"] = messageId,
+            ["response"] = new JsonObject { ["outcome"] = "accepted", ["by"] = new JsonObject { ["name"] = "Dr A Patel", ["role"] = "GP" } },
+        };
+        var signer = new PackageSealer(KeyPair.Load(Path.Combine(GatewayUnderTest.Certs, "B86030.crt"), Path.Combine(GatewayUnderTest.Certs, "B86030.key")), TrustStore.Load(GatewayUnderTest.Certs), TimeProvider.System);
+        var signed = signer.SignOnly(Encoding.UTF8.GetBytes(answer.ToJsonString()), PackageOpener.GatewayAgencyId);
+
+        // MESH takes the answer but cannot record the gateway's acknowledgement: the gateway has applied it, then stops.
+        Sandbox.FailAcknowledgements = true;
+        await gp.SendAsync(new MeshOutgoing(GatewayMailbox, AnswerWorkflow, signed, Guid.NewGuid().ToString(), "answer.p7m", "answer", Encrypted: false), 1024 * 1024);
+        await GatewayUnderTest.Eventually(() => Gateway.Outbox.Store.InTransaction(tx => tx.Responses.Find(messageId)) is not null, Patience, "the answer applied");
+        await GatewayUnderTest.Eventually(() => Sandbox.Refusals.Any(r => r.StartsWith("500", StringComparison.Ordinal)), Patience, "an acknowledgement refused");
+        await Gateway.StopKeepingDataAsync();
+        Assert.Single(Sandbox.Inbox(GatewayMailbox));
+
+        Sandbox.FailAcknowledgements = false;
+        Gateway = await StartOnMeshAsync(Gateway.Folder, SharedKey);
+
+        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GatewayMailbox).Count == 0, Patience, "the answer acknowledged after the restart");
+        Assert.Equal("accepted", Gateway.Outbox.Store.InTransaction(tx => tx.Responses.Find(messageId))!.Outcome);
+        Assert.Single(AuditLines(), line => line.Contains("\"business-response\"", StringComparison.Ordinal) && line.Contains(messageId, StringComparison.Ordinal));
+        AssertNoCredentialLogged();
+    }
+
+    private string OpenWithExg(byte[] package)
+    {
+        var file = Path.Combine(Gateway.Folder, "from-mesh.p7m");
+        var document = Path.Combine(Gateway.Folder, "from-mesh.json");
+        File.WriteAllBytes(file, package);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.True(ExgCommandLine.Run(["open", file, "--as", "B86030", "--certs", GatewayUnderTest.Certs, "--out", document], output, error) == 0, error.ToString());
+        return File.ReadAllText(document);
+    }
+
+    private List<string> AuditLines()
+    {
+        var export = Path.Combine(Gateway.Folder, "audit.jsonl");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.True(ExgCommandLine.Run(["audit", "export", "--data", Gateway.Data, "--out", export, "--certs", GatewayUnderTest.Certs], output, error) == 0, error.ToString());
+        return [.. File.ReadLines(export)];
+    }
+}
+
+/// <summary>A package larger than the chunk size goes through MESH in chunks and arrives as it was sealed.</summary>
+public sealed class MeshChunkingTests : GatewayOnMesh
+{
+    /// <inheritdoc/>
+    protected override int ChunkSize => 4096;
+
+    [Fact]
+    public async Task A_large_package_goes_in_chunks_and_arrives_byte_identical()
+    {
+        var (_, messageId) = await SubmitReleaseAsync();
+        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, TimeSpan.FromSeconds(20), "the release in the GP's MESH inbox");
+        using var gp = GpClient();
+        var meshId = Assert.Single(await gp.InboxAsync());
+
+        var incoming = await gp.DownloadAsync(meshId);
+
+        var held = Sandbox.Message(meshId)!;
+        Assert.True(held.Chunks.Length > 2, $"{held.Chunks.Length} chunks");
+        Assert.All(held.Chunks[..^1], chunk => Assert.Equal(4096, chunk!.Length));
+        Assert.Equal(held.Headers["mex-Content-Checksum"], "SHA256:" + Convert.ToHexStringLower(SHA256.HashData(incoming.Content)));
+        Assert.Equal(messageId, new PackageOpener(RecipientIdentity.Load(GatewayUnderTest.Certs, "B86030"), TrustStore.Load(GatewayUnderTest.Certs), TimeProvider.System).Open(incoming.Content).MessageId);
+        AssertNoCredentialLogged();
+    }
+}
+
+/// <summary>MESH refusing the gateway's credentials: the message waits and is retried, and goes once the key is mended.</summary>
+public sealed class MeshWrongKeyTests : GatewayOnMesh
+{
+    /// <inheritdoc/>
+    protected override string GatewaySharedKey => "not-the-environments-key";
+
+    [Fact]
+    public async Task A_wrong_HMAC_is_refused_and_retried_and_the_message_goes_once_the_key_is_mended()
+    {
+        var (_, messageId) = await SubmitReleaseAsync();
+
+        await GatewayUnderTest.Eventually(() => Line(messageId).Attempts >= 2, TimeSpan.FromSeconds(20), "two refused attempts");
+        Assert.Equal(MessageStatus.Queued, Line(messageId).Status);
+        Assert.Equal("MESH refused the gateway's credentials (403)", Line(messageId).LastError);
+        Assert.Contains(Sandbox.Refusals, r => r.Contains("HMAC is wrong", StringComparison.Ordinal));
+        Assert.DoesNotContain("not-the-environments-key", Gateway.Logs.Text, StringComparison.Ordinal);
+        await Gateway.StopKeepingDataAsync();
+
+        Gateway = await StartOnMeshAsync(Gateway.Folder, SharedKey);
+
+        await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.Delivered, TimeSpan.FromSeconds(20), "the message sent with the mended key");
+        Assert.Single(Sandbox.Inbox(GpMailbox));
+        AssertNoCredentialLogged();
+    }
+}
+
+/// <summary>A GP mailbox MESH does not know: MESH will never take the message, so it is dead-lettered at once.</summary>
+public sealed class MeshUnknownMailboxTests : GatewayOnMesh
+{
+    /// <inheritdoc/>
+    protected override string DirectoryGpMailbox => "XNOBODY";
+
+    [Fact]
+    public async Task A_GP_mailbox_MESH_does_not_know_is_dead_lettered_at_once_naming_MESHs_refusal()
+    {
+        var (_, messageId) = await SubmitReleaseAsync();
+
+        await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.DeadLetter, TimeSpan.FromSeconds(20), "the message dead-lettered");
+        Assert.Equal("MESH answered 417 EPL-151: Unregistered to address", Line(messageId).LastError);
+        Assert.Equal(1, Line(messageId).Attempts);
+        AssertNoCredentialLogged();
+    }
+}
