@@ -95,8 +95,8 @@ public sealed class StorageStartupTests : IDisposable
         var path = Path.Combine(Data, DatabaseLocation.SqliteFileName);
         SqliteStore.Open(path, TimeProvider.System).Dispose();
         var latest = SqliteStore.LatestVersion;
-        // Undo the newest migration (0007: the audit trail's Merkle tree) as a database written by the build before would be.
-        Sqlite(path, $"DROP TABLE audit_tree; DELETE FROM schema_version WHERE version = {latest}");
+        // Undo the newest migration (0008: the MESH message id) as a database written by the build before would be.
+        Sqlite(path, $"DROP INDEX messages_mesh; ALTER TABLE messages DROP COLUMN mesh_message_id; DELETE FROM schema_version WHERE version = {latest}");
 
         var (exit, report) = CrashTests.Exg(["outbox", "list", "--data", Data]);
 
@@ -104,7 +104,7 @@ public sealed class StorageStartupTests : IDisposable
         var line = Assert.Single(report.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains($"version {latest - 1}; this build expects {latest}", line, StringComparison.Ordinal);
         Assert.Equal((latest - 1).ToString(CultureInfo.InvariantCulture), Sqlite(path, "SELECT MAX(version) FROM schema_version"));
-        Assert.Equal("0", Sqlite(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_tree'"));
+        Assert.Equal("0", Sqlite(path, "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name = 'mesh_message_id'"));
 
         SqliteStore.Open(path, TimeProvider.System).Dispose();
 

@@ -95,13 +95,13 @@ public abstract class SchemaVersionConformance<TTarget> : StoreConformanceTests<
     }
 
     [Fact]
-    public void This_build_brings_the_schema_to_version_7_with_the_tables_that_close_the_loop_the_release_facts_the_message_states_and_the_audit_tree()
+    public void This_build_brings_the_schema_to_version_8_with_the_tables_that_close_the_loop_the_release_facts_the_message_states_the_audit_tree_and_mesh()
     {
         _ = Store;
 
-        Assert.Equal(7, Target.LatestVersion);
-        Assert.Equal(7, Migrations.Count);
-        Assert.Equal(["4 closing_the_loop", "5 release_facts", "6 message_states", "7 audit_tree"], Target.Query("SELECT version || ' ' || name FROM schema_version WHERE version >= 4 ORDER BY version"));
+        Assert.Equal(8, Target.LatestVersion);
+        Assert.Equal(8, Migrations.Count);
+        Assert.Equal(["4 closing_the_loop", "5 release_facts", "6 message_states", "7 audit_tree", "8 mesh"], Target.Query("SELECT version || ' ' || name FROM schema_version WHERE version >= 4 ORDER BY version"));
         Assert.Subset(Target.Tables().ToHashSet(), new HashSet<string> { "responses", "escalations", "escalation_persons", "release_facts", "audit_tree" });
     }
 
