@@ -10,7 +10,7 @@ public static class ExgCommandLine
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = new RootCommand("exg: map, check and move drug-treatment records (DIR + prescribing) as FHIR R4 documents.");
-        foreach (var command in DocumentCommands.Create(output, error).Concat(PackageCommands.Create(output, error)).Concat(TransferCommands.Create(output, error)).Concat(AuditCommands.Create(output, error)).Concat(ScheduleCommands.Create(output, error)).Concat(ReportCommands.Create(output, error)).Append(ReceiveCommand.Create(output, error)).Append(RenderCommand.Create(output, error)).Append(InboxCommand.Create(output)).Append(SafetyCommands.Create(output, error)))
+        foreach (var command in DocumentCommands.Create(output, error).Concat(PackageCommands.Create(output, error)).Concat(TransferCommands.Create(output, error)).Concat(AuditCommands.Create(output, error)).Concat(ScheduleCommands.Create(output, error)).Concat(ReportCommands.Create(output, error)).Append(ReceiveCommand.Create(output, error)).Append(RenderCommand.Create(output, error)).Append(InboxCommand.Create(output)).Append(SafetyCommands.Create(output, error)).Append(MeshCommands.Create(output, error)))
         {
             root.Add(command);
         }
