@@ -40,7 +40,7 @@ public sealed class MeshInbox(
             {
                 storage.Failed(ex, "reading the MESH inbox");
             }
-            catch (Exception ex) when (ex is MeshException or HttpRequestException or TaskCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 // MESH unreachable or refusing: everything stays where it is (in MESH's inbox, in our outbox) until the next round.
                 log.LogWarning("MESH inbox round failed: {Problem}", ex is MeshException ? ex.Message : ex.GetType().Name);
@@ -62,20 +62,40 @@ public sealed class MeshInbox(
     {
         foreach (var id in await mailbox.Client.InboxAsync(cancellationToken).ConfigureAwait(false))
         {
-            var message = await mailbox.Client.DownloadAsync(id, cancellationToken).ConfigureAwait(false);
-            var settled = message.MessageType.Equals(MeshIncoming.Report, StringComparison.OrdinalIgnoreCase)
-                ? await ReportAsync(message).ConfigureAwait(false)
-                : await DataAsync(message).ConfigureAwait(false);
-            if (settled)
+            try
             {
-                await mailbox.Client.AcknowledgeAsync(id, cancellationToken).ConfigureAwait(false);
+                var message = await mailbox.Client.DownloadAsync(id, cancellationToken).ConfigureAwait(false);
+                var settled = message.MessageType.Equals(MeshIncoming.Report, StringComparison.OrdinalIgnoreCase)
+                    ? await ReportAsync(message).ConfigureAwait(false)
+                    : await DataAsync(message).ConfigureAwait(false);
+                if (settled)
+                {
+                    await mailbox.Client.AcknowledgeAsync(id, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !StorageHealth.IsFault(ex))
+            {
+                // One message that cannot be taken (a failed download or acknowledgement, or a fault of ours) stays in the
+                // inbox for the next round without holding up the rest; a storage fault ends the round.
+                log.LogWarning("MESH message {MeshId} not taken this round: {Problem}", id, ex is MeshException ? ex.Message : ex.GetType().Name);
             }
         }
 
         var unsettled = await store.InTransactionAsync(tx => tx.Mesh.Unsettled(TrackedPerRound)).ConfigureAwait(false);
         foreach (var sent in unsettled)
         {
-            var tracking = await mailbox.Client.TrackAsync(sent.MeshMessageId, cancellationToken).ConfigureAwait(false);
+            MeshTracking tracking;
+            try
+            {
+                tracking = await mailbox.Client.TrackAsync(sent.MeshMessageId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MeshException ex)
+            {
+                // One message MESH cannot say anything of must not stop the tracking of the others.
+                log.LogWarning("MESH tracking of {MessageId} failed: {Problem}", sent.MessageId, ex.Message);
+                continue;
+            }
+
             if (tracking.IsAcknowledged)
             {
                 await store.InTransactionAsync(tx =>

@@ -86,6 +86,31 @@ public sealed class MeshDeliveryTests : GatewayOnMesh
         AssertNoCredentialLogged();
     }
 
+    [Fact]
+    public async Task An_answer_through_MESH_not_signed_by_the_mailboxs_own_agency_is_dropped_audited_and_never_applied()
+    {
+        var (_, messageId) = await SubmitReleaseAsync();
+        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, Patience, "the release in the GP's MESH inbox");
+        using var gp = GpClient();
+        var answer = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["messageId"] = messageId,
+            ["response"] = new JsonObject { ["outcome"] = "rejected", ["by"] = new JsonObject { ["name"] = "Someone Else", ["role"] = "GP" } },
+        }.ToJsonString());
+        var otherPractice = new PackageSealer(KeyPair.Load(Path.Combine(GatewayUnderTest.Certs, "B82005.crt"), Path.Combine(GatewayUnderTest.Certs, "B82005.key")), TrustStore.Load(GatewayUnderTest.Certs), TimeProvider.System);
+
+        // From B86030's mailbox: one signed by another practice, one not signed at all.
+        await gp.SendAsync(new MeshOutgoing(GatewayMailbox, AnswerWorkflow, otherPractice.SignOnly(answer, PackageOpener.GatewayAgencyId), "a1", "answer.p7m", "answer", Encrypted: false), 1024 * 1024);
+        await gp.SendAsync(new MeshOutgoing(GatewayMailbox, AnswerWorkflow, answer, "a2", "answer.json", "answer", Encrypted: false), 1024 * 1024);
+
+        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GatewayMailbox).Count == 0, Patience, "both dropped and acknowledged");
+        Assert.Null(Gateway.Outbox.Store.InTransaction(tx => tx.Responses.Find(messageId)));
+        var problems = AuditLines().Where(line => line.Contains("\"certificate-problem\"", StringComparison.Ordinal)).ToList();
+        Assert.Contains(problems, line => line.Contains("is signed by B82005; dropped", StringComparison.Ordinal));
+        Assert.Contains(problems, line => line.Contains("its signature was refused", StringComparison.Ordinal));
+        AssertNoCredentialLogged();
+    }
+
     private string OpenWithExg(byte[] package)
     {
         var file = Path.Combine(Gateway.Folder, "from-mesh.p7m");
