@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography.X509Certificates;
 using ExchangeGateway.Crypto;
 using ExchangeGateway.Mesh;
 
@@ -37,7 +36,7 @@ public static class MeshCommands
                     continue;
                 }
 
-                var message = await client.DownloadAsync(id, token).ConfigureAwait(false);
+                var message = await client.DownloadAsync(id, MeshClient.DefaultMaxBytes, token).ConfigureAwait(false);
                 Directory.CreateDirectory(folder);
                 await File.WriteAllBytesAsync(Path.Combine(folder, $"{Path.GetFileName(id)}.dat"), message.Content, token).ConfigureAwait(false);
                 output.WriteLine($"{id}  {message.MessageType}  from {message.From}  workflow {message.WorkflowId}  local id {message.LocalId}  {message.Content.Length} bytes");
@@ -93,27 +92,17 @@ public static class MeshCommands
             var authority = Setting(command, "--server-authority", "ServerAuthority", "the authority MESH's certificate must chain to (PEM); unset, the system's");
             command.SetAction(async (parse, token) =>
             {
-                var address = Required(parse, url);
-                if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
-                {
-                    throw new UsageException($"--url: '{address}' is not an https address");
-                }
-
-                var certificatePath = Required(parse, certificate);
-                X509Certificate2 clientCertificate;
+                MeshConnection connection;
                 try
                 {
-                    clientCertificate = MeshConnection.LoadCertificate(certificatePath);
+                    connection = MeshConnection.From(Required(parse, url), Required(parse, certificate), Value(parse, authority), TimeSpan.FromSeconds(60));
                 }
-                catch (Exception ex) when (ex is FileNotFoundException or System.Security.Cryptography.CryptographicException)
+                catch (Exception ex) when (ex is ArgumentException or System.Security.Cryptography.CryptographicException)
                 {
-                    throw new UsageException($"--client-certificate: {ex.Message}");
+                    throw new UsageException(ex is ArgumentException { ParamName: "url" } ? $"--url: {ex.Message.Split(" (Parameter", 2)[0]}" : $"--client-certificate or --server-authority: {ex.Message.Split(" (Parameter", 2)[0]}");
                 }
 
-                var serverAuthority = parse.GetValue(authority) is { Length: > 0 } ca ? X509CertificateLoader.LoadCertificateFromFile(ca) : null;
-                using var client = new MeshClient(
-                    new MeshConnection(uri, clientCertificate, serverAuthority, TimeSpan.FromSeconds(60)),
-                    new MeshCredentials(Required(parse, mailbox), Required(parse, password), Required(parse, key)), TimeProvider.System);
+                using var client = new MeshClient(connection, new MeshCredentials(Required(parse, mailbox), Required(parse, password), Required(parse, key)), TimeProvider.System);
                 try
                 {
                     return await act(client, parse, token).ConfigureAwait(false);
@@ -125,7 +114,7 @@ public static class MeshCommands
                 }
                 catch (HttpRequestException ex)
                 {
-                    error.WriteLine($"error: MESH at {uri} could not be reached ({ex.HttpRequestError})");
+                    error.WriteLine($"error: MESH at {connection.BaseAddress} could not be reached ({ex.HttpRequestError})");
                     return ExitCodes.InvalidInput;
                 }
             });
@@ -134,17 +123,17 @@ public static class MeshCommands
 
     private static Option<string?> Setting(Command command, string name, string variable, string what)
     {
-        var option = new Option<string?>(name)
-        {
-            Description = $"{char.ToUpperInvariant(what[0])}{what[1..]} (default: $Gateway__Mesh__{variable}).",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable($"Gateway__Mesh__{variable}"),
-        };
+        // The environment is read when the command runs, not as a default: help shows defaults, and these include the password.
+        var option = new Option<string?>(name) { Description = $"{char.ToUpperInvariant(what[0])}{what[1..]} (unset: $Gateway__Mesh__{variable})." };
         command.Options.Add(option);
         return option;
     }
 
+    private static string? Value(ParseResult parse, Option<string?> option) =>
+        parse.GetValue(option) ?? Environment.GetEnvironmentVariable($"Gateway__Mesh__{Variable(option.Name)}");
+
     private static string Required(ParseResult parse, Option<string?> option) =>
-        parse.GetValue(option) is { Length: > 0 } value
+        Value(parse, option) is { Length: > 0 } value
             ? value
             : throw new UsageException($"{option.Name} is required (or set $Gateway__Mesh__{Variable(option.Name)})");
 

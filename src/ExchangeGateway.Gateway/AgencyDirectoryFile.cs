@@ -127,6 +127,10 @@ public static class AgencyDirectoryFile
 
         var duplicates = agencies.GroupBy(a => a.Id, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => $"{source}: agency {g.Key} is listed more than once");
         problems.AddRange(duplicates);
+
+        // Answers through MESH are matched to their agency by mailbox: two agencies on one mailbox could not be told apart.
+        problems.AddRange(agencies.Where(a => a.Mesh is not null).GroupBy(a => a.Mesh!.Mailbox, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1)
+            .Select(g => $"{source}: MESH mailbox {g.Key} is given to agencies {string.Join(", ", g.Select(a => a.Id))}; each agency needs its own"));
         if (problems.Count > 0)
         {
             throw new GatewayConfigurationException(problems);

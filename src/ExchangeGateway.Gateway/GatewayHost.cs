@@ -99,6 +99,12 @@ public static class GatewayHost
 
         var mesh = options.Mesh.Enabled ? new MeshMailbox(Options.Create(options), time) : null;
         var (store, personKeys) = DataFolder.Open(options.Data, options.Database, time, options.GroupCommitLimit);
+        if (mesh is null && store.Snapshot(tx => tx.MeshQueue.NextDue()) is not null)
+        {
+            store.Dispose();
+            throw new GatewayConfigurationException(["messages wait to be sent through MESH, but Gateway:Mesh:Url is not set (set it, or cancel them with exg outbox cancel)"]);
+        }
+
 
         builder.Services.AddSingleton<StorageHealth>();
         builder.Services.AddGatewayMetrics();
@@ -129,7 +135,8 @@ public static class GatewayHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MailboxExpiry>());
         if (mesh is not null)
         {
-            builder.Services.AddSingleton(mesh);
+            // Made by a factory so the container disposes it (its HTTP client) at shutdown.
+            builder.Services.AddSingleton(_ => mesh);
             builder.Services.AddSingleton<MeshDelivery>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<MeshDelivery>());
             builder.Services.AddSingleton<MeshInbox>();

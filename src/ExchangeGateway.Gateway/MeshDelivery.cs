@@ -21,12 +21,14 @@ public sealed class MeshDelivery(
     /// <inheritdoc/>
     protected override DeliveryChannel Channel => DeliveryChannel.Mesh;
 
-    // A large package goes in several chunks, each a request of its own.
-    /// <inheritdoc/>
-    protected override TimeSpan Lease => (mailbox.Options.Timeout * 4) + TimeSpan.FromSeconds(30);
+    /// <summary>The claim outlives the whole send (every chunk), which is cut off at <see cref="SendDeadline"/>.</summary>
+    protected override TimeSpan Lease => SendDeadline + TimeSpan.FromSeconds(30);
+
+    // A large package goes in several chunks, each a request of its own; together they may take this long.
+    private TimeSpan SendDeadline => mailbox.Options.Timeout * 4;
 
     /// <inheritdoc/>
-    protected override IPushQueue Queue(IStoreTransaction transaction) => transaction.MeshQueue;
+    protected override IOutboxQueue Queue(IStoreTransaction transaction) => transaction.MeshQueue;
 
     /// <summary>The stored endpoint of a MESH recipient: its mailbox and workflow.</summary>
     public static string Endpoint(Domain.MeshAddress address)
@@ -45,9 +47,11 @@ public sealed class MeshDelivery(
         }
 
         var outgoing = new MeshOutgoing(parts[0], parts[1], message.Package, message.MessageId, $"{message.MessageId}.p7m", Subject, Encrypted: true);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        deadline.CancelAfter(SendDeadline);
         try
         {
-            var meshId = await mailbox.Client.SendAsync(outgoing, mailbox.Options.ChunkSize, stoppingToken).ConfigureAwait(false);
+            var meshId = await mailbox.Client.SendAsync(outgoing, mailbox.Options.ChunkSize, deadline.Token).ConfigureAwait(false);
             return new(SendOutcome.Delivered, $"MESH message {meshId}", meshId);
         }
         catch (MeshException ex) when (ex.CredentialsRefused)
@@ -65,7 +69,7 @@ public sealed class MeshDelivery(
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-            return new(SendOutcome.Retry, $"MESH gave no answer within {mailbox.Options.Timeout.TotalSeconds:0.#} s");
+            return new(SendOutcome.Retry, $"MESH did not take the package within {SendDeadline.TotalSeconds:0.#} s");
         }
         catch (HttpRequestException ex)
         {

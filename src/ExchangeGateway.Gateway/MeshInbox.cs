@@ -1,5 +1,5 @@
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ExchangeGateway.Crypto;
 using ExchangeGateway.Domain;
 using ExchangeGateway.Mesh;
@@ -21,7 +21,13 @@ public sealed class MeshInbox(
     ILogger<MeshInbox> log) : BackgroundService
 {
     private const int TrackedPerRound = 100;
+
+    /// <summary>Rounds a message may fail in before it is dropped (audited), so one that can never be taken does not come back for 5 days.</summary>
+    public const int MaxFailedRounds = 5;
+
     private readonly SignedPackageVerifier verifier = new(trust, time);
+    private readonly Dictionary<string, int> failedRounds = new(StringComparer.Ordinal);
+    private DateTimeOffset? lastHandshake;
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -60,28 +66,55 @@ public sealed class MeshInbox(
     /// <summary>One round: every message in the inbox, then the tracking of unsettled sent messages.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
+        // MESH asks every mailbox for a handshake at least once a day.
+        if (lastHandshake is not { } last || time.GetUtcNow() - last >= TimeSpan.FromDays(1))
+        {
+            await mailbox.Client.HandshakeAsync(cancellationToken).ConfigureAwait(false);
+            lastHandshake = time.GetUtcNow();
+        }
+
         foreach (var id in await mailbox.Client.InboxAsync(cancellationToken).ConfigureAwait(false))
         {
+            bool settled;
             try
             {
-                var message = await mailbox.Client.DownloadAsync(id, cancellationToken).ConfigureAwait(false);
-                var settled = message.MessageType.Equals(MeshIncoming.Report, StringComparison.OrdinalIgnoreCase)
+                var message = await mailbox.Client.DownloadAsync(id, SignedPackageVerifier.MaxBytes, cancellationToken).ConfigureAwait(false);
+                settled = message.MessageType.Equals(MeshIncoming.Report, StringComparison.OrdinalIgnoreCase)
                     ? await ReportAsync(message).ConfigureAwait(false)
                     : await DataAsync(message).ConfigureAwait(false);
-                if (settled)
-                {
-                    await mailbox.Client.AcknowledgeAsync(id, cancellationToken).ConfigureAwait(false);
-                }
+                failedRounds.Remove(id);
             }
             catch (Exception ex) when (ex is not OperationCanceledException && !StorageHealth.IsFault(ex))
             {
-                // One message that cannot be taken (a failed download or acknowledgement, or a fault of ours) stays in the
-                // inbox for the next round without holding up the rest; a storage fault ends the round.
-                log.LogWarning("MESH message {MeshId} not taken this round: {Problem}", id, ex is MeshException ? ex.Message : ex.GetType().Name);
+                // One message that cannot be taken (a failed download, a fault of ours) stays in the inbox for the next
+                // round without holding up the rest; a storage fault ends the round.
+                var problem = ex is MeshException ? ex.Message : ex.GetType().Name;
+                log.LogWarning("MESH message {MeshId} not taken this round: {Problem}", id, problem);
+                await GiveUpAfterRepeatedFailuresAsync(id, problem, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (settled)
+            {
+                try
+                {
+                    await mailbox.Client.AcknowledgeAsync(id, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is MeshException or HttpRequestException)
+                {
+                    // Taken and committed: it comes back next round and is recognised as a repeat.
+                    log.LogWarning("MESH message {MeshId} was taken but its acknowledgement failed ({Problem}); it will be taken again as a repeat", id, ex.Message);
+                }
             }
         }
 
-        var unsettled = await store.InTransactionAsync(tx => tx.Mesh.Unsettled(TrackedPerRound)).ConfigureAwait(false);
+        await TrackAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Each unsettled message is asked about once a tracking interval, least recently asked first.
+    private async Task TrackAsync(CancellationToken cancellationToken)
+    {
+        var unsettled = await store.InTransactionAsync(tx => tx.Mesh.Unsettled(TrackedPerRound, time.GetUtcNow() - mailbox.Options.TrackingInterval)).ConfigureAwait(false);
         foreach (var sent in unsettled)
         {
             MeshTracking tracking;
@@ -93,25 +126,47 @@ public sealed class MeshInbox(
             {
                 // One message MESH cannot say anything of must not stop the tracking of the others.
                 log.LogWarning("MESH tracking of {MessageId} failed: {Problem}", sent.MessageId, ex.Message);
+                await store.InTransactionAsync(tx => { tx.Mesh.MarkTracked(sent.MessageId); return 0; }).ConfigureAwait(false);
                 continue;
             }
 
-            if (tracking.IsAcknowledged)
-            {
-                await store.InTransactionAsync(tx =>
-                {
-                    if (tx.Mesh.MarkAcknowledged(sent.MessageId))
-                    {
-                        audit.Acknowledged(tx, sent.Recipient, sent.MessageId);
-                    }
-
-                    return 0;
-                }).ConfigureAwait(false);
-            }
-            else if (tracking.IsUndeliverable)
+            if (tracking.IsUndeliverable)
             {
                 await UndeliverableAsync(sent, $"MESH tracking says undeliverable ({tracking.StatusCode}: {tracking.StatusDescription})").ConfigureAwait(false);
+                continue;
             }
+
+            await store.InTransactionAsync(tx =>
+            {
+                tx.Mesh.MarkTracked(sent.MessageId);
+                if (tracking.IsAcknowledged && tx.Mesh.MarkAcknowledged(sent.MessageId))
+                {
+                    audit.Acknowledged(tx, sent.Recipient, sent.MessageId);
+                }
+
+                return 0;
+            }).ConfigureAwait(false);
+        }
+    }
+
+    private async Task GiveUpAfterRepeatedFailuresAsync(string id, string problem, CancellationToken cancellationToken)
+    {
+        failedRounds[id] = failedRounds.GetValueOrDefault(id) + 1;
+        if (failedRounds[id] < MaxFailedRounds)
+        {
+            return;
+        }
+
+        try
+        {
+            await mailbox.Client.AcknowledgeAsync(id, cancellationToken).ConfigureAwait(false);
+            failedRounds.Remove(id);
+            audit.CertificateProblem(null, null, $"MESH message {id} could not be taken in {MaxFailedRounds} rounds ({problem}); dropped");
+            log.LogError("MESH message {MeshId} could not be taken in {Rounds} rounds ({Problem}); acknowledged and dropped", id, MaxFailedRounds, problem);
+        }
+        catch (Exception ex) when (ex is MeshException or HttpRequestException)
+        {
+            log.LogWarning("MESH message {MeshId}: dropping it failed too ({Problem})", id, ex.Message);
         }
     }
 
@@ -138,7 +193,7 @@ public sealed class MeshInbox(
     {
         var expired = await store.InTransactionAsync(tx =>
         {
-            if (!tx.Mesh.MarkUndeliverable(sent.MessageId, reason))
+            if (!tx.Mesh.MarkUndeliverable(sent.MessageId, sent.MeshMessageId, reason))
             {
                 return false;
             }
@@ -222,21 +277,25 @@ public sealed class MeshInbox(
     /// </summary>
     private async Task<SubmissionAnswer> TakeAsync(byte[] content, string sender)
     {
-        JsonNode? json;
+        // JsonDocument, not JsonNode: it reads a body with a key given twice, which the intake then refuses by name.
+        (string MessageId, byte[] Response)? answer = null;
         try
         {
-            json = JsonNode.Parse(content);
+            using var json = JsonDocument.Parse(content);
+            if (json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("response", out var response) && response.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("messageId", out var id) && id.ValueKind == JsonValueKind.String)
+            {
+                answer = (id.GetString()!, Encoding.UTF8.GetBytes(response.GetRawText()));
+            }
         }
         catch (JsonException)
         {
-            return await submissions.AcceptAsync(content, sender).ConfigureAwait(false);
+            // Not JSON: the submission intake refuses it, saying where.
         }
 
-        if (json is JsonObject envelope && envelope["response"] is JsonObject response && envelope["messageId"] is JsonValue id && id.TryGetValue<string>(out var messageId))
-        {
-            return await responses.AnswerAsync(messageId, JsonSerializer.SerializeToUtf8Bytes(response), sender).ConfigureAwait(false);
-        }
-
-        return await submissions.AcceptAsync(content, sender).ConfigureAwait(false);
+        return answer is { } given
+            ? await responses.AnswerAsync(given.MessageId, given.Response, sender).ConfigureAwait(false)
+            : await submissions.AcceptAsync(content, sender).ConfigureAwait(false);
     }
 }

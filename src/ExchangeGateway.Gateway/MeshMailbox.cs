@@ -18,10 +18,16 @@ public sealed class MeshMailbox : IDisposable
             throw new GatewayConfigurationException(problems);
         }
 
-        var connection = new MeshConnection(
-            new Uri(mesh.Url!), MeshConnection.LoadCertificate(mesh.ClientCertificate!),
-            string.IsNullOrEmpty(mesh.ServerAuthority) ? null : System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(mesh.ServerAuthority),
-            mesh.Timeout);
+        MeshConnection connection;
+        try
+        {
+            connection = MeshConnection.From(mesh.Url!, mesh.ClientCertificate!, mesh.ServerAuthority, mesh.Timeout);
+        }
+        catch (Exception ex) when (ex is ArgumentException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new GatewayConfigurationException([$"Gateway:Mesh: {ex.Message}"]);
+        }
+
         Client = new MeshClient(connection, new MeshCredentials(mesh.Mailbox!, mesh.Password!, mesh.SharedKey!), time);
     }
 

@@ -27,8 +27,11 @@ public sealed class MeshOptions
     /// <summary>The largest chunk sent; a larger package goes in several (MESH takes up to 100 MB a chunk; 20 MB is its advice).</summary>
     public int ChunkSize { get; set; } = 20 * 1024 * 1024;
 
-    /// <summary>How often the gateway's inbox is read and its sent messages tracked.</summary>
+    /// <summary>How often the gateway's inbox is read.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often MESH is asked what became of each message it took and no report has settled.</summary>
+    public TimeSpan TrackingInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long one MESH request may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);

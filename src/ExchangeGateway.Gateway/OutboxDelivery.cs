@@ -45,7 +45,7 @@ public abstract class OutboxDelivery : BackgroundService
     protected GatewayOptions Options => options;
 
     /// <summary>The queue of this channel's messages in a transaction.</summary>
-    protected abstract IPushQueue Queue(IStoreTransaction transaction);
+    protected abstract IOutboxQueue Queue(IStoreTransaction transaction);
 
     /// <summary>One attempt to send a message: its outcome, a detail for the audit trail (no personal data), and the receiver's id for it if any.</summary>
     protected abstract Task<SendResult> SendAsync(DueMessage message, CancellationToken stoppingToken);
@@ -135,7 +135,7 @@ public abstract class OutboxDelivery : BackgroundService
     // Who holds a claim, for an administrator looking at the outbox: this process on this machine.
     private static string Claimant { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
-    // A claim outlives the longest attempt, so no other instance pushes the message while this one still may.
+    /// <summary>How long a claim holds: longer than the longest attempt, so no other instance sends the message while this one still may.</summary>
     protected virtual TimeSpan Lease => options.PushTimeout + TimeSpan.FromSeconds(30);
 
     // A delivery state change and its audit entry, in one transaction; nothing is audited (or counted) for a message no longer queued.

@@ -17,7 +17,7 @@ public sealed class PushDelivery(
     protected override DeliveryChannel Channel => DeliveryChannel.Push;
 
     /// <inheritdoc/>
-    protected override IPushQueue Queue(IStoreTransaction transaction) => transaction.PushQueue;
+    protected override IOutboxQueue Queue(IStoreTransaction transaction) => transaction.PushQueue;
 
     /// <inheritdoc/>
     protected override async Task<SendResult> SendAsync(DueMessage message, CancellationToken stoppingToken)

@@ -15,6 +15,9 @@ public sealed class MeshClient : IDisposable
     /// <summary>The media type a MESH v2 client accepts.</summary>
     public const string AcceptType = "application/vnd.mesh.v2+json";
 
+    /// <summary>The largest message downloaded unless a caller says otherwise (MESH's own limit for a message is 100 MB unchunked).</summary>
+    public const long DefaultMaxBytes = 100L * 1024 * 1024;
+
     private readonly HttpClient http;
     private readonly MeshCredentials credentials;
     private readonly TimeProvider time;
@@ -82,20 +85,23 @@ public sealed class MeshClient : IDisposable
         return messages is null ? [] : [.. messages.Select(m => m?.GetValue<string>()).OfType<string>()];
     }
 
-    /// <summary>Downloads a message, every chunk, checking our checksum when the sender gave one; it stays in the inbox until acknowledged.</summary>
-    public async Task<MeshIncoming> DownloadAsync(string messageId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Downloads a message, every chunk, refusing one larger than <paramref name="maxBytes"/> and checking our checksum when
+    /// the sender gave one; it stays in the inbox until acknowledged.
+    /// </summary>
+    public async Task<MeshIncoming> DownloadAsync(string messageId, long maxBytes = DefaultMaxBytes, CancellationToken cancellationToken = default)
     {
         var path = $"/inbox/{Uri.EscapeDataString(messageId)}";
         using var request = Request(HttpMethod.Get, path);
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         using var content = new MemoryStream();
-        await response.Content.CopyToAsync(content, cancellationToken).ConfigureAwait(false);
+        await CopyAsync(response, content, messageId, maxBytes, cancellationToken).ConfigureAwait(false);
         var chunks = ChunkCount(Header(response, "mex-Chunk-Range"));
         for (var chunk = 2; chunk <= chunks; chunk++)
         {
             using var next = Request(HttpMethod.Get, $"{path}/{chunk}");
             using var part = await SendAsync(next, cancellationToken).ConfigureAwait(false);
-            await part.Content.CopyToAsync(content, cancellationToken).ConfigureAwait(false);
+            await CopyAsync(part, content, messageId, maxBytes, cancellationToken).ConfigureAwait(false);
         }
 
         var bytes = content.ToArray();
@@ -109,6 +115,26 @@ public sealed class MeshClient : IDisposable
             Header(response, "mex-MessageID") ?? messageId, Header(response, "mex-MessageType") ?? MeshIncoming.Data, Header(response, "mex-From"),
             Header(response, "mex-WorkflowID"), Header(response, "mex-LocalID"), Header(response, "mex-LinkedMsgID"),
             Header(response, "mex-StatusCode"), Header(response, "mex-StatusDescription"), bytes);
+    }
+
+    // The sender chooses the chunk count: the bytes taken are bounded, not the chunks trusted.
+    private static async Task CopyAsync(HttpResponseMessage response, MemoryStream content, string messageId, long maxBytes, CancellationToken cancellationToken)
+    {
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (content.Length + read > maxBytes)
+                {
+                    throw new MeshException($"MESH message {messageId} is larger than {maxBytes} bytes");
+                }
+
+                content.Write(buffer, 0, read);
+            }
+        }
     }
 
     /// <summary>Acknowledges a message, which removes it from the inbox.</summary>

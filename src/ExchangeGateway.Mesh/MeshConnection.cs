@@ -55,18 +55,43 @@ public sealed class MeshConnection
         SslOptions = new SslClientAuthenticationOptions
         {
             ClientCertificates = [ClientCertificate],
-            RemoteCertificateValidationCallback = (_, certificate, _, errors) => AcceptServer(certificate, errors),
+            RemoteCertificateValidationCallback = (_, certificate, chain, errors) => AcceptServer(certificate, chain, errors),
         },
     };
 
-    private bool AcceptServer(X509Certificate? certificate, SslPolicyErrors errors)
+    /// <summary>
+    /// A connection from settings: the address, the client certificate's PEM file (its key beside it) and, when given, the
+    /// server authority's PEM file; throws <see cref="ArgumentException"/> naming the setting that is wrong.
+    /// </summary>
+    public static MeshConnection From(string url, string clientCertificate, string? serverAuthority, TimeSpan timeout)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var address) || address.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"'{url}' is not an https address", nameof(url));
+        }
+
+        X509Certificate2 client;
+        try
+        {
+            client = LoadCertificate(clientCertificate);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new ArgumentException(ex.Message, nameof(clientCertificate), ex);
+        }
+
+        return new MeshConnection(address, client, string.IsNullOrEmpty(serverAuthority) ? null : X509CertificateLoader.LoadCertificateFromFile(serverAuthority), timeout);
+    }
+
+    private bool AcceptServer(X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors)
     {
         if (ServerAuthority is null)
         {
             return errors == SslPolicyErrors.None;
         }
 
-        // The name must match whatever the authority; the chain is built to the configured authority only.
+        // The name must match whatever the authority; the chain is built to the configured authority only, through the
+        // intermediates the server presented, and the certificate must be one for a TLS server.
         if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
         {
             return false;
@@ -76,6 +101,15 @@ public sealed class MeshConnection
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(ServerAuthority);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
+        if (presented is not null)
+        {
+            foreach (var element in presented.ChainElements)
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
         using var server = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
         return chain.Build(server);
     }

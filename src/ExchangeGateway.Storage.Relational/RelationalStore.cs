@@ -148,11 +148,11 @@ internal sealed class RelationalTransaction(DbSession session, TimeProvider time
 
     public ISubmissionStore Submissions => field ??= new SqlSubmissionStore(Session, time);
 
-    public IPushQueue PushQueue => field ??= new SqlPushQueue(Session, time);
+    public IOutboxQueue PushQueue => field ??= new SqlPushQueue(Session, time);
 
     public IMailboxStore Mailbox => field ??= new SqlMailboxStore(Session, time);
 
-    public IPushQueue MeshQueue => field ??= new SqlPushQueue(Session, time, Channels.Mesh);
+    public IOutboxQueue MeshQueue => field ??= new SqlPushQueue(Session, time, Channels.Mesh);
 
     public IMeshStore Mesh => field ??= new SqlMeshStore(Session, time);
 

@@ -47,7 +47,7 @@ internal sealed class SqlOutboxAdmin(DbSession db, TimeProvider time) : IOutboxA
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         return db.Run(
-            "UPDATE messages SET status = @q, attempts = 0, next_attempt_ms = @now, window_start_ms = @now, created_ms = CASE WHEN channel = 'mailbox' THEN @now ELSE created_ms END, claimed_by = NULL, updated_ms = @now WHERE message_id = @m AND status IN (@dl, @e)",
+            "UPDATE messages SET status = @q, attempts = 0, next_attempt_ms = @now, window_start_ms = @now, created_ms = CASE WHEN channel = 'mailbox' THEN @now ELSE created_ms END, claimed_by = NULL, mesh_message_id = NULL, mesh_tracked_ms = NULL, updated_ms = @now WHERE message_id = @m AND status IN (@dl, @e)",
             ("@q", MessageStatus.Queued), ("@now", now), ("@m", messageId), ("@dl", MessageStatus.DeadLetter), ("@e", MessageStatus.Expired)) == 1;
     }
 

@@ -1,11 +1,11 @@
 namespace ExchangeGateway.Storage.Relational;
 
 /// <summary>
-/// The push queue (and, over channel 'mesh', the MESH send queue). Claiming a message moves its next attempt to the end of a lease: no instance finds it due before
+/// The queue of one sending channel (push, or MESH). Claiming a message moves its next attempt to the end of a lease: no instance finds it due before
 /// then, and one that dies holding it lets it fall due again. The claim is a conditional update, so of two instances
 /// that picked the same message only one changes it.
 /// </summary>
-internal sealed class SqlPushQueue(DbSession db, TimeProvider time, string channel = Channels.Push) : IPushQueue
+internal sealed class SqlPushQueue(DbSession db, TimeProvider time, string channel = Channels.Push) : IOutboxQueue
 {
     public IReadOnlyList<DueMessage> Claim(int max, IReadOnlyCollection<string> skip, IReadOnlyCollection<string> busyAgencies, string claimant, TimeSpan lease, Func<string, int>? roomFor = null)
     {
@@ -91,17 +91,22 @@ internal sealed class SqlPushQueue(DbSession db, TimeProvider time, string chann
 
     public bool MarkDeadLetter(string messageId, string error, string? claim = null) => Transition(messageId, MessageStatus.DeadLetter, error, null, claim);
 
-    private bool Transition(string messageId, string to, string? error, long? nextAttemptMs, string? claim)
+    /// <summary>Delivered to MESH under <paramref name="meshMessageId"/>, which is kept beside the message.</summary>
+    public bool MarkSent(string messageId, string meshMessageId, string? claim) => Transition(messageId, MessageStatus.Delivered, null, null, claim, meshMessageId);
+
+    private bool Transition(string messageId, string to, string? error, long? nextAttemptMs, string? claim, string? meshMessageId = null)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        (string, object?)[] parameters = [("@to", to), ("@e", error), ("@next", nextAttemptMs ?? now), ("@now", now), ("@m", messageId), ("@from", MessageStatus.Queued), ("@claim", claim)];
+        (string, object?)[] parameters =
+            [("@to", to), ("@e", error), ("@next", nextAttemptMs ?? now), ("@now", now), ("@m", messageId), ("@from", MessageStatus.Queued), ("@mesh", meshMessageId), ("@claim", claim)];
         return db.Run(
-            "UPDATE messages SET status = @to, attempts = attempts + 1, last_error = @e, next_attempt_ms = @next, claimed_by = NULL, updated_ms = @now WHERE message_id = @m AND status = @from"
+            "UPDATE messages SET status = @to, attempts = attempts + 1, last_error = @e, next_attempt_ms = @next, claimed_by = NULL, updated_ms = @now, "
+            + "mesh_message_id = COALESCE(@mesh, mesh_message_id) WHERE message_id = @m AND status = @from"
             + (claim is null ? "" : " AND claimed_by = @claim"),
             claim is null ? parameters[..^1] : parameters) == 1;
     }
 
-    // The agencies with queued push messages, one index seek each (a skip scan neither database does by itself): a
+    // The agencies with queued messages on this channel, one index seek each (a skip scan neither database does by itself): a
     // DISTINCT would walk every queued message.
     private List<string> QueuedRecipients() => db.Rows(
         $"""

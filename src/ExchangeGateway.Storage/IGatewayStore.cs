@@ -42,13 +42,13 @@ public interface IStoreTransaction
     ISubmissionStore Submissions { get; }
 
     /// <summary>Messages pushed to agency endpoints.</summary>
-    IPushQueue PushQueue { get; }
+    IOutboxQueue PushQueue { get; }
 
     /// <summary>Messages agencies pull.</summary>
     IMailboxStore Mailbox { get; }
 
     /// <summary>Messages waiting to be sent through MESH, claimed like pushes.</summary>
-    IPushQueue MeshQueue { get; }
+    IOutboxQueue MeshQueue { get; }
 
     /// <summary>Messages sent through MESH: their MESH ids and what MESH says of them.</summary>
     IMeshStore Mesh { get; }

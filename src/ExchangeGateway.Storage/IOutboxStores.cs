@@ -33,8 +33,8 @@ public interface ISubmissionStore
     IReadOnlyList<TrackingLine> Track(string submissionId);
 }
 
-/// <summary>The push queue: due messages are claimed with a lease so one instance at a time attempts each.</summary>
-public interface IPushQueue
+/// <summary>A sending channel's queue (push, MESH): due messages are claimed with a lease so one instance at a time attempts each.</summary>
+public interface IOutboxQueue
 {
     /// <summary>
     /// Claims up to <paramref name="max"/> push messages due now, oldest first, leaving out <paramref name="skip"/> and
@@ -133,14 +133,20 @@ public interface IMeshStore
     /// <summary>The MESH message id of a message, or null while it has none.</summary>
     string? MeshIdOf(string messageId);
 
-    /// <summary>Messages handed to MESH and not yet acknowledged or reported undeliverable, least recently looked at first.</summary>
-    IReadOnlyList<MeshSentMessage> Unsettled(int max);
+    /// <summary>Messages handed to MESH and not yet settled whose tracking was last asked before <paramref name="trackedBefore"/>, least recently asked first.</summary>
+    IReadOnlyList<MeshSentMessage> Unsettled(int max, DateTimeOffset trackedBefore);
+
+    /// <summary>Its tracking was asked now.</summary>
+    void MarkTracked(string messageId);
 
     /// <summary>The recipient acknowledged the message in MESH; false unless it was delivered to MESH.</summary>
     bool MarkAcknowledged(string messageId);
 
-    /// <summary>MESH reported the message undeliverable (e.g. not collected in 5 days): expired, which its sender sees as undeliverable.</summary>
-    bool MarkUndeliverable(string messageId, string reason);
+    /// <summary>
+    /// MESH reported the send <paramref name="meshMessageId"/> undeliverable (e.g. not collected in 5 days): expired, which its
+    /// sender sees as undeliverable; false when the message is not delivered under that MESH id (e.g. retried since).
+    /// </summary>
+    bool MarkUndeliverable(string messageId, string meshMessageId, string reason);
 }
 
 /// <summary>A message MESH has taken, and the id MESH gave it.</summary>

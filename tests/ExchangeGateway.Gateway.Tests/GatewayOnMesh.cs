@@ -33,6 +33,9 @@ public abstract class GatewayOnMesh : GatewayWithAgencies
     /// <summary>The GP's MESH mailbox in the directory (an unregistered one tests dead-lettering).</summary>
     protected virtual string DirectoryGpMailbox => GpMailbox;
 
+    /// <summary>The GP's MESH workflow in the directory (an unregistered one tests dead-lettering).</summary>
+    protected virtual string DirectoryGpWorkflow => RecordWorkflow;
+
     /// <summary>The shared key the gateway is configured with (a wrong one tests refusal).</summary>
     protected virtual string GatewaySharedKey => SharedKey;
 
@@ -61,14 +64,14 @@ public abstract class GatewayOnMesh : GatewayWithAgencies
         [
             "--Gateway:Mesh:Url", Sandbox.Url.ToString(), "--Gateway:Mesh:Mailbox", GatewayMailbox, "--Gateway:Mesh:Password", GatewayPassword,
             "--Gateway:Mesh:SharedKey", sharedKey, "--Gateway:Mesh:ClientCertificate", Path.Combine(GatewayUnderTest.Certs, "gateway.crt"),
-            "--Gateway:Mesh:ServerAuthority", Path.Combine(GatewayUnderTest.Certs, "ca.crt"), "--Gateway:Mesh:PollInterval", "00:00:00.200",
+            "--Gateway:Mesh:ServerAuthority", Path.Combine(GatewayUnderTest.Certs, "ca.crt"), "--Gateway:Mesh:PollInterval", "00:00:00.200", "--Gateway:Mesh:TrackingInterval", "00:00:00.200",
             "--Gateway:Mesh:ChunkSize", ChunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ]),
         folder: data,
         directory: agencies =>
         {
             var gp = agencies.Single(a => a!["id"]!.GetValue<string>() == "B86030")!.AsObject();
-            gp["mesh"] = new JsonObject { ["mailbox"] = DirectoryGpMailbox, ["workflowId"] = RecordWorkflow };
+            gp["mesh"] = new JsonObject { ["mailbox"] = DirectoryGpMailbox, ["workflowId"] = DirectoryGpWorkflow };
         });
 
     /// <summary>The GP practice's own MESH client, with its certificate from certs-dev.</summary>

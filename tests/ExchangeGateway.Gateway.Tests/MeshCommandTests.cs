@@ -57,4 +57,24 @@ public sealed class MeshCommandTests : GatewayOnMesh
         Assert.Equal(2, exit);
         Assert.Contains("--password is required (or set $Gateway__Mesh__Password)", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Help_never_shows_a_key_taken_from_the_environment()
+    {
+        const string secret = "environment-shared-key-never-shown-3f1";
+        Environment.SetEnvironmentVariable("Gateway__Mesh__SharedKey", secret);
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            ExgCommandLine.Run(["mesh", "handshake", "--help"], output, error);
+
+            Assert.Contains("--shared-key", output.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, output.ToString() + error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("Gateway__Mesh__SharedKey", null);
+        }
+    }
 }

@@ -36,6 +36,7 @@ public sealed class MeshDeliveryTests : GatewayOnMesh
         await gp.AcknowledgeAsync(meshId);
 
         await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.Acknowledged, Patience, "the acknowledgement tracked");
+        Assert.True(Sandbox.Handshakes.GetValueOrDefault(GatewayMailbox) >= 1, "the gateway's handshake with MESH");
         AssertNoCredentialLogged();
     }
 
@@ -52,6 +53,22 @@ public sealed class MeshDeliveryTests : GatewayOnMesh
         Assert.Contains("MESH reported it undeliverable (14: Message not collected by recipient after 5 days)", Line(messageId).LastError, StringComparison.Ordinal);
         Assert.Equal("undeliverable", (await Gateway.Track("HLI", submissionId))["B86030"]["status"]!.GetValue<string>());
         await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GatewayMailbox).Count == 0, Patience, "the report acknowledged");
+        AssertNoCredentialLogged();
+    }
+
+    [Fact]
+    public async Task A_release_MESH_gives_up_on_without_a_report_is_found_undeliverable_by_tracking()
+    {
+        var (submissionId, messageId) = await SubmitReleaseAsync();
+        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, Patience, "the release in the GP's MESH inbox");
+        Sandbox.SuppressReports = true;
+
+        MeshClock.Advance(TimeSpan.FromDays(5) + TimeSpan.FromMinutes(1));
+        Sandbox.ExpireOverdue();
+
+        await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.Expired, Patience, "the expiry found by tracking");
+        Assert.StartsWith("MESH tracking says undeliverable (14: ", Line(messageId).LastError, StringComparison.Ordinal);
+        Assert.Equal("undeliverable", (await Gateway.Track("HLI", submissionId))["B86030"]["status"]!.GetValue<string>());
         AssertNoCredentialLogged();
     }
 
@@ -197,6 +214,23 @@ public sealed class MeshUnknownMailboxTests : GatewayOnMesh
         await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.DeadLetter, TimeSpan.FromSeconds(20), "the message dead-lettered");
         Assert.Equal("MESH answered 417 EPL-151: Unregistered to address", Line(messageId).LastError);
         Assert.Equal(1, Line(messageId).Attempts);
+        AssertNoCredentialLogged();
+    }
+}
+
+/// <summary>A workflow the GP's MESH mailbox is not registered for: MESH will never take the message, so it is dead-lettered at once.</summary>
+public sealed class MeshUnknownWorkflowTests : GatewayOnMesh
+{
+    /// <inheritdoc/>
+    protected override string DirectoryGpWorkflow => "EXG_UNREGISTERED";
+
+    [Fact]
+    public async Task A_workflow_the_GP_is_not_registered_for_is_dead_lettered_at_once_naming_MESHs_refusal()
+    {
+        var (_, messageId) = await SubmitReleaseAsync();
+
+        await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.DeadLetter, TimeSpan.FromSeconds(20), "the message dead-lettered");
+        Assert.Equal("MESH answered 417 EPL-152: Unregistered workflow for this recipient", Line(messageId).LastError);
         AssertNoCredentialLogged();
     }
 }

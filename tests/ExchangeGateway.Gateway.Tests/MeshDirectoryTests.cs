@@ -63,6 +63,15 @@ public sealed class MeshDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void Two_agencies_on_one_MESH_mailbox_are_refused_since_their_answers_could_not_be_told_apart()
+    {
+        var refused = Assert.Throws<GatewayConfigurationException>(() => Load(
+            Agency("B86030", AgencyTypes.Gp, Mesh("XSHARED1", "EXG_RECORD")), Agency("B82005", AgencyTypes.Gp, Mesh("xshared1", "EXG_RECORD"))));
+
+        Assert.Contains("MESH mailbox XSHARED1 is given to agencies B86030, B82005; each agency needs its own", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_gateway_with_agencies_on_MESH_will_not_start_without_its_own_mailbox_and_names_what_is_missing_never_a_secret()
     {
         var noMesh = await Assert.ThrowsAsync<GatewayConfigurationException>(() => Start());

@@ -44,8 +44,8 @@ public sealed partial class MeshSandboxHost
             await next(context);
         });
 
-        web.MapGet("/messageexchange/{mailbox}", (string mailbox) => Results.Json(new { mailboxId = mailbox }));
-        web.MapPost("/messageexchange/{mailbox}", (string mailbox) => Results.Json(new { mailboxId = mailbox }));
+        web.MapGet("/messageexchange/{mailbox}", Handshake);
+        web.MapPost("/messageexchange/{mailbox}", Handshake);
         web.MapPost("/messageexchange/{mailbox}/outbox", Send);
         web.MapPost("/messageexchange/{mailbox}/outbox/{id}/{chunk:int}", SendChunk);
         web.MapGet("/messageexchange/{mailbox}/outbox/tracking", Track);
@@ -62,6 +62,12 @@ public sealed partial class MeshSandboxHost
             results = mailboxes.Values.Where(m => m.OdsCode.Equals(ods, StringComparison.OrdinalIgnoreCase) && m.Workflows.Contains(workflow))
                 .Select(m => new { address = m.Id, description = m.OdsCode, endpoint_type = "MESH" }).ToList(),
         }));
+    }
+
+    private IResult Handshake(string mailbox)
+    {
+        Handshakes.AddOrUpdate(mailbox, 1, (_, n) => n + 1);
+        return Results.Json(new { mailboxId = mailbox });
     }
 
     private async Task<IResult> Send(HttpContext context, string mailbox)

@@ -42,6 +42,12 @@ public sealed partial class MeshSandboxHost : IAsyncDisposable
     /// <summary>When true, acknowledgements fail with 500 (as a MESH outage between download and acknowledgement would).</summary>
     public bool FailAcknowledgements { get; set; }
 
+    /// <summary>When true, an expiry sends no REPORT, so the sender learns of it only by tracking.</summary>
+    public bool SuppressReports { get; set; }
+
+    /// <summary>How many handshakes each mailbox made.</summary>
+    public ConcurrentDictionary<string, int> Handshakes { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Every request the sandbox refused, as "status code: description", for tests to see why.</summary>
     public ConcurrentQueue<string> Refusals { get; } = new();
 
@@ -86,6 +92,11 @@ public sealed partial class MeshSandboxHost : IAsyncDisposable
             {
                 message.Status = "undeliverable";
                 message.StatusCode = "14";
+                if (SuppressReports)
+                {
+                    continue;
+                }
+
                 var report = new SandboxMessage
                 {
                     Id = NewId(), Type = "REPORT", From = message.To, To = message.From, WorkflowId = message.WorkflowId, AcceptedAt = now, Chunks = [[]],

@@ -36,7 +36,7 @@ public abstract class MeshConformance<TTarget> : StoreConformanceTests<TTarget>
         Assert.Null(Read(t => t.Mesh.MeshIdOf("m2")));
         Assert.Equal(new MeshSentMessage("m1", "MESH-1", "B86030"), Read(t => t.Mesh.MessageFor("MESH-1")));
         Assert.Null(Read(t => t.Mesh.MessageFor("MESH-unknown")));
-        Assert.Equal([new MeshSentMessage("m1", "MESH-1", "B86030")], Read(t => t.Mesh.Unsettled(10)));
+        Assert.Equal([new MeshSentMessage("m1", "MESH-1", "B86030")], Read(t => t.Mesh.Unsettled(10, Start)));
     }
 
     [Fact]
@@ -48,13 +48,47 @@ public abstract class MeshConformance<TTarget> : StoreConformanceTests<TTarget>
 
         Assert.True(Store.InTransaction(t => t.Mesh.MarkAcknowledged("m1")));
         Assert.False(Store.InTransaction(t => t.Mesh.MarkAcknowledged("m1")));
-        Assert.True(Store.InTransaction(t => t.Mesh.MarkUndeliverable("m2", "MESH reported it undeliverable (14)")));
-        Assert.False(Store.InTransaction(t => t.Mesh.MarkUndeliverable("m2", "again")));
+        Assert.False(Store.InTransaction(t => t.Mesh.MarkUndeliverable("m2", "MESH-1", "about another send")));
+        Assert.True(Store.InTransaction(t => t.Mesh.MarkUndeliverable("m2", "MESH-2", "MESH reported it undeliverable (14)")));
+        Assert.False(Store.InTransaction(t => t.Mesh.MarkUndeliverable("m2", "MESH-2", "again")));
         Assert.False(Store.InTransaction(t => t.Mesh.MarkAcknowledged("m3")));
 
         Assert.Equal((MessageStatus.Acknowledged, MessageStatus.Expired), (Status("m1"), Status("m2")));
         Assert.Equal("MESH reported it undeliverable (14)", Read(t => t.Admin.List(null, 100)).Single(m => m.MessageId == "m2").LastError);
-        Assert.Empty(Read(t => t.Mesh.Unsettled(10)));
+        Assert.Empty(Read(t => t.Mesh.Unsettled(10, Start + TimeSpan.FromDays(1))));
+    }
+
+    [Fact]
+    public void Each_unsettled_message_is_tracked_in_turn_least_recently_asked_first()
+    {
+        Accept(Submission("s1", messages: [Mesh("m1"), Mesh("m2"), Mesh("m3")]));
+        Store.InTransaction(t => t.MeshQueue.Claim(10, [], [], "a", Lease));
+        Store.InTransaction(t => t.Mesh.MarkSent("m1", "MESH-1") && t.Mesh.MarkSent("m2", "MESH-2") && t.Mesh.MarkSent("m3", "MESH-3"));
+
+        Assert.Equal(["m1", "m2"], Read(t => t.Mesh.Unsettled(2, Start + TimeSpan.FromSeconds(1))).Select(m => m.MessageId));
+        Store.InTransaction(t => { t.Mesh.MarkTracked("m1"); t.Mesh.MarkTracked("m2"); return 0; });
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(["m3"], Read(t => t.Mesh.Unsettled(2, Start)).Select(m => m.MessageId));
+        Assert.Equal(["m3", "m1"], Read(t => t.Mesh.Unsettled(2, Start + TimeSpan.FromMinutes(1))).Select(m => m.MessageId));
+    }
+
+    [Fact]
+    public void A_retried_message_forgets_its_old_MESH_id_so_a_late_report_about_the_old_send_cannot_expire_it()
+    {
+        Accept(Submission("s1", messages: [Mesh("m1")]));
+        Store.InTransaction(t => t.MeshQueue.Claim(10, [], [], "a", Lease));
+        Store.InTransaction(t => t.Mesh.MarkSent("m1", "MESH-OLD") && t.Mesh.MarkUndeliverable("m1", "MESH-OLD", "expired in MESH"));
+
+        Assert.True(Store.InTransaction(t => t.Admin.Retry("m1")));
+
+        Assert.Null(Read(t => t.Mesh.MessageFor("MESH-OLD")));
+        Assert.Null(Read(t => t.Mesh.MeshIdOf("m1")));
+        Assert.Equal(MessageStatus.Queued, Status("m1"));
+        var again = Assert.Single(Store.InTransaction(t => t.MeshQueue.Claim(10, [], [], "a", Lease)));
+        Assert.True(Store.InTransaction(t => t.Mesh.MarkSent("m1", "MESH-NEW", again.Claim)));
+        Assert.False(Store.InTransaction(t => t.Mesh.MarkUndeliverable("m1", "MESH-OLD", "late report")));
+        Assert.Equal(MessageStatus.Delivered, Status("m1"));
     }
 }
 
