@@ -60,19 +60,22 @@ public abstract class GatewayOnMesh : GatewayWithAgencies
     /// <summary>Starts the gateway (again, on <paramref name="data"/>'s folder when given) with its MESH mailbox.</summary>
     private protected Task<GatewayUnderTest> StartOnMeshAsync(string? data, string sharedKey) => GatewayUnderTest.StartAsync(
         Agencies.Url!,
-        settings: args => args.AddRange(
-        [
-            "--Gateway:Mesh:Url", Sandbox.Url.ToString(), "--Gateway:Mesh:Mailbox", GatewayMailbox, "--Gateway:Mesh:Password", GatewayPassword,
-            "--Gateway:Mesh:SharedKey", sharedKey, "--Gateway:Mesh:ClientCertificate", Path.Combine(GatewayUnderTest.Certs, "gateway.crt"),
-            "--Gateway:Mesh:ServerAuthority", Path.Combine(GatewayUnderTest.Certs, "ca.crt"), "--Gateway:Mesh:PollInterval", "00:00:00.200", "--Gateway:Mesh:TrackingInterval", "00:00:00.200",
-            "--Gateway:Mesh:ChunkSize", ChunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ]),
+        settings: args => args.AddRange(MeshSettings(sharedKey)),
         folder: data,
         directory: agencies =>
         {
             var gp = agencies.Single(a => a!["id"]!.GetValue<string>() == "B86030")!.AsObject();
             gp["mesh"] = new JsonObject { ["mailbox"] = DirectoryGpMailbox, ["workflowId"] = DirectoryGpWorkflow };
         });
+
+    /// <summary>The gateway's MESH settings, as command-line arguments.</summary>
+    private protected string[] MeshSettings(string sharedKey) =>
+    [
+        "--Gateway:Mesh:Url", Sandbox.Url.ToString(), "--Gateway:Mesh:Mailbox", GatewayMailbox, "--Gateway:Mesh:Password", GatewayPassword,
+        "--Gateway:Mesh:SharedKey", sharedKey, "--Gateway:Mesh:ClientCertificate", Path.Combine(GatewayUnderTest.Certs, "gateway.crt"),
+        "--Gateway:Mesh:ServerAuthority", Path.Combine(GatewayUnderTest.Certs, "ca.crt"), "--Gateway:Mesh:PollInterval", "00:00:00.200",
+        "--Gateway:Mesh:TrackingInterval", "00:00:00.200", "--Gateway:Mesh:ChunkSize", ChunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    ];
 
     /// <summary>The GP practice's own MESH client, with its certificate from certs-dev.</summary>
     protected MeshClient GpClient() => new(

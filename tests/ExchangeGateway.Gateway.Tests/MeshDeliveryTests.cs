@@ -78,13 +78,7 @@ public sealed class MeshDeliveryTests : GatewayOnMesh
         var (_, messageId) = await SubmitReleaseAsync();
         await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, Patience, "the release in the GP's MESH inbox");
         using var gp = GpClient();
-        var answer = new JsonObject
-        {
-            ["messageId"] = messageId,
-            ["response"] = new JsonObject { ["outcome"] = "accepted", ["by"] = new JsonObject { ["name"] = "Dr A Patel", ["role"] = "GP" } },
-        };
-        var signer = new PackageSealer(KeyPair.Load(Path.Combine(GatewayUnderTest.Certs, "B86030.crt"), Path.Combine(GatewayUnderTest.Certs, "B86030.key")), TrustStore.Load(GatewayUnderTest.Certs), TimeProvider.System);
-        var signed = signer.SignOnly(Encoding.UTF8.GetBytes(answer.ToJsonString()), PackageOpener.GatewayAgencyId);
+        var signed = SignedAnswer(messageId);
 
         // MESH takes the answer but cannot record the gateway's acknowledgement: the gateway has applied it, then stops.
         Sandbox.FailAcknowledgements = true;
@@ -99,6 +93,47 @@ public sealed class MeshDeliveryTests : GatewayOnMesh
 
         await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GatewayMailbox).Count == 0, Patience, "the answer acknowledged after the restart");
         Assert.Equal("accepted", Gateway.Outbox.Store.InTransaction(tx => tx.Responses.Find(messageId))!.Outcome);
+        Assert.Single(AuditLines(), line => line.Contains("\"business-response\"", StringComparison.Ordinal) && line.Contains(messageId, StringComparison.Ordinal));
+        AssertNoCredentialLogged();
+    }
+
+    [Fact]
+    public async Task An_answer_through_MESH_is_applied_once_when_the_gateway_process_is_killed_between_applying_and_acknowledging_it()
+    {
+        var (submissionId, messageId) = await SubmitReleaseAsync();
+        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, Patience, "the release in the GP's MESH inbox");
+        await Gateway.StopKeepingDataAsync();
+
+        // The same gateway as a process of its own, on the same data, which this test kills with SIGKILL.
+        var port = CrashTests.FreePort();
+        var address = new Uri($"https://127.0.0.1:{port}/");
+        string[] args =
+        [
+            "--urls", $"https://127.0.0.1:{port}", "--data", Gateway.Data, "--agencies", Path.Combine(Gateway.Folder, "agencies.json"),
+            "--certs", GatewayUnderTest.Certs, .. MeshSettings(SharedKey),
+        ];
+        Sandbox.FailAcknowledgements = true;
+        using var process = await CrashTests.Start(args, Path.Combine(Gateway.Folder, "killed.log"), address);
+        try
+        {
+            using var gp = GpClient();
+            await gp.SendAsync(new MeshOutgoing(GatewayMailbox, AnswerWorkflow, SignedAnswer(messageId), Guid.NewGuid().ToString(), "answer.p7m", "answer", Encrypted: false), 1024 * 1024);
+            using var hli = new Http.GatewayClient(address, Http.TlsIdentity.Load(GatewayUnderTest.Certs, "HLI", TimeProvider.System));
+            await GatewayUnderTest.Eventually(() => Responded(hli, submissionId), Patience, "the answer applied by the process");
+            await GatewayUnderTest.Eventually(() => Sandbox.Refusals.Any(r => r.StartsWith("500", StringComparison.Ordinal)), Patience, "its acknowledgement refused");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        Assert.Single(Sandbox.Inbox(GatewayMailbox));
+        Assert.DoesNotContain(GatewayPassword, await File.ReadAllTextAsync(Path.Combine(Gateway.Folder, "killed.log")), StringComparison.Ordinal);
+        Sandbox.FailAcknowledgements = false;
+        Gateway = await StartOnMeshAsync(Gateway.Folder, SharedKey);
+
+        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GatewayMailbox).Count == 0, Patience, "the answer acknowledged after the restart");
         Assert.Single(AuditLines(), line => line.Contains("\"business-response\"", StringComparison.Ordinal) && line.Contains(messageId, StringComparison.Ordinal));
         AssertNoCredentialLogged();
     }
@@ -128,6 +163,23 @@ public sealed class MeshDeliveryTests : GatewayOnMesh
         AssertNoCredentialLogged();
     }
 
+    private static byte[] SignedAnswer(string messageId)
+    {
+        var answer = new JsonObject
+        {
+            ["messageId"] = messageId,
+            ["response"] = new JsonObject { ["outcome"] = "accepted", ["by"] = new JsonObject { ["name"] = "Dr A Patel", ["role"] = "GP" } },
+        };
+        var signer = new PackageSealer(KeyPair.Load(Path.Combine(GatewayUnderTest.Certs, "B86030.crt"), Path.Combine(GatewayUnderTest.Certs, "B86030.key")), TrustStore.Load(GatewayUnderTest.Certs), TimeProvider.System);
+        return signer.SignOnly(Encoding.UTF8.GetBytes(answer.ToJsonString()), PackageOpener.GatewayAgencyId);
+    }
+
+    private static bool Responded(Http.GatewayClient sender, string submissionId)
+    {
+        var track = sender.TrackAsync(submissionId).GetAwaiter().GetResult();
+        return track.IsSuccess && GatewayUnderTest.Json(track.Text)["recipients"]!.AsArray().Any(r => r!["recipient"]!.GetValue<string>() == "B86030" && r["response"] is not null);
+    }
+
     private string OpenWithExg(byte[] package)
     {
         var file = Path.Combine(Gateway.Folder, "from-mesh.p7m");
@@ -146,91 +198,5 @@ public sealed class MeshDeliveryTests : GatewayOnMesh
         using var error = new StringWriter();
         Assert.True(ExgCommandLine.Run(["audit", "export", "--data", Gateway.Data, "--out", export, "--certs", GatewayUnderTest.Certs], output, error) == 0, error.ToString());
         return [.. File.ReadLines(export)];
-    }
-}
-
-/// <summary>A package larger than the chunk size goes through MESH in chunks and arrives as it was sealed.</summary>
-public sealed class MeshChunkingTests : GatewayOnMesh
-{
-    /// <inheritdoc/>
-    protected override int ChunkSize => 4096;
-
-    [Fact]
-    public async Task A_large_package_goes_in_chunks_and_arrives_byte_identical()
-    {
-        var (_, messageId) = await SubmitReleaseAsync();
-        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, TimeSpan.FromSeconds(20), "the release in the GP's MESH inbox");
-        using var gp = GpClient();
-        var meshId = Assert.Single(await gp.InboxAsync());
-
-        var incoming = await gp.DownloadAsync(meshId);
-
-        var held = Sandbox.Message(meshId)!;
-        Assert.True(held.Chunks.Length > 2, $"{held.Chunks.Length} chunks");
-        Assert.All(held.Chunks[..^1], chunk => Assert.Equal(4096, chunk!.Length));
-        Assert.Equal(held.Headers["mex-Content-Checksum"], "SHA256:" + Convert.ToHexStringLower(SHA256.HashData(incoming.Content)));
-        Assert.Equal(messageId, new PackageOpener(RecipientIdentity.Load(GatewayUnderTest.Certs, "B86030"), TrustStore.Load(GatewayUnderTest.Certs), TimeProvider.System).Open(incoming.Content).MessageId);
-        AssertNoCredentialLogged();
-    }
-}
-
-/// <summary>MESH refusing the gateway's credentials: the message waits and is retried, and goes once the key is mended.</summary>
-public sealed class MeshWrongKeyTests : GatewayOnMesh
-{
-    /// <inheritdoc/>
-    protected override string GatewaySharedKey => "not-the-environments-key";
-
-    [Fact]
-    public async Task A_wrong_HMAC_is_refused_and_retried_and_the_message_goes_once_the_key_is_mended()
-    {
-        var (_, messageId) = await SubmitReleaseAsync();
-
-        await GatewayUnderTest.Eventually(() => Line(messageId).Attempts >= 2, TimeSpan.FromSeconds(20), "two refused attempts");
-        Assert.Equal(MessageStatus.Queued, Line(messageId).Status);
-        Assert.Equal("MESH refused the gateway's credentials (403)", Line(messageId).LastError);
-        Assert.Contains(Sandbox.Refusals, r => r.Contains("HMAC is wrong", StringComparison.Ordinal));
-        Assert.DoesNotContain("not-the-environments-key", Gateway.Logs.Text, StringComparison.Ordinal);
-        await Gateway.StopKeepingDataAsync();
-
-        Gateway = await StartOnMeshAsync(Gateway.Folder, SharedKey);
-
-        await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.Delivered, TimeSpan.FromSeconds(20), "the message sent with the mended key");
-        Assert.Single(Sandbox.Inbox(GpMailbox));
-        AssertNoCredentialLogged();
-    }
-}
-
-/// <summary>A GP mailbox MESH does not know: MESH will never take the message, so it is dead-lettered at once.</summary>
-public sealed class MeshUnknownMailboxTests : GatewayOnMesh
-{
-    /// <inheritdoc/>
-    protected override string DirectoryGpMailbox => "XNOBODY";
-
-    [Fact]
-    public async Task A_GP_mailbox_MESH_does_not_know_is_dead_lettered_at_once_naming_MESHs_refusal()
-    {
-        var (_, messageId) = await SubmitReleaseAsync();
-
-        await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.DeadLetter, TimeSpan.FromSeconds(20), "the message dead-lettered");
-        Assert.Equal("MESH answered 417 EPL-151: Unregistered to address", Line(messageId).LastError);
-        Assert.Equal(1, Line(messageId).Attempts);
-        AssertNoCredentialLogged();
-    }
-}
-
-/// <summary>A workflow the GP's MESH mailbox is not registered for: MESH will never take the message, so it is dead-lettered at once.</summary>
-public sealed class MeshUnknownWorkflowTests : GatewayOnMesh
-{
-    /// <inheritdoc/>
-    protected override string DirectoryGpWorkflow => "EXG_UNREGISTERED";
-
-    [Fact]
-    public async Task A_workflow_the_GP_is_not_registered_for_is_dead_lettered_at_once_naming_MESHs_refusal()
-    {
-        var (_, messageId) = await SubmitReleaseAsync();
-
-        await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.DeadLetter, TimeSpan.FromSeconds(20), "the message dead-lettered");
-        Assert.Equal("MESH answered 417 EPL-152: Unregistered workflow for this recipient", Line(messageId).LastError);
-        AssertNoCredentialLogged();
     }
 }
