@@ -211,19 +211,8 @@ public static class GatewayApi
         var sender = KnownCallerFilter.CallerOf(context);
         try
         {
-            return await Take(context, Intake.SubmissionReader.MaxBytes, push, acceptance.AcceptAsync, (body, answer) =>
-            {
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                if (answer.Status is >= 200 and < 300)
-                {
-                    // A repeat (the same body again) adds no message: counted apart, or a retrying client would inflate acceptances.
-                    metrics.Answered(sender, answer.NewMessageIds is null ? GatewayMetrics.Repeated : GatewayMetrics.Accepted, elapsed);
-                }
-                else
-                {
-                    metrics.Refuse(sender, SubmissionRefusals.Of(answer, body.Length > Intake.SubmissionReader.MaxBytes), elapsed);
-                }
-            }).ConfigureAwait(false);
+            return await Take(context, Intake.SubmissionReader.MaxBytes, push, acceptance.AcceptAsync,
+                (body, answer) => metrics.Submission(sender, answer, body.Length, Stopwatch.GetElapsedTime(started))).ConfigureAwait(false);
         }
         catch (Exception ex) when (StorageHealth.IsFault(ex))
         {

@@ -81,6 +81,21 @@ public sealed class GatewayMetrics
         acceptDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", Refused));
     }
 
+    /// <summary>Counts a submission by its answer, however it came (the API, MESH): accepted, repeated, or refused with its reason.</summary>
+    public void Submission(string sender, SubmissionAnswer answer, int bodyLength, TimeSpan elapsed)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        if (answer.Status is >= 200 and < 300)
+        {
+            // A repeat (the same body again) adds no message: counted apart, or a retrying client would inflate acceptances.
+            Answered(sender, answer.NewMessageIds is null ? Repeated : Accepted, elapsed);
+        }
+        else
+        {
+            Refuse(sender, SubmissionRefusals.Of(answer, bodyLength > Intake.SubmissionReader.MaxBytes), elapsed);
+        }
+    }
+
     /// <summary>Counts packages committed to the outbox under <paramref name="eventType"/> (a code: the event or document type).</summary>
     public void Queued(IEnumerable<OutgoingMessage> messages, string eventType)
     {

@@ -294,8 +294,14 @@ public sealed class MeshInbox(
             // Not JSON: the submission intake refuses it, saying where.
         }
 
-        return answer is { } given
-            ? await responses.AnswerAsync(given.MessageId, given.Response, sender).ConfigureAwait(false)
-            : await submissions.AcceptAsync(content, sender).ConfigureAwait(false);
+        if (answer is { } given)
+        {
+            return await responses.AnswerAsync(given.MessageId, given.Response, sender).ConfigureAwait(false);
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var accepted = await submissions.AcceptAsync(content, sender).ConfigureAwait(false);
+        metrics.Submission(sender, accepted, content.Length, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return accepted;
     }
 }

@@ -93,6 +93,24 @@ public abstract class GatewayOnMesh : GatewayWithAgencies
         return (submissionId, line["messageId"]!.GetValue<string>());
     }
 
+    /// <summary>A release submitted and waiting in the GP's MESH inbox.</summary>
+    protected async Task<(string SubmissionId, string MessageId)> ReleaseInGpInboxAsync()
+    {
+        var release = await SubmitReleaseAsync();
+        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, TimeSpan.FromSeconds(20), "the release in the GP's MESH inbox");
+        return release;
+    }
+
+    /// <summary>A release MESH refuses for good: dead-lettered after one attempt, with MESH's words.</summary>
+    protected async Task AssertDeadLetteredAtOnceAsync(string refusal)
+    {
+        var (_, messageId) = await SubmitReleaseAsync();
+
+        await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.DeadLetter, TimeSpan.FromSeconds(20), "the message dead-lettered");
+        Assert.Equal((refusal, 1), (Line(messageId).LastError, Line(messageId).Attempts));
+        AssertNoCredentialLogged();
+    }
+
     /// <summary>The stored state of a message.</summary>
     protected OutboxLine Line(string messageId) => Gateway.Outbox.List(null, 1000).Single(m => m.MessageId == messageId);
 

@@ -13,8 +13,7 @@ public sealed class MeshChunkingTests : GatewayOnMesh
     [Fact]
     public async Task A_large_package_goes_in_chunks_and_arrives_byte_identical()
     {
-        var (_, messageId) = await SubmitReleaseAsync();
-        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, TimeSpan.FromSeconds(20), "the release in the GP's MESH inbox");
+        var (_, messageId) = await ReleaseInGpInboxAsync();
         using var gp = GpClient();
         var meshId = Assert.Single(await gp.InboxAsync());
 
@@ -62,15 +61,8 @@ public sealed class MeshUnknownMailboxTests : GatewayOnMesh
     protected override string DirectoryGpMailbox => "XNOBODY";
 
     [Fact]
-    public async Task A_GP_mailbox_MESH_does_not_know_is_dead_lettered_at_once_naming_MESHs_refusal()
-    {
-        var (_, messageId) = await SubmitReleaseAsync();
-
-        await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.DeadLetter, TimeSpan.FromSeconds(20), "the message dead-lettered");
-        Assert.Equal("MESH answered 417 EPL-151: Unregistered to address", Line(messageId).LastError);
-        Assert.Equal(1, Line(messageId).Attempts);
-        AssertNoCredentialLogged();
-    }
+    public Task A_GP_mailbox_MESH_does_not_know_is_dead_lettered_at_once_naming_MESHs_refusal() =>
+        AssertDeadLetteredAtOnceAsync("MESH answered 417 EPL-151: Unregistered to address");
 }
 
 /// <summary>A workflow the GP's MESH mailbox is not registered for: MESH will never take the message, so it is dead-lettered at once.</summary>
@@ -80,12 +72,6 @@ public sealed class MeshUnknownWorkflowTests : GatewayOnMesh
     protected override string DirectoryGpWorkflow => "EXG_UNREGISTERED";
 
     [Fact]
-    public async Task A_workflow_the_GP_is_not_registered_for_is_dead_lettered_at_once_naming_MESHs_refusal()
-    {
-        var (_, messageId) = await SubmitReleaseAsync();
-
-        await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.DeadLetter, TimeSpan.FromSeconds(20), "the message dead-lettered");
-        Assert.Equal("MESH answered 417 EPL-152: Unregistered workflow for this recipient", Line(messageId).LastError);
-        AssertNoCredentialLogged();
-    }
+    public Task A_workflow_the_GP_is_not_registered_for_is_dead_lettered_at_once_naming_MESHs_refusal() =>
+        AssertDeadLetteredAtOnceAsync("MESH answered 417 EPL-152: Unregistered workflow for this recipient");
 }

@@ -16,8 +16,7 @@ public sealed class MeshDeliveryTests : GatewayOnMesh
     [Fact]
     public async Task A_release_reaches_a_GP_through_MESH_sealed_and_opens_with_exg_open_and_the_GPs_acknowledgement_is_tracked()
     {
-        var (_, messageId) = await SubmitReleaseAsync();
-        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, Patience, "the release in the GP's MESH inbox");
+        var (_, messageId) = await ReleaseInGpInboxAsync();
         using var gp = GpClient();
 
         var meshId = Assert.Single(await gp.InboxAsync());
@@ -38,13 +37,13 @@ public sealed class MeshDeliveryTests : GatewayOnMesh
         await GatewayUnderTest.Eventually(() => Line(messageId).Status == MessageStatus.Acknowledged, Patience, "the acknowledgement tracked");
         Assert.True(Sandbox.Handshakes.GetValueOrDefault(GatewayMailbox) >= 1, "the gateway's handshake with MESH");
         AssertNoCredentialLogged();
+        await AssertTrailVerifiesAsync();
     }
 
     [Fact]
     public async Task A_release_the_GP_does_not_collect_in_5_days_is_undeliverable_at_the_sender()
     {
-        var (submissionId, messageId) = await SubmitReleaseAsync();
-        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, Patience, "the release in the GP's MESH inbox");
+        var (submissionId, messageId) = await ReleaseInGpInboxAsync();
 
         MeshClock.Advance(TimeSpan.FromDays(5) + TimeSpan.FromMinutes(1));
         Sandbox.ExpireOverdue();
@@ -54,13 +53,13 @@ public sealed class MeshDeliveryTests : GatewayOnMesh
         Assert.Equal("undeliverable", (await Gateway.Track("HLI", submissionId))["B86030"]["status"]!.GetValue<string>());
         await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GatewayMailbox).Count == 0, Patience, "the report acknowledged");
         AssertNoCredentialLogged();
+        await AssertTrailVerifiesAsync();
     }
 
     [Fact]
     public async Task A_release_MESH_gives_up_on_without_a_report_is_found_undeliverable_by_tracking()
     {
-        var (submissionId, messageId) = await SubmitReleaseAsync();
-        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, Patience, "the release in the GP's MESH inbox");
+        var (submissionId, messageId) = await ReleaseInGpInboxAsync();
         Sandbox.SuppressReports = true;
 
         MeshClock.Advance(TimeSpan.FromDays(5) + TimeSpan.FromMinutes(1));
@@ -75,8 +74,7 @@ public sealed class MeshDeliveryTests : GatewayOnMesh
     [Fact]
     public async Task An_answer_sent_back_through_MESH_is_applied_once_even_when_the_gateway_stops_before_acknowledging_it()
     {
-        var (_, messageId) = await SubmitReleaseAsync();
-        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, Patience, "the release in the GP's MESH inbox");
+        var (_, messageId) = await ReleaseInGpInboxAsync();
         using var gp = GpClient();
         var signed = SignedAnswer(messageId);
 
@@ -100,8 +98,7 @@ public sealed class MeshDeliveryTests : GatewayOnMesh
     [Fact]
     public async Task An_answer_through_MESH_is_applied_once_when_the_gateway_process_is_killed_between_applying_and_acknowledging_it()
     {
-        var (submissionId, messageId) = await SubmitReleaseAsync();
-        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, Patience, "the release in the GP's MESH inbox");
+        var (submissionId, messageId) = await ReleaseInGpInboxAsync();
         await Gateway.StopKeepingDataAsync();
 
         // The same gateway as a process of its own, on the same data, which this test kills with SIGKILL.
@@ -141,8 +138,7 @@ public sealed class MeshDeliveryTests : GatewayOnMesh
     [Fact]
     public async Task An_answer_through_MESH_not_signed_by_the_mailboxs_own_agency_is_dropped_audited_and_never_applied()
     {
-        var (_, messageId) = await SubmitReleaseAsync();
-        await GatewayUnderTest.Eventually(() => Sandbox.Inbox(GpMailbox).Count == 1, Patience, "the release in the GP's MESH inbox");
+        var (_, messageId) = await ReleaseInGpInboxAsync();
         using var gp = GpClient();
         var answer = Encoding.UTF8.GetBytes(new JsonObject
         {
@@ -161,6 +157,15 @@ public sealed class MeshDeliveryTests : GatewayOnMesh
         Assert.Contains(problems, line => line.Contains("is signed by B82005; dropped", StringComparison.Ordinal));
         Assert.Contains(problems, line => line.Contains("its signature was refused", StringComparison.Ordinal));
         AssertNoCredentialLogged();
+    }
+
+    // The trail, stopped, verifies: each message's state (delivered, acknowledged, expired through MESH) has its audit entry.
+    private async Task AssertTrailVerifiesAsync()
+    {
+        await Gateway.StopKeepingDataAsync();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.True(ExgCommandLine.Run(["audit", "verify", "--data", Gateway.Data, "--certs", GatewayUnderTest.Certs], output, error) == 0, output + error.ToString());
     }
 
     private static byte[] SignedAnswer(string messageId)

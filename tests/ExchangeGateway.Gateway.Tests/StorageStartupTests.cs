@@ -96,7 +96,7 @@ public sealed class StorageStartupTests : IDisposable
         SqliteStore.Open(path, TimeProvider.System).Dispose();
         var latest = SqliteStore.LatestVersion;
         // Undo the newest migration (0008: the MESH message id) as a database written by the build before would be.
-        Sqlite(path, $"DROP INDEX messages_mesh; ALTER TABLE messages DROP COLUMN mesh_message_id; DELETE FROM schema_version WHERE version = {latest}");
+        Sqlite(path, $"DROP INDEX messages_mesh; ALTER TABLE messages DROP COLUMN mesh_message_id; ALTER TABLE messages DROP COLUMN mesh_tracked_ms; DELETE FROM schema_version WHERE version = {latest}");
 
         var (exit, report) = CrashTests.Exg(["outbox", "list", "--data", Data]);
 
