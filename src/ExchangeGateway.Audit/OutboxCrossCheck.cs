@@ -86,12 +86,12 @@ internal sealed class OutboxCrossCheck
     // The entries that can have put a message in its present state; null when its state needs none beyond the sealing.
     private static string[]? StateEntry(StoredMessageState message) => message.Status switch
     {
-        MessageStatus.Delivered => [message.Channel == "mailbox" ? "fetch" : "result:delivered"],
+        MessageStatus.Delivered => [message.Channel == DeliveryChannelNames.Mailbox ? "fetch" : "result:delivered"],
         MessageStatus.Acknowledged => ["ack"],
         MessageStatus.DeadLetter => ["result:dead-letter"],
         MessageStatus.Expired => ["result:expired"],
         MessageStatus.Cancelled => ["cancel"],
-        MessageStatus.Queued when message.Channel is "push" or "mesh" && message.Attempts > 0 => ["attempt"],
+        MessageStatus.Queued when message.Channel is DeliveryChannelNames.Push or DeliveryChannelNames.Mesh && message.Attempts > 0 => ["attempt"],
         _ => null,
     };
 

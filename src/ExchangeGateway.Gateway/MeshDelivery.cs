@@ -76,13 +76,4 @@ public sealed class MeshDelivery(
             return new(SendOutcome.Retry, ex.HttpRequestError == HttpRequestError.ConnectionError ? "MESH refused the connection or is unreachable" : $"transport error: {ex.HttpRequestError}");
         }
     }
-
-    /// <inheritdoc/>
-    protected override bool MarkDelivered(IStoreTransaction transaction, DueMessage message, SendResult result)
-    {
-        ArgumentNullException.ThrowIfNull(transaction);
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(result);
-        return transaction.Mesh.MarkSent(message.MessageId, result.ReceiverId!, message.Claim);
-    }
 }

@@ -50,10 +50,6 @@ public abstract class OutboxDelivery : BackgroundService
     /// <summary>One attempt to send a message: its outcome, a detail for the audit trail (no personal data), and the receiver's id for it if any.</summary>
     protected abstract Task<SendResult> SendAsync(DueMessage message, CancellationToken stoppingToken);
 
-    /// <summary>Records a delivered message in the store; false when it is no longer queued under this claim.</summary>
-    protected virtual bool MarkDelivered(IStoreTransaction transaction, DueMessage message, SendResult result) =>
-        Queue(transaction).MarkDelivered(message.MessageId, message.Claim);
-
     /// <summary>Asks the worker to look for due messages now (called after a submission is accepted).</summary>
     public void Wake()
     {
@@ -179,7 +175,7 @@ public abstract class OutboxDelivery : BackgroundService
             switch (sent.Outcome)
             {
                 case SendOutcome.Delivered:
-                    if (await RecordAsync(message, DeliveryOutcomes.Delivered, detail, tx => MarkDelivered(tx, message, sent)).ConfigureAwait(false))
+                    if (await RecordAsync(message, DeliveryOutcomes.Delivered, detail, tx => Queue(tx).MarkDelivered(message.MessageId, message.Claim, sent.ReceiverId)).ConfigureAwait(false))
                     {
                         log.LogInformation("Delivered {MessageId} to {Recipient} by {Channel} ({Detail})", message.MessageId, message.Recipient, Channel, detail);
                     }

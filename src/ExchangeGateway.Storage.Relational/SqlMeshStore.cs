@@ -3,9 +3,6 @@ namespace ExchangeGateway.Storage.Relational;
 /// <summary>The MESH side of the outbox: rows of channel 'mesh', with the id MESH gave each.</summary>
 internal sealed class SqlMeshStore(DbSession db, TimeProvider time) : IMeshStore
 {
-    public bool MarkSent(string messageId, string meshMessageId, string? claim = null) =>
-        new SqlPushQueue(db, time, Channels.Mesh).MarkSent(messageId, meshMessageId, claim);
-
     public MeshSentMessage? MessageFor(string meshMessageId) =>
         db.Row("SELECT message_id, mesh_message_id, recipient FROM messages WHERE mesh_message_id = @mesh", r => new MeshSentMessage(r.GetString(0), r.GetString(1), r.GetString(2)), ("@mesh", meshMessageId));
 

@@ -84,15 +84,12 @@ internal sealed class SqlPushQueue(DbSession db, TimeProvider time, string chann
         return next is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
     }
 
-    public bool MarkDelivered(string messageId, string? claim = null) => Transition(messageId, MessageStatus.Delivered, null, null, claim);
+    public bool MarkDelivered(string messageId, string? claim = null, string? receiverId = null) => Transition(messageId, MessageStatus.Delivered, null, null, claim, receiverId);
 
     public bool MarkRetry(string messageId, DateTimeOffset nextAttempt, string error, string? claim = null) =>
         Transition(messageId, MessageStatus.Queued, error, nextAttempt.ToUnixTimeMilliseconds(), claim);
 
     public bool MarkDeadLetter(string messageId, string error, string? claim = null) => Transition(messageId, MessageStatus.DeadLetter, error, null, claim);
-
-    /// <summary>Delivered to MESH under <paramref name="meshMessageId"/>, which is kept beside the message.</summary>
-    public bool MarkSent(string messageId, string meshMessageId, string? claim) => Transition(messageId, MessageStatus.Delivered, null, null, claim, meshMessageId);
 
     private bool Transition(string messageId, string to, string? error, long? nextAttemptMs, string? claim, string? meshMessageId = null)
     {

@@ -49,10 +49,12 @@ public interface IOutboxQueue
     DateTimeOffset? NextDue();
 
     /// <summary>
-    /// Records a push answered 2xx. False when the message was no longer queued (cancelled meanwhile) or, with
-    /// <paramref name="claim"/>, when this claim is no longer the message's (its lease ran out and another instance took it).
+    /// Records a message its receiver took (a push answered 2xx, a package MESH accepted), with the id the receiver gave it
+    /// when it gave one (MESH's message id, kept beside the message). False when the message was no longer queued (cancelled
+    /// meanwhile) or, with <paramref name="claim"/>, when this claim is no longer the message's (its lease ran out and
+    /// another instance took it).
     /// </summary>
-    bool MarkDelivered(string messageId, string? claim = null);
+    bool MarkDelivered(string messageId, string? claim = null, string? receiverId = null);
 
     /// <summary>Records a failed attempt and when to try again (false as for <see cref="MarkDelivered"/>).</summary>
     bool MarkRetry(string messageId, DateTimeOffset nextAttempt, string error, string? claim = null);
@@ -124,9 +126,6 @@ public sealed record PendingForAgency(string Agency, long Count, DateTimeOffset 
 /// <summary>Messages sent through MESH: the MESH message id beside each, and what MESH later says of them.</summary>
 public interface IMeshStore
 {
-    /// <summary>MESH took the queued message under <paramref name="meshMessageId"/>: it is delivered (to MESH); false when no longer queued under this claim.</summary>
-    bool MarkSent(string messageId, string meshMessageId, string? claim = null);
-
     /// <summary>The message MESH knows by <paramref name="meshMessageId"/>, or null.</summary>
     MeshSentMessage? MessageFor(string meshMessageId);
 

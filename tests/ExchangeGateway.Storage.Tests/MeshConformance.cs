@@ -28,9 +28,9 @@ public abstract class MeshConformance<TTarget> : StoreConformanceTests<TTarget>
         Accept(Submission("s1", messages: [Mesh("m1"), Mesh("m2")]));
         var claims = Store.InTransaction(t => t.MeshQueue.Claim(10, [], [], "a", Lease));
 
-        Assert.False(Store.InTransaction(t => t.Mesh.MarkSent("m1", "MESH-1", "another claim")));
-        Assert.True(Store.InTransaction(t => t.Mesh.MarkSent("m1", "MESH-1", claims[0].Claim)));
-        Assert.False(Store.InTransaction(t => t.Mesh.MarkSent("m1", "MESH-1b", claims[0].Claim)));
+        Assert.False(Store.InTransaction(t => t.MeshQueue.MarkDelivered("m1", "another claim", "MESH-1")));
+        Assert.True(Store.InTransaction(t => t.MeshQueue.MarkDelivered("m1", claims[0].Claim, "MESH-1")));
+        Assert.False(Store.InTransaction(t => t.MeshQueue.MarkDelivered("m1", claims[0].Claim, "MESH-1b")));
 
         Assert.Equal((MessageStatus.Delivered, "MESH-1"), (Status("m1"), Read(t => t.Mesh.MeshIdOf("m1"))));
         Assert.Null(Read(t => t.Mesh.MeshIdOf("m2")));
@@ -44,7 +44,7 @@ public abstract class MeshConformance<TTarget> : StoreConformanceTests<TTarget>
     {
         Accept(Submission("s1", messages: [Mesh("m1"), Mesh("m2"), Mesh("m3")]));
         Store.InTransaction(t => t.MeshQueue.Claim(10, [], [], "a", Lease));
-        Store.InTransaction(t => t.Mesh.MarkSent("m1", "MESH-1") && t.Mesh.MarkSent("m2", "MESH-2"));
+        Store.InTransaction(t => t.MeshQueue.MarkDelivered("m1", receiverId: "MESH-1") && t.MeshQueue.MarkDelivered("m2", receiverId: "MESH-2"));
 
         Assert.True(Store.InTransaction(t => t.Mesh.MarkAcknowledged("m1")));
         Assert.False(Store.InTransaction(t => t.Mesh.MarkAcknowledged("m1")));
@@ -63,7 +63,7 @@ public abstract class MeshConformance<TTarget> : StoreConformanceTests<TTarget>
     {
         Accept(Submission("s1", messages: [Mesh("m1"), Mesh("m2"), Mesh("m3")]));
         Store.InTransaction(t => t.MeshQueue.Claim(10, [], [], "a", Lease));
-        Store.InTransaction(t => t.Mesh.MarkSent("m1", "MESH-1") && t.Mesh.MarkSent("m2", "MESH-2") && t.Mesh.MarkSent("m3", "MESH-3"));
+        Store.InTransaction(t => t.MeshQueue.MarkDelivered("m1", receiverId: "MESH-1") && t.MeshQueue.MarkDelivered("m2", receiverId: "MESH-2") && t.MeshQueue.MarkDelivered("m3", receiverId: "MESH-3"));
 
         Assert.Equal(["m1", "m2"], Read(t => t.Mesh.Unsettled(2, Start + TimeSpan.FromSeconds(1))).Select(m => m.MessageId));
         Store.InTransaction(t => { t.Mesh.MarkTracked("m1"); t.Mesh.MarkTracked("m2"); return 0; });
@@ -78,7 +78,7 @@ public abstract class MeshConformance<TTarget> : StoreConformanceTests<TTarget>
     {
         Accept(Submission("s1", messages: [Mesh("m1")]));
         Store.InTransaction(t => t.MeshQueue.Claim(10, [], [], "a", Lease));
-        Store.InTransaction(t => t.Mesh.MarkSent("m1", "MESH-OLD") && t.Mesh.MarkUndeliverable("m1", "MESH-OLD", "expired in MESH"));
+        Store.InTransaction(t => t.MeshQueue.MarkDelivered("m1", receiverId: "MESH-OLD") && t.Mesh.MarkUndeliverable("m1", "MESH-OLD", "expired in MESH"));
 
         Assert.True(Store.InTransaction(t => t.Admin.Retry("m1")));
 
@@ -86,7 +86,7 @@ public abstract class MeshConformance<TTarget> : StoreConformanceTests<TTarget>
         Assert.Null(Read(t => t.Mesh.MeshIdOf("m1")));
         Assert.Equal(MessageStatus.Queued, Status("m1"));
         var again = Assert.Single(Store.InTransaction(t => t.MeshQueue.Claim(10, [], [], "a", Lease)));
-        Assert.True(Store.InTransaction(t => t.Mesh.MarkSent("m1", "MESH-NEW", again.Claim)));
+        Assert.True(Store.InTransaction(t => t.MeshQueue.MarkDelivered("m1", again.Claim, "MESH-NEW")));
         Assert.False(Store.InTransaction(t => t.Mesh.MarkUndeliverable("m1", "MESH-OLD", "late report")));
         Assert.Equal(MessageStatus.Delivered, Status("m1"));
     }
