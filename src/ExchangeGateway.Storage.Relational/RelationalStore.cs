@@ -152,7 +152,7 @@ internal sealed class RelationalTransaction(DbSession session, TimeProvider time
 
     public IMailboxStore Mailbox => field ??= new SqlMailboxStore(Session, time);
 
-    public IOutboxQueue MeshQueue => field ??= new SqlPushQueue(Session, time, Channels.Mesh);
+    public IOutboxQueue MeshQueue => field ??= new SqlPushQueue(Session, time, DeliveryChannelNames.Mesh);
 
     public IMeshStore Mesh => field ??= new SqlMeshStore(Session, time);
 

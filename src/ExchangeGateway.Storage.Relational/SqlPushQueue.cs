@@ -5,7 +5,7 @@ namespace ExchangeGateway.Storage.Relational;
 /// then, and one that dies holding it lets it fall due again. The claim is a conditional update, so of two instances
 /// that picked the same message only one changes it.
 /// </summary>
-internal sealed class SqlPushQueue(DbSession db, TimeProvider time, string channel = Channels.Push) : IOutboxQueue
+internal sealed class SqlPushQueue(DbSession db, TimeProvider time, string channel = DeliveryChannelNames.Push) : IOutboxQueue
 {
     public IReadOnlyList<DueMessage> Claim(int max, IReadOnlyCollection<string> skip, IReadOnlyCollection<string> busyAgencies, string claimant, TimeSpan lease, Func<string, int>? roomFor = null)
     {

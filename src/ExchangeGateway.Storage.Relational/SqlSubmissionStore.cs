@@ -154,7 +154,7 @@ internal sealed class SqlSubmissionStore(DbSession db, TimeProvider time) : ISub
                 VALUES(@id, @submission, @recipient, @type, @channel, @endpoint, @event, @package, @size, @status, @now, @now, 0, @now, @now)
                 """,
                 ("@id", message.MessageId), ("@submission", submissionId), ("@recipient", message.Recipient), ("@type", message.RecipientType),
-                ("@channel", Channels.Name(message.Channel)), ("@endpoint", message.Endpoint), ("@event", eventType), ("@package", message.Package),
+                ("@channel", DeliveryChannelNames.Of(message.Channel)), ("@endpoint", message.Endpoint), ("@event", eventType), ("@package", message.Package),
                 ("@size", message.Package.LongLength), ("@status", MessageStatus.Queued), ("@now", now));
             foreach (var key in personKeys)
             {
@@ -188,14 +188,4 @@ internal sealed class SqlSubmissionStore(DbSession db, TimeProvider time) : ISub
 
         return cancelled;
     }
-}
-
-/// <summary>The stored spelling of a delivery channel.</summary>
-internal static class Channels
-{
-    public const string Push = DeliveryChannelNames.Push;
-    public const string Mailbox = DeliveryChannelNames.Mailbox;
-    public const string Mesh = DeliveryChannelNames.Mesh;
-
-    public static string Name(DeliveryChannel channel) => DeliveryChannelNames.Of(channel);
 }
